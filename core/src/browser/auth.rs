@@ -1,0 +1,206 @@
+//! Auth in the browser: the OAuth popup + WebSocket, and credential POSTs.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use gloo_events::EventListener;
+use gloo_timers::callback::{Interval, Timeout};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, MessageEvent, Response, WebSocket, Window};
+
+use super::{js_error_text, log};
+use crate::protocol::oauth::{FlowInput, FlowStep, OAuthFlow};
+use crate::protocol::{PopupLayout, PostRequest, parse_auth_response};
+use crate::task::{AuthFuture, Task, TaskRef};
+use crate::{AuthError, AuthErrorType, NangoConfig};
+
+/// How often a closed popup is looked for, as the JS SDK does.
+const POPUP_POLL_MS: u32 = 500;
+
+/// The OAuth popup; closed on drop.
+pub(crate) struct Popup(Window);
+
+impl Popup {
+    fn is_closed(&self) -> bool {
+        self.0.closed().unwrap_or(true)
+    }
+}
+
+impl Drop for Popup {
+    fn drop(&mut self) {
+        if !self.is_closed() {
+            let _ = self.0.close();
+        }
+    }
+}
+
+/// The WebSocket and its listeners; closed on drop.
+pub(crate) struct Socket {
+    ws: WebSocket,
+    _listeners: [EventListener; 3],
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        let _ = self.ws.close();
+    }
+}
+
+/// Everything a running OAuth flow holds. Its listeners hold only weak references to it.
+struct OAuthDriver {
+    flow: OAuthFlow,
+    popup: Popup,
+    socket: Option<Socket>,
+    _poll: Option<Interval>,
+    _timeout: Option<Timeout>,
+    debug: bool,
+}
+
+type DriverRef = Rc<RefCell<OAuthDriver>>;
+
+fn feed(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>, input: FlowInput<'_>) {
+    let Some(driver) = driver.upgrade() else { return };
+    let step = {
+        let Ok(mut d) = driver.try_borrow_mut() else { return };
+        let mut step = d.flow.handle(input);
+        if d.debug {
+            log(&format!("oauth {input:?} -> {step:?}"));
+        }
+        if let FlowStep::Navigate(url) = &step {
+            let navigated = d.popup.0.location().set_href(url).is_ok() && !d.popup.is_closed();
+            if !navigated {
+                step = FlowStep::Finish(Err(AuthError::blocked_by_browser()));
+            }
+        }
+        step
+    };
+    if let (FlowStep::Finish(result), Some(task)) = (step, task.upgrade()) {
+        Task::finish(&task, result);
+    }
+}
+
+/// Starts an OAuth flow. The popup is opened synchronously, before this returns.
+pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig, timeout: Option<Duration>) -> AuthFuture {
+    let Some(window) = web_sys::window() else {
+        return AuthFuture::ready(Err(AuthError::unsupported()));
+    };
+    let (sw, sh) = window
+        .screen()
+        .map(|s| (f64::from(s.width().unwrap_or(0)), f64::from(s.height().unwrap_or(0))))
+        .unwrap_or((0.0, 0.0));
+    let layout = PopupLayout::compute(sw, sh, f64::from(config.width), f64::from(config.height));
+    let popup = match window.open_with_url_and_target_and_features("", "_blank", &layout.features()) {
+        Ok(Some(popup)) => Popup(popup),
+        _ => return AuthFuture::ready(Err(AuthError::blocked_by_browser())),
+    };
+    if popup.is_closed() {
+        return AuthFuture::ready(Err(AuthError::blocked_by_browser()));
+    }
+    let ws = match WebSocket::new(flow.ws_url()) {
+        Ok(ws) => ws,
+        Err(e) => return AuthFuture::ready(Err(AuthError::network(js_error_text(&e)))),
+    };
+    let detect = flow.detects_closed_window();
+    let task = TaskRef::default();
+    let driver: DriverRef = Rc::new(RefCell::new(OAuthDriver {
+        flow,
+        popup,
+        socket: None,
+        _poll: None,
+        _timeout: None,
+        debug: config.debug,
+    }));
+    let (wd, wt) = (Rc::downgrade(&driver), Rc::downgrade(&task));
+
+    let on = |kind: &'static str| {
+        let (wd, wt) = (wd.clone(), wt.clone());
+        EventListener::new(&ws, kind, move |event| {
+            if kind == "message" {
+                if let Some(text) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) {
+                    feed(&wd, &wt, FlowInput::SocketMessage(&text));
+                }
+            } else {
+                feed(&wd, &wt, FlowInput::SocketClosed);
+            }
+        })
+    };
+    let listeners = [on("message"), on("close"), on("error")];
+    let poll = detect.then(|| {
+        let (wd, wt) = (wd.clone(), wt.clone());
+        Interval::new(POPUP_POLL_MS, move || {
+            let closed =
+                wd.upgrade().is_some_and(|d| d.try_borrow().map(|d| d.popup.is_closed()).unwrap_or(false));
+            if closed {
+                feed(&wd, &wt, FlowInput::PopupClosed);
+            }
+        })
+    });
+    let timer = timeout.map(|t| {
+        let (wd, wt) = (wd.clone(), wt.clone());
+        Timeout::new(millis(t), move || feed(&wd, &wt, FlowInput::TimedOut))
+    });
+    {
+        let mut d = driver.borrow_mut();
+        d.socket = Some(Socket { ws, _listeners: listeners });
+        d._poll = poll;
+        d._timeout = timer;
+    }
+    Task::set_resources(&task, Box::new(driver));
+    AuthFuture::driven(task)
+}
+
+/// Aborts the request on drop.
+struct Abort(Option<AbortController>);
+
+impl Drop for Abort {
+    fn drop(&mut self) {
+        if let Some(controller) = &self.0 {
+            controller.abort();
+        }
+    }
+}
+
+/// Starts a credential POST; the request is sent before this returns.
+pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> AuthFuture {
+    let Some(window) = web_sys::window() else {
+        return AuthFuture::ready(Err(AuthError::unsupported()));
+    };
+    let controller = AbortController::new().ok();
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    if let Ok(headers) = web_sys::Headers::new() {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_headers(&headers);
+    }
+    if let Some(body) = &request.body {
+        init.set_body(&body.into());
+    }
+    init.set_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    let promise = window.fetch_with_str_and_init(&request.url, &init);
+    let task = TaskRef::default();
+    let timer = timeout.map(|t| {
+        let wt = Rc::downgrade(&task);
+        Timeout::new(millis(t), move || {
+            if let Some(task) = wt.upgrade() {
+                let error = AuthError::new(AuthErrorType::Timeout, "Nango did not answer in time");
+                Task::finish(&task, Err(error));
+            }
+        })
+    });
+    let work = async move {
+        let response = JsFuture::from(promise).await.map_err(|e| AuthError::network(js_error_text(&e)))?;
+        let response: Response =
+            response.dyn_into().map_err(|_| AuthError::invalid_response("fetch gave no Response"))?;
+        let status = response.status();
+        let text = response.text().map_err(|e| AuthError::network(js_error_text(&e)))?;
+        let text = JsFuture::from(text).await.map_err(|e| AuthError::network(js_error_text(&e)))?;
+        parse_auth_response(status, &text.as_string().unwrap_or_default())
+    };
+    AuthFuture::from_work_with_task(task, work, Box::new((Abort(controller), timer)))
+}
+
+fn millis(duration: Duration) -> u32 {
+    u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
+}

@@ -1,0 +1,116 @@
+//! The Connect UI iframe and its `message` listener.
+
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlElement, HtmlIFrameElement, MessageEvent};
+
+use crate::AuthError;
+use crate::connect_ui::{UiRef, deliver};
+use crate::protocol::connect_ui::session_token_message;
+
+/// The mounted iframe. Dropping or [`remove`](Dom::remove)-ing it removes the listener and the
+/// iframe and restores the page's previous `overflow`.
+pub(crate) struct Dom {
+    iframe: HtmlIFrameElement,
+    body: HtmlElement,
+    previous_overflow: String,
+    _listener: EventListener,
+}
+
+impl Dom {
+    pub fn mount(ui: &UiRef) -> Result<Self, AuthError> {
+        let unavailable =
+            |what: &str| AuthError::new(crate::AuthErrorType::UnsupportedEnvironment, format!("no {what}"));
+        let window = web_sys::window().ok_or_else(|| unavailable("window"))?;
+        let document = window.document().ok_or_else(|| unavailable("document"))?;
+        let body = document.body().ok_or_else(|| unavailable("document.body"))?;
+        let (src, origin) = {
+            let state = ui.borrow();
+            (state.iframe_url.clone(), state.origin.clone())
+        };
+        let iframe: HtmlIFrameElement = document
+            .create_element("iframe")
+            .map_err(|e| unavailable(&super::js_error_text(&e)))?
+            .unchecked_into();
+
+        // The listener exists before the iframe, so that no early message is missed.
+        let weak = Rc::downgrade(ui);
+        let frame = iframe.clone();
+        let listener = EventListener::new(&window, "message", move |event| {
+            let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
+            if event.origin() != origin {
+                return;
+            }
+            // Only the iframe's own window may speak for the Connect UI (the JS SDK does not check).
+            let from_frame = match (event.source(), frame.content_window()) {
+                (Some(source), Some(window)) => JsValue::from(source) == JsValue::from(window),
+                _ => false,
+            };
+            if !from_frame {
+                return;
+            }
+            let data = event.data();
+            if !data.is_object() {
+                return;
+            }
+            let Some(json) = js_sys::JSON::stringify(&data).ok().and_then(|s| s.as_string()) else {
+                return;
+            };
+            if let Some(ui) = weak.upgrade() {
+                deliver(&ui, &json);
+            }
+        });
+
+        iframe.set_src(&src);
+        iframe.set_id("connect-ui");
+        iframe.set_title("Nango Connect");
+        let _ = iframe.set_attribute("allow", "clipboard-write");
+        let style = iframe.style();
+        for (name, value) in [
+            ("position", "fixed"),
+            ("z-index", "9999"),
+            ("top", "0"),
+            ("left", "0"),
+            ("right", "0"),
+            ("bottom", "0"),
+            ("width", "100vw"),
+            ("height", "100vh"),
+            ("border", "none"),
+            ("background-color", "transparent"),
+        ] {
+            let _ = style.set_property(name, value);
+        }
+        let previous_overflow = body.style().get_property_value("overflow").unwrap_or_default();
+        body.append_child(&iframe).map_err(|e| unavailable(&super::js_error_text(&e)))?;
+        let _ = body.style().set_property("overflow", "hidden");
+        Ok(Self { iframe, body, previous_overflow, _listener: listener })
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.iframe.is_connected()
+    }
+
+    pub fn post_token(&self, token: &str, origin: &str) {
+        let Ok(message) = js_sys::JSON::parse(&session_token_message(token)) else { return };
+        if let Some(window) = self.iframe.content_window() {
+            // Posted to the Connect UI's origin only (the JS SDK uses "*").
+            let _ = window.post_message(&message, origin);
+        }
+    }
+
+    pub fn remove(self) {}
+}
+
+impl Drop for Dom {
+    fn drop(&mut self) {
+        self.iframe.remove();
+        let style = self.body.style();
+        let _ = if self.previous_overflow.is_empty() {
+            style.remove_property("overflow").map(drop)
+        } else {
+            style.set_property("overflow", &self.previous_overflow)
+        };
+    }
+}

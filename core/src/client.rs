@@ -1,0 +1,147 @@
+//! The client: configuration plus the entry points.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+use crate::config::{ClientConfig, ClientToken, NangoConfig};
+use crate::protocol::{AuthMode, AuthPlan, plan_auth};
+use crate::task::{AuthFuture, PendingAuth};
+use crate::{AuthError, AuthOptions, ConnectUi, ConnectUiOptions, platform};
+
+/// A Nango frontend client, the equivalent of the JS SDK's `new Nango(…)`.
+///
+/// Cheap to clone; clones share the configuration and the pending auth (a new auth on any clone
+/// ends the previous one with a `cancelled` error, releasing its popup and socket).
+///
+/// ```no_run
+/// use nango_frontend::{AuthOptions, Credentials, Nango, NangoConfig};
+/// # async fn run() -> Result<(), nango_frontend::AuthError> {
+/// let nango = Nango::new(NangoConfig::new().connect_session_token("nango_connect_session_…"))?;
+/// // In a click handler: the popup opens before `auth` returns.
+/// let connection = nango.auth("github", AuthOptions::new()).await?;
+/// let api = nango.auth("stripe", AuthOptions::new().credentials(Credentials::api_key("sk_…"))).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Nango {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    config: RefCell<ClientConfig>,
+    pending: RefCell<PendingAuth>,
+}
+
+impl fmt::Debug for Nango {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = self.inner.config.borrow();
+        f.debug_struct("Nango")
+            .field("host", &config.endpoints.host)
+            .field("ws_url", &config.endpoints.ws_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Nango {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl Nango {
+    /// Validates `config` (an invalid host is `invalid_host_url`) and makes a client.
+    pub fn new(config: NangoConfig) -> Result<Self, AuthError> {
+        let config = ClientConfig::new(config)?;
+        Ok(Self {
+            inner: Rc::new(Inner {
+                config: RefCell::new(config),
+                pending: RefCell::new(PendingAuth::default()),
+            }),
+        })
+    }
+
+    /// The configuration the client was made with.
+    pub fn config(&self) -> NangoConfig {
+        self.inner.config.borrow().config.clone()
+    }
+
+    /// Replaces the connect session token, e.g. after fetching a fresh one.
+    pub fn set_connect_session_token(&self, token: impl Into<String>) {
+        self.inner.config.borrow_mut().config.token = Some(ClientToken::ConnectSession(token.into()));
+    }
+
+    /// Connects an account: an OAuth popup, or a credential POST when `options` carries
+    /// credentials.
+    ///
+    /// Not an `async fn`: the popup is opened before this returns, so call it directly in the
+    /// click handler (Safari blocks popups opened after an `await`), then await the future.
+    pub fn auth(&self, provider_config_key: &str, options: AuthOptions) -> AuthFuture {
+        self.start(AuthMode::Auth, provider_config_key, options)
+    }
+
+    /// Re-authorizes an existing connection; needs a connect session token (made with
+    /// `/connect/sessions/reconnect`), else `missing_connect_session_token`.
+    pub fn reconnect(&self, provider_config_key: &str, options: AuthOptions) -> AuthFuture {
+        self.start(AuthMode::Reconnect, provider_config_key, options)
+    }
+
+    /// Creates a connection to an integration that needs no auth (auth mode `NONE`).
+    pub fn create(&self, provider_config_key: &str, options: AuthOptions) -> AuthFuture {
+        self.start(AuthMode::Create, provider_config_key, options)
+    }
+
+    /// Ends the pending auth, if any, with a `cancelled` error.
+    pub fn cancel_pending_auth(&self) {
+        let pending = std::mem::take(&mut *self.inner.pending.borrow_mut());
+        pending.cancel(AuthError::cancelled("The auth was cancelled"));
+    }
+
+    /// Opens the Connect UI; the client's session token is used unless `options` has one.
+    pub fn open_connect_ui(&self, mut options: ConnectUiOptions) -> Result<ConnectUi, AuthError> {
+        if options.session_token.is_none() {
+            options.session_token = self.inner.config.borrow().session_token().map(str::to_owned);
+        }
+        ConnectUi::open(options)
+    }
+
+    /// What an auth call would do, without doing it: the credential POST, or the OAuth flow
+    /// (popup URL, WebSocket URL). Errors are those the call would end with before any I/O.
+    ///
+    /// ```
+    /// use nango_frontend::{AuthOptions, Credentials, Nango, NangoConfig};
+    /// use nango_frontend::protocol::{AuthMode, AuthPlan};
+    /// let nango = Nango::new(NangoConfig::new().public_key("pk").host("http://localhost:3003")).unwrap();
+    /// let plan = nango.plan(AuthMode::Auth, "stripe", &AuthOptions::new().credentials(Credentials::api_key("k")));
+    /// let Ok(AuthPlan::Post(post)) = plan else { panic!() };
+    /// assert_eq!(post.url, "http://localhost:3003/api-auth/api-key/stripe?public_key=pk");
+    /// assert_eq!(post.body.as_deref(), Some(r#"{"apiKey":"k"}"#));
+    /// ```
+    pub fn plan(
+        &self,
+        mode: AuthMode,
+        provider_config_key: &str,
+        options: &AuthOptions,
+    ) -> Result<AuthPlan, AuthError> {
+        plan_auth(&self.inner.config.borrow(), mode, provider_config_key, options)
+    }
+
+    fn start(&self, mode: AuthMode, key: &str, options: AuthOptions) -> AuthFuture {
+        let config = self.inner.config.borrow().clone();
+        let plan = match plan_auth(&config, mode, key, &options) {
+            Ok(plan) => plan,
+            Err(error) => return AuthFuture::ready(Err(error)),
+        };
+        let previous = std::mem::take(&mut *self.inner.pending.borrow_mut());
+        previous.cancel(AuthError::cancelled("Another auth started on this client"));
+        if config.config.debug {
+            platform::log(&format!("auth {key}: {plan:?}"));
+        }
+        let future = match plan {
+            AuthPlan::Post(request) => platform::start_post(request, options.timeout),
+            AuthPlan::Popup(flow) => platform::start_popup(flow, &config.config, options.timeout),
+        };
+        *self.inner.pending.borrow_mut() = future.pending();
+        future
+    }
+}

@@ -1,0 +1,305 @@
+//! The Connect UI handle: state, dispatch and subscribers, shared by every platform.
+//!
+//! The browser layer (`browser::dom`) owns the iframe and the `message` listener and calls
+//! [`deliver`] with each accepted message; everything else happens here, so it is tested natively.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::task::{Context, Poll};
+
+use futures_channel::mpsc;
+use futures_core::Stream;
+
+use crate::AuthError;
+use crate::platform::Dom;
+use crate::protocol::connect_ui::{ConnectUiEvent, ConnectUiOptions, EventCallback, parse_message};
+
+pub(crate) struct UiState {
+    pub options: ConnectUiOptions,
+    pub origin: String,
+    pub iframe_url: String,
+    pub token: Option<String>,
+    pub ready: bool,
+    pub dom: Option<Dom>,
+    subscribers: Vec<(u64, EventCallback)>,
+    next_id: u64,
+}
+
+impl Drop for UiState {
+    fn drop(&mut self) {
+        if let Some(dom) = self.dom.take() {
+            dom.remove();
+        }
+    }
+}
+
+pub(crate) type UiRef = Rc<RefCell<UiState>>;
+
+/// A Connect UI: the iframe, its message listener and its event subscribers.
+///
+/// Cheap to clone (the clones share one iframe). Opening twice never makes a second iframe.
+/// Dropping the last clone closes the iframe and ends every event stream.
+///
+/// ```no_run
+/// use futures_util::StreamExt;
+/// use nango_frontend::{ConnectUi, ConnectUiEvent, ConnectUiOptions};
+/// # async fn run() {
+/// let ui = ConnectUi::open(ConnectUiOptions::new().session_token("nango_connect_session_…")).unwrap();
+/// let mut events = ui.events();
+/// while let Some(event) = events.next().await {
+///     if let ConnectUiEvent::Connect(connection) = event {
+///         println!("connected {}", connection.connection_id);
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct ConnectUi {
+    state: UiRef,
+}
+
+impl fmt::Debug for ConnectUi {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectUi").field("open", &self.is_open()).field("ready", &self.is_ready()).finish()
+    }
+}
+
+impl PartialEq for ConnectUi {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.state, &other.state)
+    }
+}
+
+impl ConnectUi {
+    /// Creates the handle without showing anything; [`open`](Self::open) shows it.
+    ///
+    /// An invalid base URL is an `invalid_host_url` error.
+    pub fn new(options: ConnectUiOptions) -> Result<Self, AuthError> {
+        let origin = options.origin()?;
+        let iframe_url = options.iframe_url()?;
+        let token = options.session_token.clone();
+        let state = UiState {
+            options,
+            origin,
+            iframe_url,
+            token,
+            ready: false,
+            dom: None,
+            subscribers: Vec::new(),
+            next_id: 0,
+        };
+        Ok(Self { state: Rc::new(RefCell::new(state)) })
+    }
+
+    /// Creates the handle and shows the Connect UI.
+    pub fn open(options: ConnectUiOptions) -> Result<Self, AuthError> {
+        let ui = Self::new(options)?;
+        ui.show()?;
+        Ok(ui)
+    }
+
+    /// Shows the Connect UI (again). A no-op while it is open. Outside a browser this is an
+    /// `unsupported_environment` error.
+    pub fn show(&self) -> Result<(), AuthError> {
+        if self.is_open() {
+            return Ok(());
+        }
+        let stale = {
+            let mut state = self.state.borrow_mut();
+            state.ready = false;
+            state.dom.take()
+        };
+        if let Some(dom) = stale {
+            dom.remove();
+        }
+        let dom = Dom::mount(&self.state)?;
+        self.state.borrow_mut().dom = Some(dom);
+        Ok(())
+    }
+
+    /// Closes the Connect UI: removes the iframe and the listener and restores page scrolling.
+    /// Subscribers do not get a `Close` event for a close the app asked for.
+    pub fn close(&self) {
+        let dom = {
+            let mut state = self.state.borrow_mut();
+            state.ready = false;
+            state.dom.take()
+        };
+        if let Some(dom) = dom {
+            dom.remove();
+        }
+    }
+
+    /// Whether the iframe is in the page.
+    pub fn is_open(&self) -> bool {
+        self.state.borrow().dom.as_ref().is_some_and(Dom::is_connected)
+    }
+
+    /// Whether the Connect UI said `ready` (and got the token if one is known).
+    pub fn is_ready(&self) -> bool {
+        self.state.borrow().ready
+    }
+
+    /// Hands the Connect UI its session token: at once if it is ready, else on `ready`.
+    pub fn set_session_token(&self, token: impl Into<String>) {
+        let token = token.into();
+        let mut state = self.state.borrow_mut();
+        state.token = Some(token);
+        if state.ready {
+            post_token(&state);
+        }
+    }
+
+    /// The URL the iframe loads.
+    pub fn iframe_url(&self) -> String {
+        self.state.borrow().iframe_url.clone()
+    }
+
+    /// Calls `callback` with every event until the returned guard is dropped.
+    pub fn subscribe(&self, callback: impl Fn(&ConnectUiEvent) + 'static) -> Subscription {
+        let mut state = self.state.borrow_mut();
+        let id = state.next_id;
+        state.next_id += 1;
+        state.subscribers.push((id, Rc::new(callback)));
+        Subscription { state: Rc::downgrade(&self.state), id }
+    }
+
+    /// A stream of every event from now on; it ends when the last handle is dropped.
+    pub fn events(&self) -> ConnectUiEvents {
+        let (tx, rx) = mpsc::unbounded();
+        let subscription = self.subscribe(move |event| {
+            let _ = tx.unbounded_send(event.clone());
+        });
+        ConnectUiEvents { rx, _subscription: subscription }
+    }
+
+    /// Feeds a raw message as if the Connect UI had posted it (origin and source already
+    /// checked). Useful for tests and for hosting the Connect UI some other way.
+    pub fn deliver_message(&self, json: &str) {
+        deliver(&self.state, json);
+    }
+}
+
+/// Handles one accepted message: updates state, reacts (token, close) and notifies.
+pub(crate) fn deliver(ui: &UiRef, json: &str) {
+    let Some(event) = parse_message(json) else {
+        return;
+    };
+    let (callbacks, closed_dom) = {
+        let mut state = ui.borrow_mut();
+        let mut closed_dom = None;
+        match event {
+            ConnectUiEvent::Ready => {
+                state.ready = true;
+                post_token(&state);
+            }
+            ConnectUiEvent::Close => {
+                state.ready = false;
+                closed_dom = state.dom.take();
+            }
+            _ => {}
+        }
+        let mut callbacks: Vec<EventCallback> = state.options.on_event.iter().cloned().collect();
+        callbacks.extend(state.subscribers.iter().map(|(_, cb)| cb.clone()));
+        (callbacks, closed_dom)
+    };
+    if let Some(dom) = closed_dom {
+        dom.remove();
+    }
+    for callback in callbacks {
+        callback(&event);
+    }
+}
+
+fn post_token(state: &UiState) {
+    if let (Some(token), Some(dom)) = (&state.token, &state.dom) {
+        dom.post_token(token, &state.origin);
+    }
+}
+
+/// Keeps a [`ConnectUi::subscribe`] callback registered; dropping it unsubscribes.
+#[must_use = "dropping a Subscription unsubscribes at once"]
+#[derive(Debug)]
+pub struct Subscription {
+    state: Weak<RefCell<UiState>>,
+    id: u64,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Some(state) = self.state.upgrade()
+            && let Ok(mut state) = state.try_borrow_mut()
+        {
+            state.subscribers.retain(|(id, _)| *id != self.id);
+        }
+    }
+}
+
+/// The stream of [`ConnectUi::events`].
+#[derive(Debug)]
+pub struct ConnectUiEvents {
+    rx: mpsc::UnboundedReceiver<ConnectUiEvent>,
+    _subscription: Subscription,
+}
+
+impl Stream for ConnectUiEvents {
+    type Item = ConnectUiEvent;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<ConnectUiEvent>> {
+        Pin::new(&mut self.rx).poll_next(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::{FutureExt, StreamExt};
+    use std::cell::Cell;
+
+    #[test]
+    fn events_reach_the_callback_then_subscribers_in_order() {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let log = seen.clone();
+        let ui = ConnectUi::new(
+            ConnectUiOptions::new().on_event(move |e| log.borrow_mut().push(format!("cb:{}", e.kind()))),
+        )
+        .unwrap();
+        let log = seen.clone();
+        let sub = ui.subscribe(move |e| log.borrow_mut().push(format!("sub:{}", e.kind())));
+        let mut stream = ui.events();
+        ui.deliver_message(r#"{"type":"ready"}"#);
+        ui.deliver_message(r#"{"nope":1}"#);
+        ui.deliver_message(r#"{"type":"error","payload":{"errorType":"t","errorMessage":"m"}}"#);
+        drop(sub);
+        ui.deliver_message(r#"{"type":"close"}"#);
+        assert_eq!(*seen.borrow(), ["cb:ready", "sub:ready", "cb:error", "sub:error", "cb:close"]);
+        assert!(!ui.is_ready(), "close resets readiness");
+        drop(ui);
+        let kinds: Vec<_> = stream.by_ref().map(|e| e.kind()).collect::<Vec<_>>().now_or_never().unwrap();
+        assert_eq!(kinds, ["ready", "error", "close"], "the stream ends with the last handle");
+    }
+
+    #[test]
+    fn a_callback_may_use_the_handle() {
+        let ui = ConnectUi::new(ConnectUiOptions::new()).unwrap();
+        let calls = Rc::new(Cell::new(0));
+        let (handle, count) = (ui.clone(), calls.clone());
+        let _sub = ui.subscribe(move |_| {
+            handle.set_session_token("t2");
+            handle.close();
+            count.set(count.get() + 1);
+        });
+        ui.deliver_message(r#"{"type":"ready"}"#);
+        assert_eq!(calls.get(), 1);
+        assert_eq!(ui.state.borrow().token.as_deref(), Some("t2"));
+    }
+
+    #[cfg(not(browser))]
+    #[test]
+    fn outside_a_browser_show_is_a_typed_error() {
+        let err = ConnectUi::open(ConnectUiOptions::new()).unwrap_err();
+        assert_eq!(err.kind, crate::AuthErrorType::UnsupportedEnvironment);
+    }
+}

@@ -1,0 +1,207 @@
+//! The one error type of the crate.
+
+use std::fmt;
+
+/// What kind of failure an [`AuthError`] reports.
+///
+/// The first variants are the error types of the official JavaScript SDK and of the Nango server;
+/// the ones marked *(Rust SDK)* are failures the official SDK does not report (it hangs or throws
+/// an untyped error instead). Any other code the server sends is kept in [`AuthErrorType::Other`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthErrorType {
+    /// Neither a public key nor a connect session token was configured (`missing_auth_token`).
+    MissingAuthToken,
+    /// The OAuth popup could not be opened (`blocked_by_browser`).
+    BlockedByBrowser,
+    /// The host or another URL given in the configuration is not a valid absolute URL (`invalid_host_url`).
+    InvalidHostUrl,
+    /// The credentials needed for this auth mode were not given (`missing_credentials`).
+    MissingCredentials,
+    /// The user closed the OAuth popup before the flow ended (`window_closed`).
+    WindowClosed,
+    /// The provider rejected the credentials (`connection_test_failed`).
+    ConnectionTestFailed,
+    /// `reconnect` was called without a connect session token (`missing_connect_session_token`).
+    MissingConnectSessionToken,
+    /// The server refused the connection configuration (`connection_validation_failed`).
+    ConnectionValidationFailed,
+    /// The plan's connection limit is reached (`resource_capped`).
+    ResourceCapped,
+    /// An unexpected failure (`unknown_error`).
+    UnknownError,
+    /// *(Rust SDK)* The auth was cancelled: another auth started on the same client, or the
+    /// caller cancelled it (`cancelled`).
+    Cancelled,
+    /// *(Rust SDK)* The optional timeout of [`AuthOptions`](crate::AuthOptions) elapsed (`timeout`).
+    Timeout,
+    /// *(Rust SDK)* The request or the WebSocket failed or closed before a result (`network_error`).
+    NetworkError,
+    /// *(Rust SDK)* The server answered something that is not the documented JSON (`invalid_response`).
+    InvalidResponse,
+    /// *(Rust SDK)* Browser-only functionality was used outside a browser, e.g. during
+    /// server-side rendering (`unsupported_environment`).
+    UnsupportedEnvironment,
+    /// Any other error code, as the server sent it.
+    Other(String),
+}
+
+impl AuthErrorType {
+    /// The wire code of this error type, e.g. `"window_closed"`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MissingAuthToken => "missing_auth_token",
+            Self::BlockedByBrowser => "blocked_by_browser",
+            Self::InvalidHostUrl => "invalid_host_url",
+            Self::MissingCredentials => "missing_credentials",
+            Self::WindowClosed => "window_closed",
+            Self::ConnectionTestFailed => "connection_test_failed",
+            Self::MissingConnectSessionToken => "missing_connect_session_token",
+            Self::ConnectionValidationFailed => "connection_validation_failed",
+            Self::ResourceCapped => "resource_capped",
+            Self::UnknownError => "unknown_error",
+            Self::Cancelled => "cancelled",
+            Self::Timeout => "timeout",
+            Self::NetworkError => "network_error",
+            Self::InvalidResponse => "invalid_response",
+            Self::UnsupportedEnvironment => "unsupported_environment",
+            Self::Other(code) => code,
+        }
+    }
+
+    /// The error type for a wire code; unknown codes become [`AuthErrorType::Other`].
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "missing_auth_token" => Self::MissingAuthToken,
+            "blocked_by_browser" => Self::BlockedByBrowser,
+            "invalid_host_url" => Self::InvalidHostUrl,
+            "missing_credentials" => Self::MissingCredentials,
+            "window_closed" => Self::WindowClosed,
+            "connection_test_failed" => Self::ConnectionTestFailed,
+            "missing_connect_session_token" => Self::MissingConnectSessionToken,
+            "connection_validation_failed" => Self::ConnectionValidationFailed,
+            "resource_capped" => Self::ResourceCapped,
+            "unknown_error" => Self::UnknownError,
+            "cancelled" => Self::Cancelled,
+            "timeout" => Self::Timeout,
+            "network_error" => Self::NetworkError,
+            "invalid_response" => Self::InvalidResponse,
+            "unsupported_environment" => Self::UnsupportedEnvironment,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for AuthErrorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error from an auth call, the client constructor or the Connect UI.
+///
+/// `Clone + PartialEq` so that it can live in Yew state or a Dioxus signal.
+///
+/// ```
+/// use nango_frontend::{AuthError, AuthErrorType};
+/// let err = AuthError::new(AuthErrorType::from_code("window_closed"), "closed");
+/// assert_eq!(err.kind, AuthErrorType::WindowClosed);
+/// assert_eq!(err.error_type(), "window_closed");
+/// assert_eq!(err.to_string(), "window_closed: closed");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}: {message}")]
+#[non_exhaustive]
+pub struct AuthError {
+    /// The kind of failure.
+    pub kind: AuthErrorType,
+    /// A human-readable explanation.
+    pub message: String,
+}
+
+impl AuthError {
+    /// Creates an error of the given kind.
+    pub fn new(kind: AuthErrorType, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into() }
+    }
+
+    /// The wire code of the error type, as the JavaScript SDK's `error.type`.
+    pub fn error_type(&self) -> &str {
+        self.kind.as_str()
+    }
+
+    pub(crate) fn invalid_host() -> Self {
+        Self::new(AuthErrorType::InvalidHostUrl, "Invalid URL provided for the Nango host.")
+    }
+
+    pub(crate) fn missing_auth_token() -> Self {
+        Self::new(
+            AuthErrorType::MissingAuthToken,
+            "You must specify a public key OR a connect session token (cf. documentation).",
+        )
+    }
+
+    pub(crate) fn blocked_by_browser() -> Self {
+        Self::new(AuthErrorType::BlockedByBrowser, "Modal blocked by browser")
+    }
+
+    pub(crate) fn window_closed() -> Self {
+        Self::new(
+            AuthErrorType::WindowClosed,
+            "The authorization window was closed before the authorization flow was completed",
+        )
+    }
+
+    pub(crate) fn cancelled(why: &str) -> Self {
+        Self::new(AuthErrorType::Cancelled, why)
+    }
+
+    pub(crate) fn invalid_response(why: impl Into<String>) -> Self {
+        Self::new(AuthErrorType::InvalidResponse, why)
+    }
+
+    pub(crate) fn network(why: impl Into<String>) -> Self {
+        Self::new(AuthErrorType::NetworkError, why)
+    }
+
+    #[cfg_attr(all(target_arch = "wasm32", target_os = "unknown"), allow(dead_code))]
+    pub(crate) fn unsupported() -> Self {
+        Self::new(
+            AuthErrorType::UnsupportedEnvironment,
+            "Nango auth and the Connect UI need a browser (wasm32-unknown-unknown); this build has none",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for code in [
+            "missing_auth_token",
+            "blocked_by_browser",
+            "invalid_host_url",
+            "missing_credentials",
+            "window_closed",
+            "connection_test_failed",
+            "missing_connect_session_token",
+            "connection_validation_failed",
+            "resource_capped",
+            "unknown_error",
+            "cancelled",
+            "timeout",
+            "network_error",
+            "invalid_response",
+            "unsupported_environment",
+            "integration_not_allowed",
+        ] {
+            assert_eq!(AuthErrorType::from_code(code).as_str(), code);
+        }
+        assert_eq!(
+            AuthErrorType::from_code("integration_not_allowed"),
+            AuthErrorType::Other("integration_not_allowed".into())
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! # nango-frontend
+//!
+//! The headless Rust frontend SDK for [Nango](https://nango.dev): what `@nangohq/frontend` is for
+//! JavaScript, for Rust web apps compiled to `wasm32-unknown-unknown`. Framework-agnostic; the
+//! `nango-yew` and `nango-dioxus` crates adapt it.
+//!
+//! - [`Nango`]: a client configured like the JS one ([`NangoConfig`]).
+//! - [`Nango::open_connect_ui`] / [`ConnectUi`]: Nango's Connect UI in an iframe, its events as a
+//!   callback, a [`Stream`](futures_core::Stream) ([`ConnectUi::events`]) or subscriptions.
+//! - [`Nango::auth`], [`Nango::reconnect`], [`Nango::create`]: headless auth, OAuth popup or
+//!   typed [`Credentials`], each an [`AuthFuture`] that ends in an [`AuthSuccess`] or a typed
+//!   [`AuthError`] — it never hangs, and dropping it releases the popup, socket and timers.
+//!
+//! ```no_run
+//! use nango_frontend::{ConnectUiEvent, ConnectUiOptions, Nango, NangoConfig};
+//! # fn run() -> Result<(), nango_frontend::AuthError> {
+//! let nango = Nango::new(NangoConfig::new().connect_session_token("nango_connect_session_…"))?;
+//! let ui = nango.open_connect_ui(ConnectUiOptions::new().on_event(|event| {
+//!     if let ConnectUiEvent::Connect(c) = event {
+//!         println!("connected {} to {}", c.connection_id, c.provider_config_key);
+//!     }
+//! }))?;
+//! # drop(ui); Ok(()) }
+//! ```
+//!
+//! ## Layers
+//! [`protocol`] is pure Rust (URLs, bodies, message parsing, the OAuth state machine), tested
+//! natively against the official SDK's recorded traffic. The browser layer (web-sys) only
+//! performs its decisions. Outside a browser (server-side rendering) everything compiles, auth
+//! resolves to `unsupported_environment` and the Connect UI cannot be shown.
+
+#![deny(missing_docs, missing_debug_implementations)]
+
+mod client;
+mod config;
+mod connect_ui;
+mod error;
+mod options;
+pub mod protocol;
+mod task;
+mod url;
+
+#[cfg(browser)]
+mod browser;
+#[cfg(browser)]
+use browser as platform;
+#[cfg(not(browser))]
+mod native;
+#[cfg(not(browser))]
+use native as platform;
+
+pub use client::Nango;
+pub use config::{ClientToken, DEFAULT_CONNECT_UI_URL, DEFAULT_HOST, NangoConfig};
+pub use connect_ui::{ConnectUi, ConnectUiEvents, Subscription};
+pub use error::{AuthError, AuthErrorType};
+pub use options::{AuthOptions, Credentials, JsonObject};
+pub use protocol::AuthSuccess;
+pub use protocol::connect_ui::{
+    ConnectUiEvent, ConnectUiOptions, ConnectUiSettings, EventCallback, Theme, ThemeColors, ThemeSettings,
+};
+pub use task::AuthFuture;
+
+/// Whether this build runs in a browser (wasm32 with wasm-bindgen), where auth and the Connect
+/// UI work.
+pub const fn is_browser() -> bool {
+    cfg!(browser)
+}

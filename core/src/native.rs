@@ -1,0 +1,36 @@
+//! Outside a browser (server-side rendering, native tests) the browser parts are inert:
+//! auth resolves to `unsupported_environment` and the Connect UI cannot be shown.
+
+use std::time::Duration;
+
+use crate::connect_ui::UiRef;
+use crate::protocol::PostRequest;
+use crate::protocol::oauth::OAuthFlow;
+use crate::task::AuthFuture;
+use crate::{AuthError, NangoConfig};
+
+/// No DOM exists here: this type has no values.
+pub(crate) enum Dom {}
+
+impl Dom {
+    pub fn mount(_ui: &UiRef) -> Result<Self, AuthError> {
+        Err(AuthError::unsupported())
+    }
+    pub fn remove(self) {}
+    pub fn is_connected(&self) -> bool {
+        match *self {}
+    }
+    pub fn post_token(&self, _token: &str, _origin: &str) {
+        match *self {}
+    }
+}
+
+pub(crate) fn start_post(_request: PostRequest, _timeout: Option<Duration>) -> AuthFuture {
+    AuthFuture::ready(Err(AuthError::unsupported()))
+}
+
+pub(crate) fn start_popup(_flow: OAuthFlow, _config: &NangoConfig, _timeout: Option<Duration>) -> AuthFuture {
+    AuthFuture::ready(Err(AuthError::unsupported()))
+}
+
+pub(crate) fn log(_message: &str) {}

@@ -1,0 +1,287 @@
+//! Options of the auth calls and the typed credentials.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::{AuthError, AuthErrorType};
+
+/// A JSON object, for the credential types whose fields vary per provider.
+pub type JsonObject = Map<String, Value>;
+
+/// Options of [`Nango::auth`](crate::Nango::auth), [`reconnect`](crate::Nango::reconnect) and
+/// [`create`](crate::Nango::create).
+///
+/// ```
+/// use nango_frontend::{AuthOptions, Credentials};
+/// let options = AuthOptions::new()
+///     .connection_id("user-42")
+///     .param("subdomain", "acme")
+///     .credentials(Credentials::api_key("sk_live_…"));
+/// assert_eq!(options.params, vec![("subdomain".to_owned(), "acme".to_owned())]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AuthOptions {
+    /// The connection id (legacy public-key flows; a session-token server rejects it).
+    pub connection_id: Option<String>,
+    /// Connection configuration (`params[K]=V`), in order.
+    pub params: Vec<(String, String)>,
+    /// HMAC digest, for environments that require it.
+    pub hmac: Option<String>,
+    /// User-specific OAuth scopes (Slack).
+    pub user_scope: Vec<String>,
+    /// Extra OAuth authorization URL parameters; `None` removes a template parameter.
+    pub authorization_params: Vec<(String, Option<String>)>,
+    /// Credentials; none means OAuth (a popup), except for [`Nango::create`](crate::Nango::create).
+    pub credentials: Option<Credentials>,
+    /// Treat a closed OAuth popup as a failure (`window_closed`).
+    pub detect_closed_auth_window: bool,
+    /// Two-step auth's `assertionOption`.
+    pub assertion_option: Option<Value>,
+    /// Give up with `timeout` after this long (the official SDK waits forever).
+    pub timeout: Option<Duration>,
+}
+
+impl AuthOptions {
+    /// Empty options: OAuth with a generated connection id.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the connection id.
+    pub fn connection_id(mut self, id: impl Into<String>) -> Self {
+        self.connection_id = Some(id.into());
+        self
+    }
+
+    /// Adds a connection configuration parameter.
+    pub fn param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.params.push((key.into(), value.into()));
+        self
+    }
+
+    /// Sets the HMAC digest.
+    pub fn hmac(mut self, hmac: impl Into<String>) -> Self {
+        self.hmac = Some(hmac.into());
+        self
+    }
+
+    /// Adds user scopes.
+    pub fn user_scope<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.user_scope.extend(scopes.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds an authorization URL parameter (`None` removes the template's one).
+    pub fn authorization_param(mut self, key: impl Into<String>, value: Option<String>) -> Self {
+        self.authorization_params.push((key.into(), value));
+        self
+    }
+
+    /// Sets the credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Turns closed-popup detection on or off.
+    pub fn detect_closed_auth_window(mut self, detect: bool) -> Self {
+        self.detect_closed_auth_window = detect;
+        self
+    }
+
+    /// Sets two-step auth's assertion option.
+    pub fn assertion_option(mut self, option: Value) -> Self {
+        self.assertion_option = Some(option);
+        self
+    }
+
+    /// Gives up after `timeout`.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+/// Credentials for the auth modes that need no popup, plus OAuth client overrides.
+///
+/// Each variant maps to one Nango endpoint (PROTOCOL.md §3).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// API key: `POST /api-auth/api-key/{key}`.
+    ApiKey {
+        /// The key.
+        api_key: String,
+    },
+    /// Basic auth: `POST /api-auth/basic/{key}`.
+    Basic {
+        /// User name.
+        username: Option<String>,
+        /// Password.
+        password: Option<String>,
+    },
+    /// JWT: `POST /auth/jwt/{key}`, the fields sent as given (e.g. `type`, `privateKey`, `issuerId`).
+    Jwt(JsonObject),
+    /// NetSuite-style token-based auth: `POST /auth/tba/{key}`.
+    Tba {
+        /// Token id.
+        token_id: String,
+        /// Token secret.
+        token_secret: String,
+        /// OAuth client id override.
+        oauth_client_id_override: Option<String>,
+        /// OAuth client secret override.
+        oauth_client_secret_override: Option<String>,
+    },
+    /// Two-step auth: `POST /auth/two-step/{key}`, the fields sent as given with `type: TWO_STEP`.
+    TwoStep(JsonObject),
+    /// Signature auth: `POST /auth/signature/{key}`.
+    Signature {
+        /// User name.
+        username: String,
+        /// Password.
+        password: String,
+    },
+    /// AWS SigV4 role assumption: `POST /auth/aws-sigv4/{key}` (external id goes in `params`).
+    AwsSigV4 {
+        /// The role's ARN.
+        role_arn: String,
+        /// AWS region.
+        region: Option<String>,
+    },
+    /// Bill.com: `POST /auth/bill/{key}`.
+    Bill {
+        /// User name.
+        username: String,
+        /// Password.
+        password: String,
+        /// Organization id.
+        organization_id: String,
+        /// Developer key.
+        dev_key: String,
+    },
+    /// OAuth2 client credentials: `POST /oauth2/auth/{key}`.
+    OAuth2ClientCredentials {
+        /// Client id.
+        client_id: String,
+        /// Client secret.
+        client_secret: Option<String>,
+        /// Private key, instead of a secret.
+        client_private_key: Option<String>,
+        /// Certificate that goes with the private key.
+        client_certificate: Option<String>,
+    },
+    /// OAuth (popup) with the end user's own OAuth app: sent in the popup's query.
+    OAuthClientOverride {
+        /// Client id override.
+        client_id: String,
+        /// Client secret override.
+        client_secret: String,
+        /// Refresh token override.
+        refresh_token: Option<String>,
+    },
+    /// An outbound installation (e.g. a Shopify app install): `POST /auth/oauth-outbound/{key}`, no body.
+    OutboundInstallation,
+}
+
+impl Credentials {
+    /// API key credentials.
+    pub fn api_key(key: impl Into<String>) -> Self {
+        Self::ApiKey { api_key: key.into() }
+    }
+
+    /// Basic credentials.
+    pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Self::Basic { username: Some(username.into()), password: Some(password.into()) }
+    }
+
+    /// Reads credentials given as the JavaScript SDK takes them (`{apiKey}`, `{username,
+    /// password}`, `{type: "JWT", …}`, …), choosing the auth mode by the same rules.
+    ///
+    /// Useful when credentials come from a form or a config file. A non-object, or an object
+    /// that matches no auth mode, is a `missing_credentials` error.
+    ///
+    /// ```
+    /// use nango_frontend::Credentials;
+    /// let creds = Credentials::from_json(serde_json::json!({"apiKey": "k"})).unwrap();
+    /// assert_eq!(creds, Credentials::api_key("k"));
+    /// ```
+    pub fn from_json(value: Value) -> Result<Self, AuthError> {
+        let Value::Object(mut obj) = value else {
+            return Err(missing("Credentials must be a JSON object"));
+        };
+        let ty = obj.get("type").and_then(Value::as_str).map(str::to_owned);
+        let has = |obj: &JsonObject, k: &str| obj.contains_key(k);
+        let text = |obj: &JsonObject, k: &str| -> Option<String> {
+            match obj.get(k) {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Null) | None => None,
+                Some(other) => Some(other.to_string()),
+            }
+        };
+        let req = |obj: &JsonObject, k: &str| text(obj, k).unwrap_or_default();
+        match ty.as_deref() {
+            Some("TWO_STEP") => {
+                obj.remove("type");
+                return Ok(Self::TwoStep(obj));
+            }
+            Some("SIGNATURE") if has(&obj, "username") && has(&obj, "password") => {
+                return Ok(Self::Signature {
+                    username: req(&obj, "username"),
+                    password: req(&obj, "password"),
+                });
+            }
+            Some("AWS_SIGV4") if has(&obj, "role_arn") => {
+                return Ok(Self::AwsSigV4 { role_arn: req(&obj, "role_arn"), region: text(&obj, "region") });
+            }
+            _ => {}
+        }
+        if ["username", "password", "organization_id", "dev_key"].iter().all(|k| has(&obj, k)) {
+            return Ok(Self::Bill {
+                username: req(&obj, "username"),
+                password: req(&obj, "password"),
+                organization_id: req(&obj, "organization_id"),
+                dev_key: req(&obj, "dev_key"),
+            });
+        }
+        if has(&obj, "apiKey") {
+            return Ok(Self::ApiKey { api_key: req(&obj, "apiKey") });
+        }
+        if has(&obj, "username") || has(&obj, "password") {
+            return Ok(Self::Basic { username: text(&obj, "username"), password: text(&obj, "password") });
+        }
+        if has(&obj, "privateKey") || ty.as_deref() == Some("JWT") {
+            return Ok(Self::Jwt(obj));
+        }
+        if has(&obj, "token_id") && has(&obj, "token_secret") {
+            return Ok(Self::Tba {
+                token_id: req(&obj, "token_id"),
+                token_secret: req(&obj, "token_secret"),
+                oauth_client_id_override: text(&obj, "oauth_client_id_override"),
+                oauth_client_secret_override: text(&obj, "oauth_client_secret_override"),
+            });
+        }
+        if has(&obj, "client_id") && (has(&obj, "client_secret") || has(&obj, "client_private_key")) {
+            return Ok(Self::OAuth2ClientCredentials {
+                client_id: req(&obj, "client_id"),
+                client_secret: text(&obj, "client_secret"),
+                client_private_key: text(&obj, "client_private_key"),
+                client_certificate: text(&obj, "client_certificate"),
+            });
+        }
+        if has(&obj, "oauth_client_id_override") && has(&obj, "oauth_client_secret_override") {
+            return Ok(Self::OAuthClientOverride {
+                client_id: req(&obj, "oauth_client_id_override"),
+                client_secret: req(&obj, "oauth_client_secret_override"),
+                refresh_token: text(&obj, "oauth_refresh_token_override"),
+            });
+        }
+        Err(missing("The credentials match no Nango auth mode"))
+    }
+}
+
+fn missing(message: &str) -> AuthError {
+    AuthError::new(AuthErrorType::MissingCredentials, message)
+}

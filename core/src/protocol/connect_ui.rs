@@ -1,0 +1,365 @@
+//! The Connect UI iframe protocol (PROTOCOL.md §5): iframe URL, messages in and out.
+
+use std::fmt;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::{DEFAULT_CONNECT_UI_URL, DEFAULT_HOST};
+use crate::protocol::response::AuthSuccess;
+use crate::url::{HttpUrl, encode_form};
+use crate::{AuthError, AuthErrorType};
+
+/// The Connect UI's colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+    /// Follow the operating system.
+    System,
+}
+
+impl Theme {
+    /// `light`, `dark` or `system`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Light => "light",
+            Self::Dark => "dark",
+            Self::System => "system",
+        }
+    }
+}
+
+/// A theme's colours.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ThemeColors {
+    /// Primary colour, e.g. `#00B2E3`.
+    #[serde(default)]
+    pub primary: Option<String>,
+}
+
+/// Both themes' colours.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ThemeSettings {
+    /// Light theme colours.
+    #[serde(default)]
+    pub light: ThemeColors,
+    /// Dark theme colours.
+    #[serde(default)]
+    pub dark: ThemeColors,
+}
+
+/// The Connect UI's settings (`connectUISettings`), sent with `settings_changed`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ConnectUiSettings {
+    /// Colours per theme.
+    #[serde(default)]
+    pub theme: ThemeSettings,
+    /// The theme shown unless overridden.
+    #[serde(default)]
+    pub default_theme: Option<Theme>,
+    /// Whether the "Secured by Nango" watermark shows.
+    #[serde(default)]
+    pub show_watermark: Option<bool>,
+}
+
+/// An event from the Connect UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConnectUiEvent {
+    /// The iframe loaded and can take the session token.
+    Ready,
+    /// The user connected an account.
+    Connect(AuthSuccess),
+    /// The Connect UI closed (the iframe is already gone).
+    Close,
+    /// A flow inside the Connect UI failed.
+    Error {
+        /// The error code, e.g. `connection_test_failed`.
+        error_type: String,
+        /// The message.
+        error_message: String,
+    },
+    /// The Connect UI settings changed.
+    SettingsChanged(ConnectUiSettings),
+}
+
+impl ConnectUiEvent {
+    /// The wire name of the event (`ready`, `connect`, `close`, `error`, `settings_changed`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Ready => "ready",
+            Self::Connect(_) => "connect",
+            Self::Close => "close",
+            Self::Error { .. } => "error",
+            Self::SettingsChanged(_) => "settings_changed",
+        }
+    }
+
+    /// An `Error` event as an [`AuthError`].
+    pub fn as_error(&self) -> Option<AuthError> {
+        match self {
+            Self::Error { error_type, error_message } => {
+                Some(AuthError::new(AuthErrorType::from_code(error_type), error_message.as_str()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The event as the JSON message the Connect UI posts (`{type, payload?}`).
+    pub fn to_message(&self) -> Value {
+        use serde_json::json;
+        match self {
+            Self::Ready | Self::Close => json!({ "type": self.kind() }),
+            Self::Connect(success) => json!({ "type": "connect", "payload": success }),
+            Self::Error { error_type, error_message } => json!({
+                "type": "error",
+                "payload": { "errorType": error_type, "errorMessage": error_message }
+            }),
+            Self::SettingsChanged(settings) => json!({ "type": "settings_changed", "payload": settings }),
+        }
+    }
+}
+
+/// Parses a message posted by the Connect UI, given as JSON text (the browser layer
+/// `JSON.stringify`s `MessageEvent.data`).
+///
+/// Non-objects, objects without a string `type`, unknown types and malformed payloads are
+/// `None`: a page receives many messages that are not for us.
+pub fn parse_message(json: &str) -> Option<ConnectUiEvent> {
+    let value: Value = serde_json::from_str(json).ok()?;
+    let ty = value.get("type")?.as_str()?;
+    let payload = value.get("payload");
+    Some(match ty {
+        "ready" => ConnectUiEvent::Ready,
+        "close" => ConnectUiEvent::Close,
+        "connect" => ConnectUiEvent::Connect(AuthSuccess::deserialize(payload?).ok()?),
+        "error" => {
+            let text = |k: &str| payload.and_then(|p| p.get(k)).and_then(Value::as_str).map(str::to_owned);
+            ConnectUiEvent::Error {
+                error_type: text("errorType").unwrap_or_else(|| "unknown_error".to_owned()),
+                error_message: text("errorMessage").unwrap_or_default(),
+            }
+        }
+        "settings_changed" => ConnectUiEvent::SettingsChanged(ConnectUiSettings::deserialize(payload?).ok()?),
+        _ => return None,
+    })
+}
+
+/// The message that hands the Connect UI its session token.
+pub fn session_token_message(token: &str) -> String {
+    serde_json::json!({ "type": "session_token", "sessionToken": token }).to_string()
+}
+
+/// A callback for Connect UI events.
+pub type EventCallback = Rc<dyn Fn(&ConnectUiEvent)>;
+
+/// Options of [`open_connect_ui`](crate::Nango::open_connect_ui), as the JS SDK's.
+///
+/// ```
+/// use nango_frontend::{ConnectUiOptions, Theme};
+/// let options = ConnectUiOptions::new()
+///     .base_url("http://localhost:3009")
+///     .api_url("http://localhost:3003")
+///     .theme(Theme::Dark)
+///     .on_event(|event| println!("{}", event.kind()));
+/// assert_eq!(
+///     options.iframe_url().unwrap(),
+///     "http://localhost:3009/?apiURL=http%3A%2F%2Flocalhost%3A3003&theme=dark"
+/// );
+/// ```
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct ConnectUiOptions {
+    /// The connect session token; may be set later with `set_session_token`.
+    pub session_token: Option<String>,
+    /// Where the Connect UI is served from (default `https://connect.nango.dev`).
+    pub base_url: Option<String>,
+    /// The Nango API the Connect UI talks to (default `https://api.nango.dev`).
+    pub api_url: Option<String>,
+    /// Treat a closed OAuth popup as a failure inside the Connect UI.
+    pub detect_closed_auth_window: bool,
+    /// Language code, e.g. `en` or `fr`.
+    pub lang: Option<String>,
+    /// Forces a theme over the dashboard's setting.
+    pub theme: Option<Theme>,
+    /// Called with every event, before stream subscribers.
+    pub on_event: Option<EventCallback>,
+}
+
+impl fmt::Debug for ConnectUiOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectUiOptions")
+            .field("session_token", &self.session_token.as_ref().map(|_| "…"))
+            .field("base_url", &self.base_url)
+            .field("api_url", &self.api_url)
+            .field("detect_closed_auth_window", &self.detect_closed_auth_window)
+            .field("lang", &self.lang)
+            .field("theme", &self.theme)
+            .field("on_event", &self.on_event.is_some())
+            .finish()
+    }
+}
+
+impl PartialEq for ConnectUiOptions {
+    fn eq(&self, other: &Self) -> bool {
+        let same_callback = match (&self.on_event, &other.on_event) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        same_callback
+            && self.session_token == other.session_token
+            && self.base_url == other.base_url
+            && self.api_url == other.api_url
+            && self.detect_closed_auth_window == other.detect_closed_auth_window
+            && self.lang == other.lang
+            && self.theme == other.theme
+    }
+}
+
+impl ConnectUiOptions {
+    /// The defaults: Nango Cloud's Connect UI and API.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the session token.
+    pub fn session_token(mut self, token: impl Into<String>) -> Self {
+        self.session_token = Some(token.into());
+        self
+    }
+
+    /// Sets the Connect UI URL.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sets the API URL passed to the Connect UI.
+    pub fn api_url(mut self, url: impl Into<String>) -> Self {
+        self.api_url = Some(url.into());
+        self
+    }
+
+    /// Turns closed-popup detection on or off.
+    pub fn detect_closed_auth_window(mut self, detect: bool) -> Self {
+        self.detect_closed_auth_window = detect;
+        self
+    }
+
+    /// Sets the language.
+    pub fn lang(mut self, lang: impl Into<String>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    /// Forces a theme.
+    pub fn theme(mut self, theme: Theme) -> Self {
+        self.theme = Some(theme);
+        self
+    }
+
+    /// Sets the event callback.
+    pub fn on_event(mut self, callback: impl Fn(&ConnectUiEvent) + 'static) -> Self {
+        self.on_event = Some(Rc::new(callback));
+        self
+    }
+
+    fn base(&self) -> Result<HttpUrl, AuthError> {
+        let base = self.base_url.as_deref().unwrap_or(DEFAULT_CONNECT_UI_URL);
+        HttpUrl::parse(base).ok_or_else(|| {
+            AuthError::new(AuthErrorType::InvalidHostUrl, format!("Invalid Connect UI base URL: {base}"))
+        })
+    }
+
+    /// The origin messages must come from, and the token is posted to.
+    pub fn origin(&self) -> Result<String, AuthError> {
+        self.base().map(|b| b.origin())
+    }
+
+    /// The iframe's `src`: the base URL with a path ending in `/` and the query of
+    /// PROTOCOL.md §5.
+    pub fn iframe_url(&self) -> Result<String, AuthError> {
+        let mut url = self.base()?;
+        if !url.path.ends_with('/') {
+            url.path.push('/');
+        }
+        let mut pairs = vec![("apiURL", self.api_url.as_deref().unwrap_or(DEFAULT_HOST))];
+        if self.detect_closed_auth_window {
+            pairs.push(("detectClosedAuthWindow", "true"));
+        }
+        if let Some(lang) = &self.lang {
+            pairs.push(("lang", lang));
+        }
+        if let Some(theme) = self.theme {
+            pairs.push(("theme", theme.as_str()));
+        }
+        let added: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode_form(v))).collect();
+        let mut query = url.query.take().filter(|q| !q.is_empty()).map(|q| vec![q]).unwrap_or_default();
+        query.extend(added);
+        url.query = Some(query.join("&"));
+        Ok(url.href())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_each_message() {
+        assert_eq!(parse_message(r#"{"type":"ready"}"#), Some(ConnectUiEvent::Ready));
+        assert_eq!(parse_message(r#"{"type":"close","payload":1}"#), Some(ConnectUiEvent::Close));
+        assert_eq!(
+            parse_message(r#"{"type":"error","payload":{"errorType":"x","errorMessage":"m"}}"#),
+            Some(ConnectUiEvent::Error { error_type: "x".into(), error_message: "m".into() })
+        );
+        for ignored in
+            ["1", "null", "\"ready\"", "{}", r#"{"type":3}"#, r#"{"type":"connect"}"#, r#"{"type":"nope"}"#]
+        {
+            assert_eq!(parse_message(ignored), None, "{ignored}");
+        }
+    }
+
+    #[test]
+    fn events_round_trip_through_their_messages() {
+        let events = [
+            ConnectUiEvent::Ready,
+            ConnectUiEvent::Close,
+            ConnectUiEvent::Connect(AuthSuccess {
+                provider_config_key: "p".into(),
+                connection_id: "c".into(),
+                is_pending: true,
+            }),
+            ConnectUiEvent::Error { error_type: "t".into(), error_message: "m".into() },
+            ConnectUiEvent::SettingsChanged(ConnectUiSettings {
+                default_theme: Some(Theme::Dark),
+                show_watermark: Some(false),
+                ..Default::default()
+            }),
+        ];
+        for event in events {
+            assert_eq!(parse_message(&event.to_message().to_string()), Some(event));
+        }
+    }
+
+    #[test]
+    fn iframe_url_keeps_an_existing_query() {
+        let o = ConnectUiOptions::new().base_url("http://localhost:3009/c?x=1#top");
+        assert_eq!(
+            o.iframe_url().unwrap(),
+            "http://localhost:3009/c/?x=1&apiURL=https%3A%2F%2Fapi.nango.dev#top"
+        );
+        assert_eq!(o.origin().unwrap(), "http://localhost:3009");
+        assert!(ConnectUiOptions::new().base_url("nope").iframe_url().is_err());
+    }
+}

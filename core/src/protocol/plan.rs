@@ -1,0 +1,265 @@
+//! From a call and its options to what goes on the wire.
+
+use serde_json::{Map, Value};
+
+use crate::config::ClientConfig;
+use crate::options::{AuthOptions, Credentials};
+use crate::protocol::oauth::OAuthFlow;
+use crate::url::encode_component;
+use crate::{AuthError, AuthErrorType};
+
+/// Which entry point is being called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    /// `auth()`: OAuth popup, or a credential POST when credentials are given.
+    Auth,
+    /// `reconnect()`: as `auth()`, but needs a connect session token.
+    Reconnect,
+    /// `create()`: an unauthenticated (auth mode NONE) connection.
+    Create,
+}
+
+/// A credential POST: the URL and the JSON body (none for bodiless endpoints).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostRequest {
+    /// Absolute URL with the query.
+    pub url: String,
+    /// The JSON body; `None` sends no body.
+    pub body: Option<String>,
+}
+
+/// What an auth call does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthPlan {
+    /// A `POST` with `Content-Type: application/json`.
+    Post(PostRequest),
+    /// An OAuth popup driven by a WebSocket.
+    Popup(OAuthFlow),
+}
+
+/// Plans an auth call: validates it and decides the request.
+///
+/// Errors are the ones the official SDK throws before touching the network
+/// (`missing_auth_token`, `missing_connect_session_token`).
+pub(crate) fn plan_auth(
+    config: &ClientConfig,
+    mode: AuthMode,
+    provider_config_key: &str,
+    options: &AuthOptions,
+) -> Result<AuthPlan, AuthError> {
+    if mode == AuthMode::Reconnect {
+        config.ensure_session_token()?;
+    }
+    config.ensure_token()?;
+    let key = encode_component(provider_config_key);
+    let host = &config.endpoints.host;
+    let post = |path: &str, body: Option<Value>| {
+        let query = query_string(config, options, false);
+        AuthPlan::Post(PostRequest {
+            url: format!("{host}{path}/{key}{query}"),
+            body: body.map(|b| b.to_string()),
+        })
+    };
+    if mode == AuthMode::Create {
+        return Ok(post("/auth/unauthenticated", None));
+    }
+    let Some(credentials) = &options.credentials else {
+        return Ok(AuthPlan::Popup(popup(config, &key, options)));
+    };
+    let obj = |pairs: Vec<(&str, Option<&String>)>| {
+        let map: Map<String, Value> = pairs
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), Value::String(v.clone()))))
+            .collect();
+        Some(Value::Object(map))
+    };
+    Ok(match credentials {
+        Credentials::OAuthClientOverride { .. } => AuthPlan::Popup(popup(config, &key, options)),
+        Credentials::TwoStep(fields) => {
+            let mut body = fields.clone();
+            body.insert("type".into(), Value::String("TWO_STEP".into()));
+            if let Some(option) = options.assertion_option.as_ref().filter(|o| !is_empty_object(o)) {
+                body.insert("assertionOption".into(), option.clone());
+            }
+            post("/auth/two-step", Some(Value::Object(body)))
+        }
+        Credentials::Signature { username, password } => {
+            let ty = "SIGNATURE".to_owned();
+            post(
+                "/auth/signature",
+                obj(vec![("type", Some(&ty)), ("username", Some(username)), ("password", Some(password))]),
+            )
+        }
+        Credentials::AwsSigV4 { role_arn, region } => {
+            post("/auth/aws-sigv4", obj(vec![("role_arn", Some(role_arn)), ("region", region.as_ref())]))
+        }
+        Credentials::Bill { username, password, organization_id, dev_key } => post(
+            "/auth/bill",
+            obj(vec![
+                ("username", Some(username)),
+                ("password", Some(password)),
+                ("organization_id", Some(organization_id)),
+                ("dev_key", Some(dev_key)),
+            ]),
+        ),
+        Credentials::ApiKey { api_key } => post("/api-auth/api-key", obj(vec![("apiKey", Some(api_key))])),
+        Credentials::Basic { username, password } => post(
+            "/api-auth/basic",
+            obj(vec![("username", username.as_ref()), ("password", password.as_ref())]),
+        ),
+        Credentials::Jwt(fields) => post("/auth/jwt", Some(Value::Object(fields.clone()))),
+        Credentials::Tba {
+            token_id,
+            token_secret,
+            oauth_client_id_override,
+            oauth_client_secret_override,
+        } => post(
+            "/auth/tba",
+            obj(vec![
+                ("token_id", Some(token_id)),
+                ("token_secret", Some(token_secret)),
+                ("oauth_client_id_override", oauth_client_id_override.as_ref()),
+                ("oauth_client_secret_override", oauth_client_secret_override.as_ref()),
+            ]),
+        ),
+        Credentials::OAuth2ClientCredentials {
+            client_id,
+            client_secret,
+            client_private_key,
+            client_certificate,
+        } => {
+            if client_secret.is_none() && client_private_key.is_none() {
+                return Err(AuthError::new(
+                    AuthErrorType::MissingCredentials,
+                    "OAuth2 client credentials need a client secret or a client private key",
+                ));
+            }
+            post(
+                "/oauth2/auth",
+                obj(vec![
+                    ("client_id", Some(client_id)),
+                    ("client_secret", client_secret.as_ref()),
+                    ("client_private_key", client_private_key.as_ref()),
+                    ("client_certificate", client_certificate.as_ref()),
+                ]),
+            )
+        }
+        // JS bug: the official SDK throws `missing_credentials` here; Nango's endpoint takes no body.
+        Credentials::OutboundInstallation => post("/auth/oauth-outbound", None),
+    })
+}
+
+fn is_empty_object(value: &Value) -> bool {
+    value.as_object().is_some_and(Map::is_empty)
+}
+
+fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
+    let query = query_string(config, options, true);
+    OAuthFlow::new(
+        format!("{}/oauth/connect/{key}{query}", config.endpoints.host),
+        config.endpoints.ws_url.clone(),
+        options.detect_closed_auth_window,
+    )
+}
+
+/// The query of PROTOCOL.md §2, every key and value percent-encoded (the official SDK leaves
+/// some raw: a JS bug that corrupts values holding `&` or `#`).
+fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrides: bool) -> String {
+    let mut query: Vec<(String, &str)> = Vec::new();
+    if let Some(id) = &options.connection_id {
+        query.push(("connection_id".into(), id));
+    }
+    if let Some(key) = config.public_key() {
+        query.push(("public_key".into(), key));
+    }
+    if let Some(token) = config.session_token() {
+        query.push(("connect_session_token".into(), token));
+    }
+    for (k, v) in &options.params {
+        query.push((format!("params[{}]", encode_component(k)), v));
+    }
+    if let Some(hmac) = &options.hmac {
+        query.push(("hmac".into(), hmac));
+    }
+    let scopes = options.user_scope.join(",");
+    if !options.user_scope.is_empty() {
+        query.push(("user_scope".into(), &scopes));
+    }
+    if let (true, Some(Credentials::OAuthClientOverride { client_id, client_secret, refresh_token })) =
+        (with_oauth_overrides, &options.credentials)
+    {
+        query.push(("credentials[oauth_client_id_override]".into(), client_id));
+        query.push(("credentials[oauth_client_secret_override]".into(), client_secret));
+        if let Some(token) = refresh_token {
+            query.push(("credentials[oauth_refresh_token_override]".into(), token));
+        }
+    }
+    for (k, v) in &options.authorization_params {
+        let value = v.as_deref().unwrap_or("undefined");
+        query.push((format!("authorization_params[{}]", encode_component(k)), value));
+    }
+    if query.is_empty() {
+        return String::new();
+    }
+    let pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", encode_component(v))).collect();
+    format!("?{}", pairs.join("&"))
+}
+
+/// Where the OAuth popup goes on the screen (PROTOCOL.md §1): centred, clamped to the screen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PopupLayout {
+    /// Left edge.
+    pub left: f64,
+    /// Top edge.
+    pub top: f64,
+    /// Width.
+    pub width: f64,
+    /// Height.
+    pub height: f64,
+}
+
+impl PopupLayout {
+    /// Centres a `width × height` popup on a `screen_width × screen_height` screen.
+    pub fn compute(screen_width: f64, screen_height: f64, width: f64, height: f64) -> Self {
+        let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
+        let (sw, sh, w, h) = (finite(screen_width), finite(screen_height), finite(width), finite(height));
+        Self {
+            left: (sw / 2.0 - w / 2.0).max(0.0),
+            top: (sh / 2.0 - h / 2.0).max(0.0),
+            width: w.min(sw),
+            height: h.min(sh),
+        }
+    }
+
+    /// The `window.open` features string.
+    pub fn features(&self) -> String {
+        format!(
+            "left={},top={},width={},height={},scrollbars=yes,resizable=yes,status=no,toolbar=no,location=no,copyhistory=no,menubar=no,directories=no",
+            js_number(self.left),
+            js_number(self.top),
+            js_number(self.width),
+            js_number(self.height)
+        )
+    }
+}
+
+/// Formats a number as JavaScript's `String(n)` does for the values a layout takes.
+fn js_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 { format!("{}", value as i64) } else { format!("{value}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_centres_and_clamps() {
+        let l = PopupLayout::compute(1920.0, 1080.0, 800.0, 2000.0);
+        assert_eq!((l.left, l.top, l.width, l.height), (560.0, 0.0, 800.0, 1080.0));
+        assert!(l.features().starts_with("left=560,top=0,width=800,height=1080,scrollbars=yes"));
+        let odd = PopupLayout::compute(1365.0, 767.0, 500.0, 600.0);
+        assert!(odd.features().starts_with("left=432.5,top=83.5,"));
+        let weird = PopupLayout::compute(f64::NAN, 100.0, 500.0, 600.0);
+        assert_eq!(weird.left, 0.0);
+    }
+}

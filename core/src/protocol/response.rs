@@ -1,0 +1,103 @@
+//! Parsing what the server answers to a credential POST.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{AuthError, AuthErrorType};
+
+/// A connection was made.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthSuccess {
+    /// The integration's unique key.
+    pub provider_config_key: String,
+    /// The new connection's id.
+    pub connection_id: String,
+    /// The connection waits for an asynchronous step (e.g. a webhook) to complete.
+    #[serde(default)]
+    pub is_pending: bool,
+}
+
+/// Turns a credential POST's answer into a result.
+///
+/// Any body holding an `error` object is an error, whatever the status: Nango's `/auth/tba`
+/// reports a failed credential test as HTTP 200 with an error body. A body that is not the
+/// documented JSON is an `invalid_response` error, never a panic.
+pub fn parse_auth_response(status: u16, body: &str) -> Result<AuthSuccess, AuthError> {
+    let ok = (200..300).contains(&status);
+    let Ok(value) = serde_json::from_str::<Value>(body) else {
+        return Err(AuthError::invalid_response(format!(
+            "Nango answered HTTP {status} with a body that is not JSON: {}",
+            snippet(body)
+        )));
+    };
+    if let Some(error) = server_error(&value) {
+        return Err(error);
+    }
+    if !ok {
+        return Err(AuthError::new(
+            AuthErrorType::UnknownError,
+            format!("Nango answered HTTP {status}: {}", snippet(body)),
+        ));
+    }
+    AuthSuccess::deserialize(&value).map_err(|_| {
+        AuthError::invalid_response(format!(
+            "Nango's answer lacks providerConfigKey/connectionId: {}",
+            snippet(body)
+        ))
+    })
+}
+
+/// Reads Nango's error shape `{"error": {"code", "message"}}` (and the older `{"error": "text",
+/// "type": "code"}`).
+pub(crate) fn server_error(value: &Value) -> Option<AuthError> {
+    match value.get("error")? {
+        Value::Object(error) => {
+            let code = error.get("code").and_then(Value::as_str).unwrap_or("unknown_error");
+            let message = error.get("message").and_then(Value::as_str).unwrap_or(code);
+            Some(AuthError::new(AuthErrorType::from_code(code), message))
+        }
+        Value::String(message) => {
+            let code = value.get("type").and_then(Value::as_str).unwrap_or("unknown_error");
+            Some(AuthError::new(AuthErrorType::from_code(code), message.as_str()))
+        }
+        _ => None,
+    }
+}
+
+fn snippet(body: &str) -> String {
+    const MAX: usize = 200;
+    let mut out: String = body.chars().take(MAX).collect();
+    if body.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn success_and_errors() {
+        let ok = parse_auth_response(200, r#"{"providerConfigKey":"p","connectionId":"c"}"#).unwrap();
+        assert_eq!(
+            ok,
+            AuthSuccess { provider_config_key: "p".into(), connection_id: "c".into(), is_pending: false }
+        );
+        let tba = parse_auth_response(200, r#"{"error":{"code":"connection_test_failed","message":"m"}}"#);
+        assert_eq!(tba.unwrap_err().kind, AuthErrorType::ConnectionTestFailed);
+        let capped =
+            parse_auth_response(400, r#"{"error":{"code":"resource_capped","message":"cap"}}"#).unwrap_err();
+        assert_eq!((capped.kind, capped.message.as_str()), (AuthErrorType::ResourceCapped, "cap"));
+        let legacy = parse_auth_response(400, r#"{"error":"bad","type":"invalid_body"}"#).unwrap_err();
+        assert_eq!(legacy.kind, AuthErrorType::Other("invalid_body".into()));
+        let html = parse_auth_response(502, "<html>Bad gateway</html>").unwrap_err();
+        assert_eq!(html.kind, AuthErrorType::InvalidResponse);
+        assert!(html.message.contains("502"));
+        let empty = parse_auth_response(500, "{}").unwrap_err();
+        assert_eq!(empty.kind, AuthErrorType::UnknownError);
+        let partial = parse_auth_response(200, r#"{"connectionId":"c"}"#).unwrap_err();
+        assert_eq!(partial.kind, AuthErrorType::InvalidResponse);
+    }
+}
