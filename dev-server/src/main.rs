@@ -1,0 +1,153 @@
+//! `nango-dev-server`: runs the local Nango emulation until Ctrl-C.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use nango_dev_server::{DevServerConfig, StaticMount, start};
+
+const USAGE: &str = "\
+nango-dev-server: a local Nango server for frontend development (dev only, no TLS, no persistence)
+
+USAGE:
+    nango-dev-server [OPTIONS]
+
+OPTIONS:
+    --api-port PORT          API and WebSocket port (default 3003; 0 = any free port)
+    --connect-ui-port PORT   Connect UI port (default 3009; 0 = any free port)
+    --secret-key KEY         secret key for backend calls (default: the dev key printed at start)
+    --config FILE            JSON (or .toml) config file; its `integrations` replace the defaults
+    --serve PATH=DIR         serve DIR at PATH on the API port, with index.html fallback (repeatable)
+    --connect-ui-dir DIR     serve a built Connect UI on the Connect UI port instead of the placeholder
+    --websockets-path PATH   WebSocket path (default /)
+    --public-url URL         API URL as browsers reach it, when not http://HOST:PORT
+    --quiet                  do not log events
+    -h, --help               print this help
+";
+
+fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConfig>, String> {
+    let mut args = args.peekable();
+    let mut overrides: Vec<(String, String)> = Vec::new();
+    let mut config_file = None;
+    let mut quiet = false;
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") && f != "--serve" => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--quiet" => quiet = true,
+            "--api-port" | "--connect-ui-port" | "--secret-key" | "--config" | "--serve"
+            | "--connect-ui-dir" | "--websockets-path" | "--public-url" => {
+                let value = match inline {
+                    Some(v) => v,
+                    None => args
+                        .next()
+                        .ok_or_else(|| format!("{flag} needs a value"))?,
+                };
+                if flag == "--config" {
+                    config_file = Some(PathBuf::from(value));
+                } else {
+                    overrides.push((flag, value));
+                }
+            }
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    let mut config = match config_file {
+        Some(path) => DevServerConfig::from_file(&path).map_err(|e| e.to_string())?,
+        None => DevServerConfig::default(),
+    };
+    for (flag, value) in overrides {
+        let port = |v: &str| {
+            v.parse::<u16>()
+                .map_err(|_| format!("{flag}: {v:?} is not a port number"))
+        };
+        match flag.as_str() {
+            "--api-port" => config.api_port = port(&value)?,
+            "--connect-ui-port" => config.connect_ui_port = port(&value)?,
+            "--secret-key" => config.secret_key = value,
+            "--serve" => config
+                .serve
+                .push(value.parse::<StaticMount>().map_err(|e| e.to_string())?),
+            "--connect-ui-dir" => config.connect_ui_dir = Some(PathBuf::from(value)),
+            "--websockets-path" => config.websockets_path = value,
+            "--public-url" => config.public_url = Some(value),
+            _ => {}
+        }
+    }
+    config.log_events = !quiet;
+    Ok(Some(config))
+}
+
+fn print_banner(server: &nango_dev_server::RunningServer) {
+    let config = server.config();
+    println!("nango-dev-server (local development only)");
+    println!("  API:         {}", server.api_url());
+    println!("  WebSocket:   {}", server.websocket_url());
+    println!("  Connect UI:  {}", server.connect_ui_url());
+    println!("  Secret key:  {}", server.secret_key());
+    println!("  Public key:  {}", server.public_key());
+    println!("  Demo helper: POST {}/demo/session", server.api_url());
+    for mount in &config.serve {
+        println!(
+            "  Serving:     {}{} -> {}",
+            server.api_url(),
+            mount.path,
+            mount.dir.display()
+        );
+    }
+    println!("  Integrations:");
+    for i in &config.integrations {
+        let accepted = if i.valid_credentials.is_empty() {
+            String::new()
+        } else {
+            let sets: Vec<String> = i
+                .valid_credentials
+                .iter()
+                .map(|set| {
+                    set.iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            format!("  accepts: {}", sets.join(" | "))
+        };
+        println!(
+            "    {:<22} {:<10} {}{accepted}",
+            i.unique_key,
+            i.auth_mode.as_str(),
+            i.display_name
+        );
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(config)) => config,
+        Ok(None) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let server = match start(config).await {
+        Ok(server) => server,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_banner(&server);
+    if let Err(err) = tokio::signal::ctrl_c().await {
+        eprintln!("error: cannot wait for Ctrl-C: {err}");
+    }
+    println!("shutting down");
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,539 @@
+//! Connect sessions: `POST /connect/sessions`, `POST /connect/sessions/reconnect`,
+//! `GET`/`DELETE /connect/session`, `POST /connect/telemetry`, and the dev-only
+//! `POST /demo/session`.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use crate::config::is_valid_provider_config_key;
+use crate::error::{ApiError, FieldError};
+use crate::extract::{
+    RawBody, Validator, is_valid_connection_id, parse_json, require_empty, require_empty_query,
+    require_json_content_type, require_object, require_secret_key, require_session,
+};
+use crate::state::{AppState, NewSession, Session, iso};
+
+fn issue(code: &'static str, message: impl Into<String>, path: Vec<String>) -> FieldError {
+    FieldError {
+        code,
+        message: message.into(),
+        path,
+    }
+}
+
+/// Validates `{id, email?, display_name?, tags?}`.
+fn end_user(value: &Value, errors: &mut Vec<FieldError>) -> Option<Value> {
+    let Some(obj) = value.as_object() else {
+        errors.push(issue(
+            "invalid_type",
+            "Expected object",
+            vec!["end_user".into()],
+        ));
+        return None;
+    };
+    let mut v = Validator::new(obj);
+    let id = v.string("id", 1);
+    if id.as_ref().is_some_and(|id| id.len() > 255) {
+        v.errors.push(FieldError::new(
+            "too_big",
+            "String must contain at most 255 character(s)",
+            &["id"],
+        ));
+    }
+    if let Some(email) = v.optional_string("email", 5)
+        && !email.contains('@')
+    {
+        v.errors
+            .push(FieldError::new("invalid_string", "Invalid email", &["email"]));
+    }
+    v.optional_string("display_name", 0);
+    if let Some(tags) = obj.get("tags") {
+        string_map(tags, "tags", &mut v.errors);
+    }
+    v.deny_unknown(&["id", "email", "display_name", "tags"]);
+    let ok = v.errors.is_empty();
+    errors.extend(v.errors.into_iter().map(|mut e| {
+        e.path.insert(0, "end_user".into());
+        e
+    }));
+    ok.then(|| value.clone())
+}
+
+/// Checks that `value` is an object of strings.
+fn string_map(value: &Value, name: &str, errors: &mut Vec<FieldError>) {
+    match value.as_object() {
+        Some(map) => {
+            for (k, v) in map {
+                if !v.is_string() {
+                    errors.push(issue(
+                        "invalid_type",
+                        "Expected string",
+                        vec![name.into(), k.clone()],
+                    ));
+                }
+            }
+        }
+        None => errors.push(issue("invalid_type", "Expected object", vec![name.into()])),
+    }
+}
+
+/// Validates the fields shared by both session endpoints, filling `new`.
+fn common_fields(
+    state: &AppState,
+    obj: &Map<String, Value>,
+    new: &mut NewSession,
+    errors: &mut Vec<FieldError>,
+) {
+    if let Some(value) = obj.get("end_user") {
+        new.end_user = end_user(value, errors);
+    }
+    if let Some(value) = obj.get("organization") {
+        match value.as_object() {
+            Some(org) => {
+                let mut v = Validator::new(org);
+                v.string("id", 0);
+                v.optional_string("display_name", 0);
+                v.deny_unknown(&["id", "display_name"]);
+                if v.errors.is_empty() {
+                    new.organization = Some(value.clone());
+                }
+                errors.extend(v.errors.into_iter().map(|mut e| {
+                    e.path.insert(0, "organization".into());
+                    e
+                }));
+            }
+            None => errors.push(issue(
+                "invalid_type",
+                "Expected object",
+                vec!["organization".into()],
+            )),
+        }
+    }
+    for field in ["integrations_config_defaults", "overrides"] {
+        let Some(value) = obj.get(field) else {
+            continue;
+        };
+        let Some(map) = value.as_object() else {
+            errors.push(issue("invalid_type", "Expected object", vec![field.into()]));
+            continue;
+        };
+        for (key, entry) in map {
+            if state.integration(key).is_none() {
+                errors.push(issue(
+                    "custom",
+                    "Integration does not exist",
+                    vec![field.into(), key.clone()],
+                ));
+            }
+            let allowed: &[&str] = if field == "overrides" {
+                &["docs_connect"]
+            } else {
+                &["user_scopes", "authorization_params", "connection_config"]
+            };
+            match entry.as_object() {
+                Some(entry) => {
+                    let mut v = Validator::new(entry);
+                    v.deny_unknown(allowed);
+                    v.optional_string("user_scopes", 0);
+                    v.optional_string("docs_connect", 0);
+                    if let Some(p) = entry.get("authorization_params") {
+                        string_map(p, "authorization_params", &mut v.errors);
+                    }
+                    if entry.get("connection_config").is_some_and(|c| !c.is_object()) {
+                        v.errors.push(FieldError::new(
+                            "invalid_type",
+                            "Expected object",
+                            &["connection_config"],
+                        ));
+                    }
+                    errors.extend(v.errors.into_iter().map(|mut e| {
+                        e.path.splice(0..0, [field.to_owned(), key.clone()]);
+                        e
+                    }));
+                }
+                None => errors.push(issue(
+                    "invalid_type",
+                    "Expected object",
+                    vec![field.into(), key.clone()],
+                )),
+            }
+        }
+        if field == "overrides" {
+            new.overrides = Some(map.clone());
+        } else {
+            new.integrations_config_defaults = Some(map.clone());
+        }
+    }
+    if let Some(tags) = obj.get("tags") {
+        string_map(tags, "tags", errors);
+        new.tags = tags.as_object().cloned();
+    }
+    if obj.get("webhook_url_override").is_some_and(|w| !w.is_string()) {
+        errors.push(issue(
+            "invalid_type",
+            "Expected string",
+            vec!["webhook_url_override".into()],
+        ));
+    }
+}
+
+fn session_created(state: &AppState, headers: &HeaderMap, session: &Session) -> Value {
+    let connect_link = format!(
+        "{}/?session_token={}&apiURL={}",
+        state.connect_ui_base(headers),
+        session.token,
+        url::form_urlencoded::byte_serialize(state.api_base(headers).as_bytes())
+            .collect::<String>()
+    );
+    json!({
+        "token": session.token,
+        "connect_link": connect_link,
+        "expires_at": iso(session.expires_at),
+    })
+}
+
+fn json_body(headers: &HeaderMap, body: &RawBody) -> Result<Option<Value>, ApiError> {
+    require_json_content_type(headers)?;
+    parse_json(&body.0)
+}
+
+/// `POST /connect/sessions` (secret key) → 201 `{data: {token, connect_link, expires_at}}`.
+pub(super) async fn post_sessions(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Response, ApiError> {
+    require_json_content_type(&headers)?;
+    require_secret_key(&state, &headers)?;
+    require_empty_query(query.as_deref())?;
+    let obj = require_object(json_body(&headers, &body)?)?;
+
+    let mut errors = Vec::new();
+    let mut new = NewSession::default();
+    common_fields(&state, &obj, &mut new, &mut errors);
+    if !obj.contains_key("end_user") && !obj.contains_key("tags") {
+        errors.push(issue("invalid_type", "Required", vec!["end_user".into()]));
+    }
+    if let Some(value) = obj.get("allowed_integrations") {
+        match value.as_array() {
+            Some(list) => {
+                let mut keys = Vec::with_capacity(list.len());
+                for (i, item) in list.iter().enumerate() {
+                    match item.as_str() {
+                        Some(key) if is_valid_provider_config_key(key) => {
+                            if state.integration(key).is_none() {
+                                errors.push(issue(
+                                    "custom",
+                                    "Integration does not exist",
+                                    vec!["allowed_integrations".into(), i.to_string()],
+                                ));
+                            }
+                            keys.push(key.to_owned());
+                        }
+                        _ => errors.push(issue(
+                            "invalid_type",
+                            "Expected an integration key",
+                            vec!["allowed_integrations".into(), i.to_string()],
+                        )),
+                    }
+                }
+                new.allowed_integrations = Some(keys);
+            }
+            None => errors.push(issue(
+                "invalid_type",
+                "Expected array",
+                vec!["allowed_integrations".into()],
+            )),
+        }
+    }
+    let mut v = Validator::new(&obj);
+    v.deny_unknown(&[
+        "end_user",
+        "organization",
+        "allowed_integrations",
+        "integrations_config_defaults",
+        "overrides",
+        "webhook_url_override",
+        "tags",
+    ]);
+    errors.extend(v.errors);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid_body(errors));
+    }
+
+    let session = state.create_session(new)?;
+    state.log(format!(
+        "connect session created (allowed: {})",
+        session
+            .allowed_integrations
+            .as_ref()
+            .map_or_else(|| "all".to_owned(), |a| a.join(","))
+    ));
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "data": session_created(&state, &headers, &session) })),
+    )
+        .into_response())
+}
+
+/// `POST /connect/sessions/reconnect` (secret key): a session allowed only the connection's
+/// integration, which re-authorizes that connection.
+pub(super) async fn post_reconnect(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Response, ApiError> {
+    require_json_content_type(&headers)?;
+    require_secret_key(&state, &headers)?;
+    require_empty_query(query.as_deref())?;
+    let obj = require_object(json_body(&headers, &body)?)?;
+
+    let mut errors = Vec::new();
+    let mut new = NewSession::default();
+    common_fields(&state, &obj, &mut new, &mut errors);
+    let mut v = Validator::new(&obj);
+    let connection_id = v.string("connection_id", 1);
+    let integration_id = v.string("integration_id", 1);
+    if connection_id
+        .as_deref()
+        .is_some_and(|c| !is_valid_connection_id(c))
+    {
+        v.errors.push(FieldError::new(
+            "invalid_string",
+            "Invalid connection id",
+            &["connection_id"],
+        ));
+    }
+    v.deny_unknown(&[
+        "connection_id",
+        "integration_id",
+        "end_user",
+        "organization",
+        "integrations_config_defaults",
+        "overrides",
+        "webhook_url_override",
+        "tags",
+    ]);
+    errors.extend(v.errors);
+    let (Some(connection_id), Some(integration_id), true) =
+        (connection_id, integration_id, errors.is_empty())
+    else {
+        return Err(ApiError::invalid_body(errors));
+    };
+    let Some(connection) = state.find_connection(&integration_id, &connection_id) else {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "ConnectionID or IntegrationId does not exists",
+        ));
+    };
+    if new.end_user.is_none() {
+        new.end_user = connection.end_user.clone();
+    }
+    new.allowed_integrations = Some(vec![integration_id]);
+    new.reconnect_connection_id = Some(connection.connection_id);
+    let session = state.create_session(new)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "data": session_created(&state, &headers, &session) })),
+    )
+        .into_response())
+}
+
+/// `GET /connect/session` (session token) → what a Connect UI needs to render.
+pub(super) async fn get_session(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let session = require_session(&state, &headers)?;
+    require_empty_query(query.as_deref())?;
+    let end_user = session.end_user.as_ref().map(|u| {
+        let field = |k: &str| u.get(k).cloned().unwrap_or(Value::Null);
+        let organization = session.organization.as_ref().map_or(Value::Null, |o| {
+            json!({
+                "id": o.get("id").cloned().unwrap_or(Value::Null),
+                "display_name": o.get("display_name").cloned().unwrap_or(Value::Null),
+            })
+        });
+        json!({
+            "id": field("id"),
+            "display_name": field("display_name"),
+            "email": field("email"),
+            "tags": field("tags"),
+            "organization": organization,
+        })
+    });
+    let mut data = Map::new();
+    data.insert("endUser".into(), end_user.unwrap_or(Value::Null));
+    data.insert(
+        "connectUISettings".into(),
+        state.config.connect_ui_settings.to_json(),
+    );
+    if let Some(allowed) = &session.allowed_integrations {
+        data.insert("allowed_integrations".into(), json!(allowed));
+    }
+    if let Some(defaults) = &session.integrations_config_defaults {
+        let mapped: Map<String, Value> = defaults
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    json!({
+                        "connection_config": v.get("connection_config").cloned().unwrap_or(Value::Null),
+                        "authorization_params": v.get("authorization_params").cloned().unwrap_or(Value::Null),
+                    }),
+                )
+            })
+            .collect();
+        data.insert("integrations_config_defaults".into(), Value::Object(mapped));
+    }
+    if session.reconnect_connection_id.is_some() {
+        data.insert("isReconnecting".into(), Value::Bool(true));
+    }
+    if let Some(overrides) = &session.overrides {
+        data.insert("overrides".into(), Value::Object(overrides.clone()));
+    }
+    data.insert(
+        "websocketsPath".into(),
+        Value::String(state.config.websockets_path.clone()),
+    );
+    Ok(Json(json!({ "data": data })))
+}
+
+/// `DELETE /connect/session` (session token) → 204; the token is unknown afterwards.
+pub(super) async fn delete_session(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<StatusCode, ApiError> {
+    require_json_content_type(&headers)?;
+    let session = require_session(&state, &headers)?;
+    require_empty_query(query.as_deref())?;
+    require_empty(parse_json(&body.0)?)?;
+    state.delete_session(&session.token);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The events Nango's telemetry endpoint accepts.
+const TELEMETRY_EVENTS: &[&str] = &[
+    "open",
+    "view:list",
+    "view:integration",
+    "view:unknown_error",
+    "view:credentials_error",
+    "view:success",
+    "click:integration",
+    "click:doc",
+    "click:doc_section",
+    "click:connect",
+    "click:close",
+    "click:finish",
+    "click:outside",
+    "popup:blocked_by_browser",
+    "popup:closed_early",
+];
+
+/// `POST /connect/telemetry` (token in the body, sent with `navigator.sendBeacon`) → 204.
+/// Any content type is accepted: `sendBeacon` with a string sends `text/plain`.
+pub(super) async fn post_telemetry(
+    State(state): State<Arc<AppState>>,
+    body: RawBody,
+) -> Result<StatusCode, ApiError> {
+    let obj = require_object(parse_json(&body.0)?)?;
+    let token = obj.get("token").and_then(Value::as_str).unwrap_or_default();
+    if token.is_empty() {
+        return Err(ApiError::unauthorized(
+            "missing_auth_header",
+            "Authentication failed. The request is missing the token.",
+        ));
+    }
+    state.session(token)?;
+    let mut v = Validator::new(&obj);
+    if let Some(event) = v.string("event", 1)
+        && !TELEMETRY_EVENTS.contains(&event.as_str())
+    {
+        v.errors.push(FieldError::new(
+            "invalid_enum_value",
+            "Unknown event",
+            &["event"],
+        ));
+    }
+    match obj.get("timestamp") {
+        Some(Value::String(_) | Value::Number(_)) => {}
+        _ => v
+            .errors
+            .push(FieldError::new("invalid_type", "Required", &["timestamp"])),
+    }
+    if obj.get("dimensions").is_some_and(|d| !d.is_object()) {
+        v.errors.push(FieldError::new(
+            "invalid_type",
+            "Expected object",
+            &["dimensions"],
+        ));
+    }
+    v.deny_unknown(&["token", "event", "timestamp", "dimensions"]);
+    v.finish()?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /demo/session` (no auth; dev only): mints a connect session for the configured demo
+/// end user, as an app's backend would with the secret key, and answers
+/// `{token, connect_link, expires_at}` (the `data` of `POST /connect/sessions`). An optional
+/// JSON body `{allowed_integrations?: [...]}` restricts the session.
+pub(super) async fn demo_session(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
+    require_json_content_type(&headers)?;
+    let mut new = NewSession {
+        end_user: Some(json!({
+            "id": state.config.demo_end_user.id,
+            "email": state.config.demo_end_user.email,
+            "display_name": state.config.demo_end_user.display_name,
+        })),
+        ..NewSession::default()
+    };
+    if let Some(body) = parse_json(&body.0)? {
+        let obj = require_object(Some(body))?;
+        let mut v = Validator::new(&obj);
+        v.deny_unknown(&["allowed_integrations"]);
+        if let Some(list) = obj.get("allowed_integrations") {
+            let keys: Option<Vec<String>> = list
+                .as_array()
+                .and_then(|l| l.iter().map(|k| k.as_str().map(str::to_owned)).collect());
+            match keys {
+                Some(keys) => {
+                    for (i, key) in keys.iter().enumerate() {
+                        if state.integration(key).is_none() {
+                            let index = i.to_string();
+                            v.errors.push(FieldError::new(
+                                "custom",
+                                "Integration does not exist",
+                                &["allowed_integrations", &index],
+                            ));
+                        }
+                    }
+                    new.allowed_integrations = Some(keys);
+                }
+                None => v.errors.push(FieldError::new(
+                    "invalid_type",
+                    "Expected an array of integration keys",
+                    &["allowed_integrations"],
+                )),
+            }
+        }
+        v.finish()?;
+    }
+    let session = state.create_session(new)?;
+    state.log("demo connect session created");
+    Ok(Json(session_created(&state, &headers, &session)))
+}

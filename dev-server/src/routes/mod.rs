@@ -1,0 +1,232 @@
+//! The two routers (API and Connect UI) and the middleware they share.
+
+mod catalog;
+mod connect;
+mod connections;
+mod credentials;
+mod oauth;
+mod ws;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::header::{self, HeaderValue};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::config::is_valid_provider_config_key;
+use crate::error::{ApiError, FieldError};
+use crate::html;
+use crate::state::AppState;
+
+use credentials::Kind;
+
+/// A static directory with `index.html` fallback for client-side routing.
+type StaticDir = ServeDir<ServeFile>;
+
+fn static_dir(dir: &Path) -> StaticDir {
+    ServeDir::new(dir)
+        .append_index_html_on_directories(true)
+        .fallback(ServeFile::new(dir.join("index.html")))
+}
+
+/// The API listener: Nango's public endpoints, the fake OAuth provider, the WebSocket, the
+/// dev helpers and the `--serve` mounts.
+pub(crate) fn api_router(state: Arc<AppState>) -> Router {
+    let mut router = Router::new()
+        .route("/connect/sessions", post(connect::post_sessions))
+        .route("/connect/sessions/reconnect", post(connect::post_reconnect))
+        .route(
+            "/connect/session",
+            get(connect::get_session).delete(connect::delete_session),
+        )
+        .route("/connect/telemetry", post(connect::post_telemetry))
+        .route("/demo/session", post(connect::demo_session))
+        .route("/integrations", get(catalog::list_integrations))
+        .route("/providers/{provider}", get(catalog::get_provider))
+        .route("/images/template-logos/{file}", get(catalog::logo))
+        .route("/oauth/connect/{key}", get(oauth::connect))
+        .route("/oauth/callback", get(oauth::callback))
+        .route(
+            "/fake-oauth/authorize",
+            get(oauth::authorize_page).post(oauth::authorize_decision),
+        )
+        .route("/fake-oauth/token", post(oauth::token))
+        .route("/connection", get(connections::list))
+        .route("/connections", get(connections::list))
+        .route("/connection/{connection_id}", get(connections::get_one))
+        .route("/connections/{connection_id}", get(connections::get_one));
+    for (path, kind) in [
+        ("/api-auth/api-key/{key}", Kind::ApiKey),
+        ("/api-auth/basic/{key}", Kind::Basic),
+        ("/auth/jwt/{key}", Kind::Jwt),
+        ("/auth/tba/{key}", Kind::Tba),
+        ("/auth/two-step/{key}", Kind::TwoStep),
+        ("/auth/signature/{key}", Kind::Signature),
+        ("/auth/aws-sigv4/{key}", Kind::AwsSigV4),
+        ("/auth/bill/{key}", Kind::Bill),
+        ("/auth/unauthenticated/{key}", Kind::Unauthenticated),
+        ("/auth/oauth-outbound/{key}", Kind::Outbound),
+        ("/oauth2/auth/{key}", Kind::OAuth2Cc),
+    ] {
+        router = router.route(
+            path,
+            post(move |state, key, query, headers, body| {
+                credentials::handle(kind, state, key, query, headers, body)
+            }),
+        );
+    }
+
+    let root_mount = state
+        .config
+        .serve
+        .iter()
+        .find(|m| m.path.trim_end_matches('/').is_empty())
+        .map(|m| static_dir(&m.dir));
+    router = router.route(
+        &state.config.websockets_path,
+        get({
+            let root_mount = root_mount.clone();
+            move |state: axum::extract::State<Arc<AppState>>, req: Request| {
+                ws::handler(state, root_mount.clone(), req)
+            }
+        }),
+    );
+    for mount in &state.config.serve {
+        let path = mount.path.trim_end_matches('/');
+        if !path.is_empty() {
+            router = router.nest_service(path, static_dir(&mount.dir));
+        }
+    }
+    router = match root_mount {
+        Some(root) => router.fallback_service(root),
+        None => router.fallback(not_found),
+    };
+    router
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(cors))
+        .with_state(state)
+}
+
+/// The Connect UI listener: the configured built app, or a placeholder page.
+pub(crate) fn connect_ui_router(state: Arc<AppState>) -> Router {
+    match &state.config.connect_ui_dir {
+        Some(dir) => Router::new().fallback_service(static_dir(dir)),
+        None => Router::new().fallback(get(move |headers: axum::http::HeaderMap| {
+            let api = state.api_base_from_other_port(&headers);
+            async move { Html(html::connect_ui_placeholder(&api)) }
+        })),
+    }
+}
+
+async fn not_found(method: Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::not_found(
+        "not_found",
+        format!("No route for {method} {}", uri.path()),
+    )
+}
+
+async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed on {}", uri.path()),
+    )
+}
+
+/// The headers Nango's public API allows in preflights.
+const ALLOWED_HEADERS: &str = "Authorization, Content-Type, Accept, Origin, X-Requested-With, Nango-Activity-Log-Id, Nango-Is-Dry-Run, Nango-Is-Sync, Provider-Config-Key, Connection-Id, Sentry-Trace, Baggage";
+const EXPOSED_HEADERS: &str = "Authorization, Etag, Content-Type, Content-Length, X-Nango-Signature, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
+
+/// CORS as Nango's public API: `*` everywhere, except `/connect/telemetry` (sent with
+/// `navigator.sendBeacon`, a credentialed request) which echoes the caller's origin with
+/// `Access-Control-Allow-Credentials: true`.
+async fn cors(req: Request, next: Next) -> Response {
+    let origin = req.headers().get(header::ORIGIN).cloned();
+    let credentialed = req.uri().path() == "/connect/telemetry";
+    let is_preflight = req.method() == Method::OPTIONS;
+    let requested_headers = req
+        .headers()
+        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .cloned();
+
+    let mut response = if is_preflight {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(req).await
+    };
+    let h = response.headers_mut();
+    match (credentialed, origin) {
+        (true, Some(origin)) => {
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
+            h.append(header::VARY, HeaderValue::from_static("Origin"));
+        }
+        _ => {
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
+        }
+    }
+    if is_preflight {
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static(if credentialed {
+                "POST"
+            } else {
+                "GET, HEAD, PUT, PATCH, POST, DELETE"
+            }),
+        );
+        let allow_headers = match requested_headers {
+            Some(requested) if !credentialed => requested,
+            _ if credentialed => HeaderValue::from_static("Authorization, Content-Type"),
+            _ => HeaderValue::from_static(ALLOWED_HEADERS),
+        };
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, allow_headers);
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static(if credentialed { "36000" } else { "600" }),
+        );
+    } else {
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSED_HEADERS),
+        );
+    }
+    response
+}
+
+/// The `{key}` path segment of the auth endpoints, checked against Nango's
+/// `providerConfigKeySchema` (400 `invalid_uri_params`).
+#[derive(Debug)]
+pub(crate) struct KeyPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let invalid = |message: String| ApiError {
+            errors: vec![FieldError::new("invalid_string", message, &["providerConfigKey"])],
+            ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid")
+        };
+        let axum::extract::Path(key) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| invalid(e.body_text()))?;
+        if is_valid_provider_config_key(&key) {
+            Ok(Self(key))
+        } else {
+            Err(invalid("Invalid integration key".into()))
+        }
+    }
+}

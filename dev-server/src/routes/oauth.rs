@@ -1,0 +1,767 @@
+//! The OAuth popup flow: `GET /oauth/connect/{key}` → the built-in fake provider
+//! (`/fake-oauth/authorize`, `/fake-oauth/token`) → `GET /oauth/callback` → WebSocket push and
+//! closing page.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Json;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::config::{AuthMode, is_valid_provider_config_key};
+use crate::error::{ApiError, FieldError};
+use crate::extract::{
+    AuthQuery, Caller, RawBody, authenticate_query, is_valid_connection_id, query_pairs,
+};
+use crate::html::{self, AuthorizeView, FlowOutcome};
+use crate::state::{
+    AppState, AuthCode, MAX_PENDING_FLOWS, NewConnection, PendingFlow, StateEnd, lock, random_hex,
+    uuid_v4,
+};
+
+/// Where the fake provider sends the browser back.
+const CALLBACK_PATH: &str = "/oauth/callback";
+
+/// Cookie naming the WebSocket client of the browser's latest flow.
+const FLOW_COOKIE: &str = "nango_dev_ws_client_id";
+
+fn is_cookie_safe(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The WebSocket client id of the flow cookie, if any.
+fn flow_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == FLOW_COOKIE && is_cookie_safe(value))
+        .map(|(_, value)| value.to_owned())
+}
+
+/// S256 PKCE challenge of a verifier.
+pub(crate) fn pkce_challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// Ends a flow in error: pushes `{"message_type":"error",...}` on the flow's socket (when
+/// known) and renders the closing page with `status`.
+fn fail_flow(
+    state: &AppState,
+    status: StatusCode,
+    ws_client_id: Option<&str>,
+    provider_config_key: Option<&str>,
+    connection_id: Option<&str>,
+    error_type: &str,
+    message: &str,
+) -> Response {
+    state.log(format!(
+        "oauth flow failed ({}): {error_type}: {message}",
+        provider_config_key.unwrap_or("?")
+    ));
+    if let Some(ws) = ws_client_id {
+        let mut push = json!({
+            "message_type": "error",
+            "error_type": error_type,
+            "error_desc": message,
+        });
+        if let Some(obj) = push.as_object_mut() {
+            if let Some(key) = provider_config_key {
+                obj.insert("provider_config_key".into(), json!(key));
+            }
+            if let Some(id) = connection_id {
+                obj.insert("connection_id".into(), json!(id));
+            }
+        }
+        state.push(ws, &push);
+    }
+    let page = html::callback_page(&FlowOutcome::Error {
+        error_type: error_type.to_owned(),
+        message: message.to_owned(),
+    });
+    (status, Html(page)).into_response()
+}
+
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `GET /oauth/connect/{key}`: checks the caller and the integration, opens a pending flow
+/// (state + PKCE) and redirects (302) to the fake provider. Every failure renders the error
+/// page (4xx) and, when the query names a `ws_client_id`, is pushed on that socket too, so
+/// that an SDK never waits forever.
+pub(super) async fn connect(
+    State(state): State<Arc<AppState>>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = AuthQuery::parse(query.as_deref());
+    let key = path.map(|Path(k)| k).ok();
+    match start_flow(&state, key.as_deref(), &q, &headers) {
+        Ok(location) => {
+            let mut response = (
+                StatusCode::FOUND,
+                [(header::LOCATION, location)],
+                "Redirecting to the provider",
+            )
+                .into_response();
+            // Remember the socket in the popup's browser, so that a callback whose state was
+            // tampered with can still be reported on it (like Nango's state cookie).
+            if let Some(cookie) = q
+                .ws_client_id
+                .as_deref()
+                .filter(|id| is_cookie_safe(id))
+                .and_then(|id| {
+                    HeaderValue::from_str(&format!(
+                        "{FLOW_COOKIE}={id}; Path={CALLBACK_PATH}; HttpOnly; SameSite=Lax; Max-Age=1800"
+                    ))
+                    .ok()
+                })
+            {
+                response.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
+            no_store(response)
+        }
+        Err(err) => no_store(fail_flow(
+            &state,
+            err.status,
+            q.ws_client_id.as_deref(),
+            key.as_deref(),
+            q.connection_id.as_deref(),
+            err.code,
+            &err.message,
+        )),
+    }
+}
+
+fn start_flow(
+    state: &AppState,
+    key: Option<&str>,
+    q: &AuthQuery,
+    headers: &HeaderMap,
+) -> Result<String, ApiError> {
+    let caller = authenticate_query(state, q)?;
+    let key = key
+        .filter(|k| is_valid_provider_config_key(k))
+        .ok_or_else(|| ApiError::bad_request("invalid_uri_params", "Invalid integration key"))?;
+    if let Some(id) = &q.connection_id
+        && !is_valid_connection_id(id)
+    {
+        return Err(ApiError::invalid_query(vec![FieldError::new(
+            "invalid_string",
+            "Invalid connection id",
+            &["connection_id"],
+        )]));
+    }
+    if matches!(caller, Caller::Session(_)) && q.connection_id.is_some() {
+        return Err(ApiError::invalid_query(vec![FieldError::new(
+            "custom",
+            "connection_id is forbidden when using session token",
+            &["connection_id"],
+        )]));
+    }
+    let integration = state
+        .integration(key)
+        .ok_or_else(|| ApiError::unknown_provider_config(key))?;
+    if integration.auth_mode != AuthMode::OAuth2 {
+        return Err(ApiError::bad_request(
+            "invalid_auth_mode",
+            format!(
+                "Integration {key:?} uses auth mode {}, not OAUTH2",
+                integration.auth_mode.as_str()
+            ),
+        ));
+    }
+    let session = caller.session();
+    if session.is_some_and(|s| !s.allows(key)) {
+        return Err(ApiError::bad_request(
+            "integration_not_allowed",
+            format!("Integration {key:?} is not allowed by this connect session"),
+        ));
+    }
+    let mut connection_id = q.connection_id.clone().unwrap_or_else(uuid_v4);
+    if let Some(reconnect) = session.and_then(|s| s.reconnect_connection_id.as_ref()) {
+        if state.find_connection(key, reconnect).is_none() {
+            return Err(ApiError::bad_request(
+                "invalid_connection",
+                "The connection being reconnected no longer exists",
+            ));
+        }
+        connection_id = reconnect.clone();
+    }
+
+    let mut connection_config = q.params_object();
+    let mut authorization_params: BTreeMap<String, String> = q
+        .authorization_params
+        .iter()
+        .filter(|(_, v)| v.as_str() != "undefined")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(s) = session {
+        connection_config.extend(s.connection_config_defaults(key));
+        let enforced = s
+            .integrations_config_defaults
+            .as_ref()
+            .and_then(|d| d.get(key))
+            .and_then(|d| d.get("authorization_params"))
+            .and_then(Value::as_object);
+        for (k, v) in enforced.into_iter().flatten() {
+            if let Some(v) = v.as_str() {
+                authorization_params.insert(k.clone(), v.to_owned());
+            }
+        }
+    }
+    let scope = connection_config
+        .get("oauth_scopes_override")
+        .and_then(Value::as_str)
+        .map_or_else(|| integration.scopes.join(" "), str::to_owned);
+
+    let api_base = state.api_base(headers);
+    let redirect_uri = format!("{api_base}{CALLBACK_PATH}");
+    let oauth_state = random_hex(32);
+    let code_verifier = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let mut authorize = url::Url::parse(&format!("{api_base}/fake-oauth/authorize"))
+        .map_err(|e| ApiError::bad_request("invalid_host", format!("Bad Host header: {e}")))?;
+    {
+        let mut pairs = authorize.query_pairs_mut();
+        for (k, v) in &authorization_params {
+            if !matches!(
+                k.as_str(),
+                "response_type"
+                    | "client_id"
+                    | "redirect_uri"
+                    | "state"
+                    | "scope"
+                    | "code_challenge"
+                    | "code_challenge_method"
+            ) {
+                pairs.append_pair(k, v);
+            }
+        }
+        pairs
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &state.oauth_client_id)
+            .append_pair("redirect_uri", &redirect_uri)
+            .append_pair("state", &oauth_state)
+            .append_pair("scope", &scope)
+            .append_pair("code_challenge", &pkce_challenge(&code_verifier))
+            .append_pair("code_challenge_method", "S256");
+    }
+
+    let flow = PendingFlow {
+        provider_config_key: key.to_owned(),
+        connection_id,
+        ws_client_id: q.ws_client_id.clone().filter(|w| !w.is_empty()),
+        session_token: session.map(|s| s.token.clone()),
+        code_verifier,
+        redirect_uri,
+        connection_config,
+        end_user: session.and_then(|s| s.end_user.clone()),
+        tags: session.and_then(|s| s.tags.clone()),
+        expires_at: state.flow_expiry(session.map(|s| s.as_ref())),
+    };
+    let mut flows = lock(&state.flows);
+    if flows.len() >= MAX_PENDING_FLOWS {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_pending_flows",
+            "Too many OAuth flows in progress on this dev server",
+        ));
+    }
+    flows.insert(oauth_state, flow);
+    Ok(authorize.into())
+}
+
+/// `GET /oauth/callback?code&state` (or `?error&state`): consumes the state (single use),
+/// exchanges the code at the fake provider's token endpoint over HTTP with the PKCE verifier,
+/// stores the connection, pushes the result on the flow's socket and renders the closing page.
+pub(super) async fn callback(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let cookie_ws = flow_cookie(&headers);
+    let pairs: BTreeMap<String, String> = query_pairs(query.as_deref()).into_iter().collect();
+    let get = |k: &str| pairs.get(k).map(String::as_str).filter(|v| !v.is_empty());
+    let response = match get("state") {
+        None => fail_flow(
+            &state,
+            StatusCode::BAD_REQUEST,
+            cookie_ws.as_deref(),
+            None,
+            None,
+            "invalid_oauth_state",
+            "The callback has no state parameter",
+        ),
+        Some(oauth_state) => {
+            let flow = lock(&state.flows).remove(oauth_state);
+            match flow {
+                Some(flow) => finish_flow(&state, oauth_state, flow, &get).await,
+                None => replayed_or_unknown(&state, oauth_state, cookie_ws.as_deref()),
+            }
+        }
+    };
+    no_store(response)
+}
+
+fn replayed_or_unknown(state: &AppState, oauth_state: &str, cookie_ws: Option<&str>) -> Response {
+    let ended = lock(&state.used_states).get(oauth_state).cloned();
+    let Some(ended) = ended else {
+        return fail_flow(
+            state,
+            StatusCode::BAD_REQUEST,
+            cookie_ws,
+            None,
+            None,
+            "invalid_oauth_state",
+            "No OAuth flow matches this state: it is unknown or long expired",
+        );
+    };
+    let (error_type, message) = match ended.end {
+        StateEnd::Used => (
+            "state_err",
+            "Invalid state parameter passed in the callback: this state was already used",
+        ),
+        StateEnd::SessionExpired => (
+            "unknown_connect_session_token",
+            "The connect session expired before the authorization completed",
+        ),
+        StateEnd::FlowExpired => (
+            "state_err",
+            "Invalid state parameter passed in the callback: the authorization took too long",
+        ),
+    };
+    fail_flow(
+        state,
+        StatusCode::BAD_REQUEST,
+        ended.ws_client_id.as_deref(),
+        Some(&ended.provider_config_key),
+        Some(&ended.connection_id),
+        error_type,
+        message,
+    )
+}
+
+async fn finish_flow(
+    state: &AppState,
+    oauth_state: &str,
+    flow: PendingFlow,
+    get: &impl Fn(&str) -> Option<&str>,
+) -> Response {
+    let ws = flow.ws_client_id.as_deref();
+    let key = flow.provider_config_key.as_str();
+    let cid = flow.connection_id.as_str();
+    let fail = |error_type: &str, message: &str| {
+        fail_flow(
+            state,
+            StatusCode::BAD_REQUEST,
+            ws,
+            Some(key),
+            Some(cid),
+            error_type,
+            message,
+        )
+    };
+
+    let expired = state.now() >= flow.expires_at;
+    let session_gone = flow
+        .session_token
+        .as_deref()
+        .is_some_and(|t| state.session(t).is_err());
+    if session_gone || expired {
+        let end = if session_gone {
+            StateEnd::SessionExpired
+        } else {
+            StateEnd::FlowExpired
+        };
+        state.end_flow(oauth_state.to_owned(), &flow, end);
+        return replayed_or_unknown(state, oauth_state, None);
+    }
+    state.end_flow(oauth_state.to_owned(), &flow, StateEnd::Used);
+
+    if let Some(error) = get("error") {
+        let mut context = format!("error: {error}");
+        if let Some(desc) = get("error_description") {
+            context.push_str("; error_description: ");
+            context.push_str(desc);
+        }
+        return fail(
+            "callback_err",
+            &format!("Did not get authorization code in the callback. Provider error: {context}"),
+        );
+    }
+    let Some(code) = get("code") else {
+        return fail(
+            "callback_err",
+            "Did not get authorization code in the callback.",
+        );
+    };
+    let Some(integration) = state.integration(key) else {
+        return fail(
+            "provider_config_err",
+            &format!("Could not find a Provider Config matching the {key:?} key."),
+        );
+    };
+
+    let tokens = match exchange_code(state, code, &flow).await {
+        Ok(tokens) => tokens,
+        Err(message) => return fail("token_err", &message),
+    };
+    let expires_at = tokens
+        .get("expires_in")
+        .and_then(Value::as_u64)
+        .map(|secs| crate::state::iso(state.now() + std::time::Duration::from_secs(secs)));
+    let credentials = json!({
+        "type": "OAUTH2",
+        "access_token": tokens.get("access_token"),
+        "refresh_token": tokens.get("refresh_token"),
+        "expires_at": expires_at,
+        "raw": tokens,
+    });
+    let stored = state.upsert_connection(NewConnection {
+        integration,
+        connection_id: flow.connection_id.clone(),
+        end_user: flow.end_user.clone(),
+        tags: flow.tags.clone(),
+        connection_config: flow.connection_config.clone(),
+        credentials,
+        pending: false,
+    });
+    if let Err(err) = stored {
+        return fail(err.code, &err.message);
+    }
+    state.log(format!("{key}: connection {cid} stored (OAUTH2)"));
+    if let Some(ws) = ws {
+        state.push(
+            ws,
+            &json!({
+                "message_type": "success",
+                "provider_config_key": key,
+                "connection_id": cid,
+                "is_pending": false,
+            }),
+        );
+    }
+    Html(html::callback_page(&FlowOutcome::Success)).into_response()
+}
+
+/// Exchanges the code at the fake provider's token endpoint, over real HTTP.
+async fn exchange_code(
+    state: &AppState,
+    code: &str,
+    flow: &PendingFlow,
+) -> Result<serde_json::Map<String, Value>, String> {
+    let url = format!("http://{}/fake-oauth/token", state.api_addr);
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", flow.redirect_uri.as_str()),
+        ("client_id", state.oauth_client_id.as_str()),
+        ("client_secret", state.oauth_client_secret.as_str()),
+        ("code_verifier", flow.code_verifier.as_str()),
+    ];
+    let response = state
+        .http
+        .post(url)
+        .form(&form)
+        .send()
+        .await
+        .map_err(|e| format!("Error contacting the provider's token endpoint: {e}"))?;
+    let status = response.status();
+    let body: Value = response
+        .json()
+        .await
+        .map_err(|e| format!("The provider's token endpoint answered invalid JSON: {e}"))?;
+    if !status.is_success() {
+        let error = body.get("error").and_then(Value::as_str).unwrap_or("unknown");
+        let desc = body
+            .get("error_description")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        return Err(format!(
+            "Error exchanging the authorization code: {error}: {desc}"
+        ));
+    }
+    match body {
+        Value::Object(map) if map.get("access_token").is_some_and(Value::is_string) => Ok(map),
+        _ => Err("The provider's token response has no access_token".into()),
+    }
+}
+
+/// The authorization request parameters the fake provider checks.
+struct AuthorizeRequest {
+    client_id: String,
+    redirect_uri: String,
+    state: String,
+    scope: String,
+    code_challenge: String,
+}
+
+/// Validates an authorization request (query of the GET, form of the POST).
+fn authorize_request(
+    app: &AppState,
+    params: &BTreeMap<String, String>,
+) -> Result<AuthorizeRequest, String> {
+    let get = |k: &str| params.get(k).cloned().unwrap_or_default();
+    let client_id = get("client_id");
+    if client_id != app.oauth_client_id {
+        return Err("invalid_client: unknown client_id".into());
+    }
+    if params.contains_key("response_type") && get("response_type") != "code" {
+        return Err("unsupported_response_type: only the code flow is supported".into());
+    }
+    let redirect_uri = get("redirect_uri");
+    let redirect_ok = url::Url::parse(&redirect_uri)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.path() == CALLBACK_PATH);
+    if !redirect_ok {
+        return Err("invalid_request: redirect_uri is not this Nango's callback URL".into());
+    }
+    let state = get("state");
+    if state.is_empty() {
+        return Err("invalid_request: missing state".into());
+    }
+    let code_challenge = get("code_challenge");
+    if code_challenge.len() != 43
+        || !code_challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err("invalid_request: a PKCE S256 code_challenge is required".into());
+    }
+    if get("code_challenge_method") != "S256" {
+        return Err("invalid_request: code_challenge_method must be S256".into());
+    }
+    Ok(AuthorizeRequest {
+        client_id,
+        redirect_uri,
+        state,
+        scope: get("scope"),
+        code_challenge,
+    })
+}
+
+/// `GET /fake-oauth/authorize`: the consent page with `#approve` and `#deny` buttons.
+pub(super) async fn authorize_page(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params: BTreeMap<String, String> = query_pairs(query.as_deref()).into_iter().collect();
+    let request = match authorize_request(&state, &params) {
+        Ok(r) => r,
+        Err(message) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(html::provider_error_page(&message)),
+            )
+                .into_response();
+        }
+    };
+    let integration_name = lock(&state.flows)
+        .get(&request.state)
+        .and_then(|f| state.integration(&f.provider_config_key))
+        .map_or_else(|| "An application".to_owned(), |i| i.display_name.clone());
+    let view = AuthorizeView {
+        integration_name: &integration_name,
+        scope: &request.scope,
+        fields: vec![
+            ("client_id", request.client_id.as_str()),
+            ("redirect_uri", request.redirect_uri.as_str()),
+            ("state", request.state.as_str()),
+            ("scope", request.scope.as_str()),
+            ("code_challenge", request.code_challenge.as_str()),
+            ("code_challenge_method", "S256"),
+        ],
+    };
+    no_store(Html(html::authorize_page(&view)).into_response())
+}
+
+/// `POST /fake-oauth/authorize` (form): `decision=approve` redirects (303) to the callback with
+/// a single-use code; `decision=deny` with `error=access_denied`.
+pub(super) async fn authorize_decision(
+    State(state): State<Arc<AppState>>,
+    body: RawBody,
+) -> Response {
+    let params: BTreeMap<String, String> = url::form_urlencoded::parse(&body.0)
+        .into_owned()
+        .collect();
+    let request = match authorize_request(&state, &params) {
+        Ok(r) => r,
+        Err(message) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(html::provider_error_page(&message)),
+            )
+                .into_response();
+        }
+    };
+    let Ok(mut target) = url::Url::parse(&request.redirect_uri) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Html(html::provider_error_page("invalid redirect_uri")),
+        )
+            .into_response();
+    };
+    match params.get("decision").map(String::as_str) {
+        Some("approve") => {
+            let code = random_hex(24);
+            lock(&state.codes).insert(
+                code.clone(),
+                AuthCode {
+                    client_id: request.client_id,
+                    redirect_uri: request.redirect_uri.clone(),
+                    code_challenge: request.code_challenge,
+                    scope: request.scope,
+                    expires_at: state.now()
+                        + std::time::Duration::from_secs(state.config.oauth_code_ttl_secs),
+                    used: false,
+                },
+            );
+            target
+                .query_pairs_mut()
+                .append_pair("code", &code)
+                .append_pair("state", &request.state);
+        }
+        Some("deny") => {
+            target
+                .query_pairs_mut()
+                .append_pair("error", "access_denied")
+                .append_pair(
+                    "error_description",
+                    "The user denied the authorization request",
+                )
+                .append_pair("state", &request.state);
+        }
+        _ => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(html::provider_error_page(
+                    "invalid_request: decision must be approve or deny",
+                )),
+            )
+                .into_response();
+        }
+    }
+    no_store(Redirect::to(target.as_str()).into_response())
+}
+
+fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
+    no_store(
+        (
+            status,
+            Json(json!({ "error": error, "error_description": description })),
+        )
+            .into_response(),
+    )
+}
+
+/// `POST /fake-oauth/token` (form, RFC 6749 §4.1.3): checks the client, the code (known, not
+/// expired, not used before), the redirect URI and the PKCE verifier. Errors use the OAuth
+/// shape `{error, error_description}` (this endpoint is the third-party provider, not Nango).
+pub(super) async fn token(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Response {
+    let params: BTreeMap<String, String> = url::form_urlencoded::parse(&body.0)
+        .into_owned()
+        .collect();
+    let get = |k: &str| params.get(k).map(String::as_str).unwrap_or_default();
+    let (client_id, client_secret) = basic_credentials(&headers)
+        .unwrap_or_else(|| (get("client_id").to_owned(), get("client_secret").to_owned()));
+    if client_id != state.oauth_client_id || client_secret != state.oauth_client_secret {
+        return token_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client authentication failed",
+        );
+    }
+    if get("grant_type") != "authorization_code" {
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "Only authorization_code is supported",
+        );
+    }
+    let now = state.now();
+    let scope = {
+        let mut codes = lock(&state.codes);
+        let Some(code) = codes.get_mut(get("code")) else {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "Unknown authorization code",
+            );
+        };
+        if code.used {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "The authorization code was already used",
+            );
+        }
+        code.used = true;
+        if code.expires_at <= now {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "The authorization code expired",
+            );
+        }
+        if code.client_id != client_id || code.redirect_uri != get("redirect_uri") {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "redirect_uri or client_id does not match the authorization request",
+            );
+        }
+        let verifier = get("code_verifier");
+        if !(43..=128).contains(&verifier.len()) || pkce_challenge(verifier) != code.code_challenge
+        {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "PKCE verification failed",
+            );
+        }
+        code.scope.clone()
+    };
+    no_store(
+        Json(json!({
+            "access_token": format!("fake_access_{}", random_hex(20)),
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "refresh_token": format!("fake_refresh_{}", random_hex(20)),
+            "scope": scope,
+        }))
+        .into_response(),
+    )
+}
+
+/// `Authorization: Basic base64(id:secret)`.
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
+}

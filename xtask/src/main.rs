@@ -1,0 +1,92 @@
+//! `cargo xtask <command>`: every chore of the project (matklad's cargo-xtask pattern).
+//!
+//! - `test`: set up what is missing (wasm target, wasm-bindgen-test-runner, Chromium), then
+//!   fmt, clippy (native and wasm32), docs, native tests, browser tests. A failure names its stage.
+//! - `robustness [CASES]`: the property tests with many cases (default 100,000).
+
+mod setup;
+
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use setup::{Setup, run};
+
+/// The crates that build for wasm32 (the dev server and the xtask cannot).
+const WASM_CRATES: &[&str] = &["nango-frontend"];
+/// The crates with browser tests (wasm-bindgen-test in headless Chromium).
+const BROWSER_TESTED: &[&str] = &["nango-frontend"];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(),
+        Some("robustness") => robustness(args.get(1).map(String::as_str).unwrap_or("100000")),
+        _ => {
+            eprintln!("usage: cargo xtask <test | robustness [CASES]>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One named step: runs, reports its duration, and names itself on failure.
+fn stage(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    eprintln!("\n==> {name}");
+    let start = Instant::now();
+    f().map_err(|e| format!("stage `{name}`: {e}"))?;
+    eprintln!("<== {name}: ok ({:.1}s)", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn with_packages(mut cmd: Command, packages: &[&str]) -> Command {
+    for p in packages {
+        cmd.args(["-p", p]);
+    }
+    cmd
+}
+
+fn test() -> Result<(), String> {
+    let total = Instant::now();
+    let mut setup = Setup::default();
+    stage("setup: wasm target, wasm-bindgen-test-runner, Chromium", || setup.ensure_all())?;
+    stage("fmt", || run(cargo().args(["fmt", "--all", "--check"])))?;
+    stage("clippy (native)", || {
+        run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+    })?;
+    stage("clippy (wasm32)", || {
+        let mut cmd = with_packages(cargo(), WASM_CRATES);
+        cmd.args(["clippy", "--target", "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings"]);
+        run(&mut cmd)
+    })?;
+    stage("docs", || {
+        run(cargo().args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"))
+    })?;
+    stage("native tests", || run(cargo().args(["test", "--workspace"])))?;
+    stage("browser tests (headless Chromium)", || {
+        let mut cmd = cargo();
+        cmd.args(["test", "--target", "wasm32-unknown-unknown"]);
+        let mut cmd = with_packages(cmd, BROWSER_TESTED);
+        cmd.env("CHROMEDRIVER", setup.chromedriver()).env("PATH", setup.path_with_tools());
+        run(&mut cmd)
+    })?;
+    eprintln!("\nxtask test: all stages passed in {:.0}s", total.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn robustness(cases: &str) -> Result<(), String> {
+    stage(&format!("property tests, {cases} cases each"), || {
+        run(cargo()
+            .args(["test", "--release", "-p", "nango-frontend", "--test", "robustness"])
+            .env("PROPTEST_CASES", cases))
+    })
+}

@@ -1,0 +1,114 @@
+//! Installing what the tests need on a fresh Debian machine, saying what is done.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Runs a command, turning a failure into the command's description.
+pub fn run(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{shown} exited with {status}")) }
+}
+
+fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The workspace root (the xtask lives one level below it).
+pub fn root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.parent().map(PathBuf::from).unwrap_or(here)
+}
+
+/// The version of `package` pinned in Cargo.lock.
+pub fn locked_version(package: &str) -> Result<String, String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("name = \"{package}\"")
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
+        }
+    }
+    Err(format!("{package} is not in Cargo.lock"))
+}
+
+/// What the browser tests need, found or installed.
+#[derive(Debug, Default)]
+pub struct Setup {
+    chromedriver: Option<PathBuf>,
+}
+
+impl Setup {
+    pub fn ensure_all(&mut self) -> Result<(), String> {
+        ensure_wasm_target()?;
+        ensure_wasm_bindgen_cli()?;
+        self.chromedriver = Some(ensure_chromium()?);
+        Ok(())
+    }
+
+    pub fn chromedriver(&self) -> PathBuf {
+        self.chromedriver.clone().unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"))
+    }
+
+    /// `PATH` with cargo's bin directory first, where `wasm-bindgen-test-runner` is installed.
+    pub fn path_with_tools(&self) -> String {
+        let path = std::env::var("PATH").unwrap_or_default();
+        format!("{}:{path}", cargo_bin().display())
+    }
+}
+
+fn cargo_bin() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    home.join("bin")
+}
+
+pub fn ensure_wasm_target() -> Result<(), String> {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    eprintln!("installing the wasm32-unknown-unknown target (rustup target add)");
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn ensure_wasm_bindgen_cli() -> Result<(), String> {
+    let version = locked_version("wasm-bindgen")?;
+    let runner = cargo_bin().join("wasm-bindgen-test-runner");
+    let found = output(Command::new(&runner).arg("--version")).unwrap_or_default();
+    if found.split_whitespace().any(|w| w == version) {
+        return Ok(());
+    }
+    eprintln!("installing wasm-bindgen-cli {version} (the version in Cargo.lock; takes ~2 minutes)");
+    // `--locked` fails against this registry; the version is pinned exactly instead.
+    run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))
+}
+
+fn ensure_chromium() -> Result<PathBuf, String> {
+    let driver = PathBuf::from("/usr/bin/chromedriver");
+    let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .iter()
+        .any(|p| std::path::Path::new(p).exists());
+    if driver.exists() && browser {
+        return Ok(driver);
+    }
+    let root = output(Command::new("id").arg("-u")).is_some_and(|id| id.trim() == "0");
+    if !root {
+        return Err(
+            "Chromium and ChromeDriver are missing: run `sudo apt-get install -y chromium chromium-driver`"
+                .into(),
+        );
+    }
+    eprintln!("installing Chromium and ChromeDriver (apt-get install -y chromium chromium-driver)");
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(driver)
+}
