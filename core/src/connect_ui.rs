@@ -12,9 +12,11 @@ use std::task::{Context, Poll};
 use futures_channel::mpsc;
 use futures_core::Stream;
 
-use crate::AuthError;
 use crate::platform::Dom;
 use crate::protocol::connect_ui::{ConnectUiEvent, ConnectUiOptions, EventCallback, parse_message};
+use crate::state::ConnectUiSnapshot;
+use crate::token::SessionTokens;
+use crate::AuthError;
 
 pub(crate) struct UiState {
     pub options: ConnectUiOptions,
@@ -23,6 +25,7 @@ pub(crate) struct UiState {
     pub token: Option<String>,
     pub ready: bool,
     pub dom: Option<Dom>,
+    snapshot: ConnectUiSnapshot,
     subscribers: Vec<(u64, EventCallback)>,
     next_id: u64,
 }
@@ -87,6 +90,7 @@ impl ConnectUi {
             token,
             ready: false,
             dom: None,
+            snapshot: ConnectUiSnapshot::default(),
             subscribers: Vec::new(),
             next_id: 0,
         };
@@ -117,6 +121,42 @@ impl ConnectUi {
         let dom = Dom::mount(&self.state)?;
         self.state.borrow_mut().dom = Some(dom);
         Ok(())
+    }
+
+    /// Shows the Connect UI at once and hands it a token from `tokens` when one arrives (as
+    /// Nango's dashboard does): the user sees the loading screen instead of waiting for your
+    /// backend. A failed fetch is reported as an `Error` event (`last_error` of the snapshot).
+    pub fn show_with_tokens(&self, tokens: &SessionTokens) -> Result<(), AuthError> {
+        self.show()?;
+        if let Some(token) = tokens.fresh() {
+            self.set_session_token(token);
+            return Ok(());
+        }
+        let ui = Rc::downgrade(&self.state);
+        let token = tokens.get();
+        crate::platform::spawn(async move {
+            let result = token.await;
+            let Some(ui) = ui.upgrade() else { return };
+            match result {
+                Ok(token) => ConnectUi { state: ui }.set_session_token(token),
+                Err(error) => {
+                    let event = ConnectUiEvent::Error {
+                        error_type: error.error_type().to_owned(),
+                        error_message: error.message,
+                    };
+                    dispatch(&ui, event);
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// What this handle has seen: open/ready, the latest event and error, connections made.
+    pub fn snapshot(&self) -> ConnectUiSnapshot {
+        let mut snapshot = self.state.borrow().snapshot.clone();
+        snapshot.is_open = self.is_open();
+        snapshot.is_ready = snapshot.is_open && self.is_ready();
+        snapshot
     }
 
     /// Closes the Connect UI: removes the iframe and the listener and restores page scrolling.
@@ -184,9 +224,12 @@ impl ConnectUi {
 
 /// Handles one accepted message: updates state, reacts (token, close) and notifies.
 pub(crate) fn deliver(ui: &UiRef, json: &str) {
-    let Some(event) = parse_message(json) else {
-        return;
-    };
+    if let Some(event) = parse_message(json) {
+        dispatch(ui, event);
+    }
+}
+
+fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
     let (callbacks, closed_dom) = {
         let mut state = ui.borrow_mut();
         let mut closed_dom = None;
@@ -201,6 +244,7 @@ pub(crate) fn deliver(ui: &UiRef, json: &str) {
             }
             _ => {}
         }
+        state.snapshot.apply(&event);
         let mut callbacks: Vec<EventCallback> = state.options.on_event.iter().cloned().collect();
         callbacks.extend(state.subscribers.iter().map(|(_, cb)| cb.clone()));
         (callbacks, closed_dom)

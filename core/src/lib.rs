@@ -37,7 +37,9 @@ mod connect_ui;
 mod error;
 mod options;
 pub mod protocol;
+mod state;
 mod task;
+mod token;
 mod url;
 
 #[cfg(browser)]
@@ -58,7 +60,9 @@ pub use protocol::AuthSuccess;
 pub use protocol::connect_ui::{
     ConnectUiEvent, ConnectUiOptions, ConnectUiSettings, EventCallback, Theme, ThemeColors, ThemeSettings,
 };
+pub use state::{AuthState, ConnectUiSnapshot};
 pub use task::AuthFuture;
+pub use token::{SESSION_TOKEN_LIFETIME, SessionTokens, TokenFuture, TokenSource};
 
 /// Whether this build runs in a browser (wasm32 with wasm-bindgen), where auth and the Connect
 /// UI work.

@@ -34,3 +34,13 @@ pub(crate) fn start_popup(_flow: OAuthFlow, _config: &NangoConfig, _timeout: Opt
 }
 
 pub(crate) fn log(_message: &str) {}
+
+pub(crate) fn now() -> Duration {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
+}
+
+pub(crate) async fn post_for_token(_url: String) -> Result<String, AuthError> {
+    Err(AuthError::unsupported())
+}
+
+pub(crate) fn spawn(_future: impl std::future::Future<Output = ()> + 'static) {}

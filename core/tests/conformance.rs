@@ -3,7 +3,6 @@
 //! wrong (PROTOCOL.md's "JS bug"s), the test asserts the correct behaviour and says why.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;

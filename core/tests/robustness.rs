@@ -3,7 +3,6 @@
 //! robustness command of the README runs 100,000).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 #![cfg(not(target_arch = "wasm32"))]
 
 use nango_frontend::protocol::connect_ui::parse_message;

@@ -6,7 +6,6 @@
 //! test's own realm or from a sandboxed iframe (origin "null") must be ignored.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;

@@ -12,4 +12,4 @@ mod response;
 
 pub(crate) use plan::plan_auth;
 pub use plan::{AuthMode, AuthPlan, PopupLayout, PostRequest};
-pub use response::{AuthSuccess, parse_auth_response};
+pub use response::{AuthSuccess, parse_auth_response, parse_token_response};

@@ -65,6 +65,27 @@ pub(crate) fn server_error(value: &Value) -> Option<AuthError> {
     }
 }
 
+/// Reads a session token from a backend's answer: `{"token": …}` or `{"data": {"token": …}}`.
+pub fn parse_token_response(status: u16, body: &str) -> Result<String, AuthError> {
+    let value: Value = serde_json::from_str(body).map_err(|_| {
+        AuthError::invalid_response(format!(
+            "The token endpoint answered HTTP {status}, not JSON: {}",
+            snippet(body)
+        ))
+    })?;
+    if let Some(error) = server_error(&value) {
+        return Err(error);
+    }
+    let token = value.get("token").or_else(|| value.get("data").and_then(|d| d.get("token")));
+    match token.and_then(Value::as_str) {
+        Some(token) if (200..300).contains(&status) && !token.is_empty() => Ok(token.to_owned()),
+        _ => Err(AuthError::invalid_response(format!(
+            "The token endpoint answered HTTP {status} without a token: {}",
+            snippet(body)
+        ))),
+    }
+}
+
 fn snippet(body: &str) -> String {
     const MAX: usize = 200;
     let mut out: String = body.chars().take(MAX).collect();
@@ -77,6 +98,19 @@ fn snippet(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_from_a_backend() {
+        assert_eq!(parse_token_response(200, r#"{"token":"t"}"#).unwrap(), "t");
+        assert_eq!(parse_token_response(201, r#"{"data":{"token":"t","expires_at":"x"}}"#).unwrap(), "t");
+        assert_eq!(
+            parse_token_response(200, r#"{"data":{}}"#).unwrap_err().kind,
+            AuthErrorType::InvalidResponse
+        );
+        assert_eq!(parse_token_response(500, "oops").unwrap_err().kind, AuthErrorType::InvalidResponse);
+        let e = parse_token_response(401, r#"{"error":{"code":"unauthorized","message":"no"}}"#).unwrap_err();
+        assert_eq!(e.error_type(), "unauthorized");
+    }
 
     #[test]
     fn success_and_errors() {
