@@ -135,7 +135,11 @@ impl Nango {
         let previous = std::mem::take(&mut *self.inner.pending.borrow_mut());
         previous.cancel(AuthError::cancelled("Another auth started on this client"));
         if config.config.debug {
-            platform::log(&format!("auth {key}: {plan:?}"));
+            let target = match &plan {
+                AuthPlan::Post(request) => request.url.as_str(),
+                AuthPlan::Popup(flow) => flow.connect_url(),
+            };
+            platform::log(&format!("auth {key}: {target}"));
         }
         let future = match plan {
             AuthPlan::Post(request) => platform::start_post(request, options.timeout),

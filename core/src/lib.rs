@@ -35,6 +35,7 @@ mod client;
 mod config;
 mod connect_ui;
 mod error;
+mod json;
 mod options;
 pub mod protocol;
 mod state;
@@ -55,7 +56,8 @@ pub use client::Nango;
 pub use config::{ClientToken, DEFAULT_CONNECT_UI_URL, DEFAULT_HOST, NangoConfig};
 pub use connect_ui::{ConnectUi, ConnectUiEvents, Subscription};
 pub use error::{AuthError, AuthErrorType};
-pub use options::{AuthOptions, Credentials, JsonObject};
+pub use json::{Json, JsonNumber, JsonObject};
+pub use options::{AuthOptions, Credentials};
 pub use protocol::AuthSuccess;
 pub use protocol::connect_ui::{
     ConnectUiEvent, ConnectUiOptions, ConnectUiSettings, EventCallback, Theme, ThemeColors, ThemeSettings,

@@ -2,12 +2,8 @@
 
 use std::time::Duration;
 
-use serde_json::{Map, Value};
-
+use crate::json::{Json, JsonObject};
 use crate::{AuthError, AuthErrorType};
-
-/// A JSON object, for the credential types whose fields vary per provider.
-pub type JsonObject = Map<String, Value>;
 
 /// Options of [`Nango::auth`](crate::Nango::auth), [`reconnect`](crate::Nango::reconnect) and
 /// [`create`](crate::Nango::create).
@@ -38,7 +34,7 @@ pub struct AuthOptions {
     /// Treat a closed OAuth popup as a failure (`window_closed`).
     pub detect_closed_auth_window: bool,
     /// Two-step auth's `assertionOption`.
-    pub assertion_option: Option<Value>,
+    pub assertion_option: Option<Json>,
     /// Give up with `timeout` after this long (the official SDK waits forever).
     pub timeout: Option<Duration>,
 }
@@ -92,8 +88,8 @@ impl AuthOptions {
     }
 
     /// Sets two-step auth's assertion option.
-    pub fn assertion_option(mut self, option: Value) -> Self {
-        self.assertion_option = Some(option);
+    pub fn assertion_option(mut self, option: impl Into<Json>) -> Self {
+        self.assertion_option = Some(option.into());
         self
     }
 
@@ -204,20 +200,20 @@ impl Credentials {
     /// that matches no auth mode, is a `missing_credentials` error.
     ///
     /// ```
-    /// use nango_frontend::Credentials;
-    /// let creds = Credentials::from_json(serde_json::json!({"apiKey": "k"})).unwrap();
+    /// use nango_frontend::{Credentials, Json};
+    /// let creds = Credentials::from_json(Json::parse(r#"{"apiKey": "k"}"#).unwrap()).unwrap();
     /// assert_eq!(creds, Credentials::api_key("k"));
     /// ```
-    pub fn from_json(value: Value) -> Result<Self, AuthError> {
-        let Value::Object(mut obj) = value else {
+    pub fn from_json(value: Json) -> Result<Self, AuthError> {
+        let Json::Object(mut obj) = value else {
             return Err(missing("Credentials must be a JSON object"));
         };
-        let ty = obj.get("type").and_then(Value::as_str).map(str::to_owned);
+        let ty = obj.get("type").and_then(Json::as_str).map(str::to_owned);
         let has = |obj: &JsonObject, k: &str| obj.contains_key(k);
         let text = |obj: &JsonObject, k: &str| -> Option<String> {
             match obj.get(k) {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(Value::Null) | None => None,
+                Some(Json::String(s)) => Some(s.clone()),
+                Some(Json::Null) | None => None,
                 Some(other) => Some(other.to_string()),
             }
         };

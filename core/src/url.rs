@@ -32,7 +32,7 @@ impl HttpUrl {
         }
         let rest = input.get(colon + 1..)?.strip_prefix("//")?;
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let (authority, rest) = rest.split_at(end);
+        let (authority, rest) = (rest.get(..end)?, rest.get(end..)?);
         let authority = normalize_authority(&scheme, authority)?;
         let (rest, fragment) = match rest.split_once('#') {
             Some((before, frag)) => (before, Some(frag.to_owned())),
@@ -60,7 +60,7 @@ impl HttpUrl {
         if let Some(url) = Self::parse(reference) {
             return Some(url);
         }
-        if reference.contains("://") {
+        if reference.as_bytes().windows(3).any(|w| w == b"://") {
             return None;
         }
         if reference.starts_with("//") {
@@ -103,11 +103,11 @@ fn normalize_authority(scheme: &str, authority: &str) -> Option<String> {
         _ => (authority, None),
     };
     let valid_host = !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || "-._~[]:".contains(c) || !c.is_ascii());
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '[' | ']' | ':') || !c.is_ascii());
     if !valid_host {
         return None;
     }
-    let host = host.to_lowercase();
+    let host = host.to_ascii_lowercase();
     let port = match port {
         None | Some("") => None,
         Some(port) => {

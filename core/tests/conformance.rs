@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use nango_frontend::protocol::oauth::{FlowInput, FlowStep};
 use nango_frontend::protocol::{AuthMode, AuthPlan, PopupLayout, parse_auth_response};
 use nango_frontend::{
-    AuthError, AuthOptions, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions, Credentials, Nango,
+    AuthError, AuthOptions, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions, Credentials, Json, Nango,
     NangoConfig, Theme,
 };
 use serde_json::{Value, json};
@@ -20,6 +20,14 @@ use std::rc::Rc;
 fn scenarios() -> Vec<Value> {
     let text = include_str!("fixtures/js-sdk-wire.json");
     serde_json::from_str::<Value>(text).unwrap().as_array().unwrap().clone()
+}
+
+fn ours(v: &Value) -> Json {
+    Json::parse(&v.to_string()).unwrap()
+}
+
+fn theirs(v: &Json) -> Value {
+    serde_json::from_str(&v.to_string()).unwrap()
 }
 
 fn s(v: &Value) -> String {
@@ -68,7 +76,7 @@ fn options(args: &[Value]) -> (String, AuthOptions) {
         o = o.authorization_param(k.clone(), v.as_str().map(str::to_owned));
     }
     if let Some(c) = js.get("credentials") {
-        o = o.credentials(Credentials::from_json(c.clone()).unwrap());
+        o = o.credentials(Credentials::from_json(ours(c)).unwrap());
     }
     if js.get("installation").and_then(Value::as_str) == Some("outbound") {
         o = o.credentials(Credentials::OutboundInstallation);
@@ -77,7 +85,7 @@ fn options(args: &[Value]) -> (String, AuthOptions) {
         o = o.detect_closed_auth_window(true);
     }
     if let Some(a) = js.get("assertionOption") {
-        o = o.assertion_option(a.clone());
+        o = o.assertion_option(ours(a));
     }
     (key, o)
 }
@@ -94,7 +102,7 @@ fn expected_result(scenario: &Value) -> Result<AuthSuccess, (String, String)> {
     if let Some(e) = scenario.get("error") {
         return Err((s(&e["type"]), s(&e["message"])));
     }
-    Ok(serde_json::from_value(scenario["result"].clone()).unwrap())
+    Ok(AuthSuccess::from_json(&ours(&scenario["result"])).unwrap())
 }
 
 fn as_pair(r: Result<AuthSuccess, AuthError>) -> Result<AuthSuccess, (String, String)> {
@@ -228,7 +236,7 @@ fn run_connect_ui(scenario: &Value) {
     let seen = Rc::new(RefCell::new(Vec::<Value>::new()));
     let log = seen.clone();
     let ui =
-        ConnectUi::new(o.on_event(move |e: &ConnectUiEvent| log.borrow_mut().push(e.to_message()))).unwrap();
+        ConnectUi::new(o.on_event(move |e: &ConnectUiEvent| log.borrow_mut().push(theirs(&e.to_message())))).unwrap();
     for noise in ["42", "\"ready\"", "null", r#"{"payload":{}}"#, r#"{"type":null}"#] {
         ui.deliver_message(noise);
     }

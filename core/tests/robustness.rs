@@ -8,7 +8,7 @@
 use nango_frontend::protocol::connect_ui::parse_message;
 use nango_frontend::protocol::oauth::{FlowInput, FlowStep, WsMessage, parse_ws_message};
 use nango_frontend::protocol::{AuthMode, AuthPlan, parse_auth_response};
-use nango_frontend::{AuthErrorType, AuthOptions, ConnectUiOptions, Credentials, Nango, NangoConfig};
+use nango_frontend::{AuthErrorType, AuthOptions, ConnectUiOptions, Credentials, Json, Nango, NangoConfig};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -67,8 +67,37 @@ fn text() -> impl Strategy<Value = String> {
     prop_oneof![json().prop_map(|v| v.to_string()), "\\PC{0,64}", any::<String>()]
 }
 
+/// Equal, numbers compared as floats with a relative tolerance: serde_json's float parsing
+/// rounds in the last digit where our text-preserving numbers do not.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
+            x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs())
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn json_agrees_with_serde_json(data in json(), noise in text()) {
+        // Valid JSON: parsed to the same value, written back to equivalent text.
+        let parsed = Json::parse(&data.to_string()).expect("valid JSON parses");
+        let back: Value = serde_json::from_str(&parsed.to_string()).expect("our output is JSON");
+        prop_assert!(same(&back, &data), "{} vs {}", back, data);
+        // Anything serde_json accepts, we accept; we never panic on the rest.
+        let ours = Json::parse(&noise);
+        if serde_json::from_str::<Value>(&noise).is_ok() {
+            prop_assert!(ours.is_some(), "{:?}", noise);
+        }
+    }
 
     #[test]
     fn connect_ui_messages(data in json()) {
@@ -125,7 +154,7 @@ proptest! {
     #[test]
     fn credentials_from_json(data in json(), key in "\\PC{0,12}") {
         let nango = Nango::new(NangoConfig::new().connect_session_token("t")).unwrap();
-        if let Ok(credentials) = Credentials::from_json(data) {
+        if let Ok(credentials) = Credentials::from_json(Json::parse(&data.to_string()).unwrap()) {
             let _ = nango.plan(AuthMode::Auth, &key, &AuthOptions::new().credentials(credentials));
         }
     }

@@ -153,10 +153,7 @@ impl FieldSpec {
     }
 
     fn secret(title: &str, example: &str, order: u32) -> Self {
-        Self {
-            secret: Some(true),
-            ..Self::text(title, example, order)
-        }
+        Self { secret: Some(true), ..Self::text(title, example, order) }
     }
 }
 
@@ -217,10 +214,7 @@ impl IntegrationConfig {
     }
 
     fn accepting(mut self, fields: &[(&str, &str)]) -> Self {
-        let set = fields
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
-            .collect();
+        let set = fields.iter().map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned()))).collect();
         self.valid_credentials.push(set);
         self
     }
@@ -272,60 +266,29 @@ pub fn default_integrations() -> Vec<IntegrationConfig> {
             M::None,
         ),
         IntegrationConfig::new("tba-dev", "netsuite-tba", "NetSuite (TBA, dev)", M::Tba)
-            .accepting(&[
-                ("token_id", "dev-token-id"),
-                ("token_secret", "dev-token-secret"),
-            ])
+            .accepting(&[("token_id", "dev-token-id"), ("token_secret", "dev-token-secret")])
             .field("token_id", FieldSpec::text("Token ID", "dev-token-id", 1))
-            .field(
-                "token_secret",
-                FieldSpec::secret("Token Secret", "dev-token-secret", 2),
-            )
+            .field("token_secret", FieldSpec::secret("Token Secret", "dev-token-secret", 2))
             .config_field(
                 "accountId",
-                FieldSpec {
-                    optional: Some(true),
-                    ..FieldSpec::text("Account ID", "1234567", 1)
-                },
+                FieldSpec { optional: Some(true), ..FieldSpec::text("Account ID", "1234567", 1) },
             ),
         IntegrationConfig::new("jwt-dev", "ghost-admin", "Ghost (JWT, dev)", M::Jwt)
             .accepting(&[("issuerId", "dev-issuer"), ("privateKey", "dev-private-key")])
             .field("issuerId", FieldSpec::text("Issuer ID", "dev-issuer", 1))
-            .field(
-                "privateKey",
-                FieldSpec::secret("Private Key", "dev-private-key", 2),
-            ),
-        IntegrationConfig::new(
-            "two-step-dev",
-            "two-step-demo",
-            "Two-step token (dev)",
-            M::TwoStep,
-        )
-        .accepting(&[("username", DEV_USERNAME), ("password", DEV_PASSWORD)])
-        .field("username", FieldSpec::text("User Name", DEV_USERNAME, 1))
-        .field("password", FieldSpec::secret("Password", DEV_PASSWORD, 2)),
-        IntegrationConfig::new(
-            "signature-dev",
-            "emarsys",
-            "Emarsys (signature, dev)",
-            M::Signature,
-        )
-        .accepting(&[("username", DEV_USERNAME), ("password", DEV_PASSWORD)])
-        .field("username", FieldSpec::text("User Name", DEV_USERNAME, 1))
-        .field("password", FieldSpec::secret("Secret", DEV_PASSWORD, 2)),
+            .field("privateKey", FieldSpec::secret("Private Key", "dev-private-key", 2)),
+        IntegrationConfig::new("two-step-dev", "two-step-demo", "Two-step token (dev)", M::TwoStep)
+            .accepting(&[("username", DEV_USERNAME), ("password", DEV_PASSWORD)])
+            .field("username", FieldSpec::text("User Name", DEV_USERNAME, 1))
+            .field("password", FieldSpec::secret("Password", DEV_PASSWORD, 2)),
+        IntegrationConfig::new("signature-dev", "emarsys", "Emarsys (signature, dev)", M::Signature)
+            .accepting(&[("username", DEV_USERNAME), ("password", DEV_PASSWORD)])
+            .field("username", FieldSpec::text("User Name", DEV_USERNAME, 1))
+            .field("password", FieldSpec::secret("Secret", DEV_PASSWORD, 2)),
         IntegrationConfig::new("aws-sigv4-dev", "aws", "AWS (SigV4, dev)", M::AwsSigV4)
             .accepting(&[("role_arn", "arn:aws:iam::123456789012:role/nango-dev")])
-            .field(
-                "role_arn",
-                FieldSpec::text("Role ARN", "arn:aws:iam::123456789012:role/nango-dev", 1),
-            )
-            .field(
-                "region",
-                FieldSpec {
-                    optional: Some(true),
-                    ..FieldSpec::text("Region", "eu-west-1", 2)
-                },
-            ),
+            .field("role_arn", FieldSpec::text("Role ARN", "arn:aws:iam::123456789012:role/nango-dev", 1))
+            .field("region", FieldSpec { optional: Some(true), ..FieldSpec::text("Region", "eu-west-1", 2) }),
         IntegrationConfig::new("bill-dev", "bill", "Bill (dev)", M::Bill)
             .accepting(&[
                 ("username", DEV_USERNAME),
@@ -335,10 +298,7 @@ pub fn default_integrations() -> Vec<IntegrationConfig> {
             ])
             .field("username", FieldSpec::text("User Name", DEV_USERNAME, 1))
             .field("password", FieldSpec::secret("Password", DEV_PASSWORD, 2))
-            .field(
-                "organization_id",
-                FieldSpec::text("Organization ID", "dev-org", 3),
-            )
+            .field("organization_id", FieldSpec::text("Organization ID", "dev-org", 3))
             .field("dev_key", FieldSpec::secret("Developer Key", DEV_API_KEY, 4)),
         IntegrationConfig::new(
             "oauth2-cc-dev",
@@ -346,25 +306,11 @@ pub fn default_integrations() -> Vec<IntegrationConfig> {
             "OAuth2 client credentials (dev)",
             M::OAuth2Cc,
         )
-        .accepting(&[
-            ("client_id", "dev-client-id"),
-            ("client_secret", "dev-client-secret"),
-        ])
-        .accepting(&[
-            ("client_id", "dev-client-id"),
-            ("client_private_key", "dev-private-key"),
-        ])
+        .accepting(&[("client_id", "dev-client-id"), ("client_secret", "dev-client-secret")])
+        .accepting(&[("client_id", "dev-client-id"), ("client_private_key", "dev-private-key")])
         .field("client_id", FieldSpec::text("Client ID", "dev-client-id", 1))
-        .field(
-            "client_secret",
-            FieldSpec::secret("Client Secret", "dev-client-secret", 2),
-        ),
-        IntegrationConfig::new(
-            "outbound-dev",
-            "shopify",
-            "Shopify (outbound install, dev)",
-            M::OAuth2,
-        ),
+        .field("client_secret", FieldSpec::secret("Client Secret", "dev-client-secret", 2)),
+        IntegrationConfig::new("outbound-dev", "shopify", "Shopify (outbound install, dev)", M::OAuth2),
     ]
 }
 
@@ -424,13 +370,9 @@ impl std::str::FromStr for StaticMount {
 
     /// Parses `PATH=DIR`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (path, dir) = s
-            .split_once('=')
-            .ok_or_else(|| ConfigError::Invalid(format!("expected PATH=DIR, got {s:?}")))?;
-        Ok(Self {
-            path: path.to_owned(),
-            dir: PathBuf::from(dir),
-        })
+        let (path, dir) =
+            s.split_once('=').ok_or_else(|| ConfigError::Invalid(format!("expected PATH=DIR, got {s:?}")))?;
+        Ok(Self { path: path.to_owned(), dir: PathBuf::from(dir) })
     }
 }
 
@@ -574,39 +516,26 @@ const RESERVED_PREFIXES: &[&str] = &[
 impl DevServerConfig {
     /// The defaults with ports 0, for in-process tests.
     pub fn for_tests() -> Self {
-        Self {
-            api_port: 0,
-            connect_ui_port: 0,
-            ..Self::default()
-        }
+        Self { api_port: 0, connect_ui_port: 0, ..Self::default() }
     }
 
     /// Loads a config file: TOML when the name ends in `.toml`, JSON otherwise. Missing fields
     /// take their defaults.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        let is_toml = path
-            .extension()
-            .is_some_and(|ext| ext.eq_ignore_ascii_case("toml"));
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        let is_toml = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("toml"));
         let parsed = if is_toml {
             toml::from_str(&text).map_err(|e| e.to_string())
         } else {
             serde_json::from_str(&text).map_err(|e| e.to_string())
         };
-        parsed.map_err(|message| ConfigError::Parse {
-            path: path.to_owned(),
-            message,
-        })
+        parsed.map_err(|message| ConfigError::Parse { path: path.to_owned(), message })
     }
 
     /// Looks up an integration by its unique key.
     pub fn integration(&self, unique_key: &str) -> Option<&IntegrationConfig> {
-        self.integrations
-            .iter()
-            .find(|i| i.unique_key == unique_key)
+        self.integrations.iter().find(|i| i.unique_key == unique_key)
     }
 
     /// Checks that the config can be served.
@@ -616,10 +545,7 @@ impl DevServerConfig {
             return invalid("secret_key must not be empty".into());
         }
         if !is_uuid_v4(&self.public_key) {
-            return invalid(format!(
-                "public_key must be a UUID v4 (as Nango's), got {:?}",
-                self.public_key
-            ));
+            return invalid(format!("public_key must be a UUID v4 (as Nango's), got {:?}", self.public_key));
         }
         if !self.websockets_path.starts_with('/') {
             return invalid("websockets_path must start with '/'".into());
@@ -636,16 +562,10 @@ impl DevServerConfig {
                 ));
             }
             if !keys.insert(integration.unique_key.as_str()) {
-                return invalid(format!(
-                    "duplicate integration key {:?}",
-                    integration.unique_key
-                ));
+                return invalid(format!("duplicate integration key {:?}", integration.unique_key));
             }
             if integration.provider.is_empty()
-                || !integration
-                    .provider
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                || !integration.provider.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
             {
                 return invalid(format!(
                     "provider name {:?} must match [a-zA-Z0-9_-]+",
@@ -661,15 +581,10 @@ impl DevServerConfig {
             if path.contains(['{', '}', '*']) {
                 return invalid(format!("mount path {:?} has reserved characters", mount.path));
             }
-            if RESERVED_PREFIXES
-                .iter()
-                .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+            if RESERVED_PREFIXES.iter().any(|p| path == *p || path.starts_with(&format!("{p}/")))
                 || (!path.is_empty() && path == self.websockets_path.trim_end_matches('/'))
             {
-                return invalid(format!(
-                    "mount path {:?} would shadow an API path",
-                    mount.path
-                ));
+                return invalid(format!("mount path {:?} would shadow an API path", mount.path));
             }
             if !mount.dir.is_dir() {
                 return invalid(format!("{} is not a directory", mount.dir.display()));
@@ -700,8 +615,50 @@ pub(crate) fn is_uuid_v4(s: &str) -> bool {
 
 /// Nango's `providerConfigKeySchema`: `^[a-zA-Z0-9~:.@ _-]+$`, at most 255 characters.
 pub(crate) fn is_valid_provider_config_key(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 255
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"~:.@ _-".contains(&b))
+    !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"~:.@ _-".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_cover_every_auth_mode() {
+        let config = DevServerConfig::default();
+        assert!(config.validate().is_ok());
+        let modes: HashSet<AuthMode> = config.integrations.iter().map(|i| i.auth_mode).collect();
+        for mode in [
+            AuthMode::OAuth2,
+            AuthMode::OAuth2Cc,
+            AuthMode::ApiKey,
+            AuthMode::Basic,
+            AuthMode::None,
+            AuthMode::Tba,
+            AuthMode::Jwt,
+            AuthMode::Bill,
+            AuthMode::TwoStep,
+            AuthMode::Signature,
+            AuthMode::AwsSigV4,
+        ] {
+            assert!(modes.contains(&mode), "{mode:?}");
+            let json = serde_json::to_value(mode).unwrap_or_default();
+            assert_eq!(json, mode.as_str());
+        }
+    }
+
+    #[test]
+    fn invalid_configs_are_refused() {
+        let mut dup = DevServerConfig::for_tests();
+        let first = dup.integrations.first().cloned();
+        dup.integrations.extend(first);
+        assert!(dup.validate().is_err());
+        let bad_key = DevServerConfig { public_key: "pk-0000".into(), ..DevServerConfig::for_tests() };
+        assert!(bad_key.validate().is_err());
+        let bad_ws = DevServerConfig { websockets_path: "ws".into(), ..DevServerConfig::for_tests() };
+        assert!(bad_ws.validate().is_err());
+        assert!(is_uuid_v4(DEFAULT_PUBLIC_KEY));
+        assert!(!is_uuid_v4("00000000-0000-1000-8000-000000000000"));
+        assert!("/app=dist".parse::<StaticMount>().is_ok());
+        assert!("dist".parse::<StaticMount>().is_err());
+    }
 }

@@ -14,11 +14,7 @@ pub(crate) struct FieldError {
 
 impl FieldError {
     pub(crate) fn new(code: &'static str, message: impl Into<String>, path: &[&str]) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            path: path.iter().map(|p| (*p).to_owned()).collect(),
-        }
+        Self { code, message: message.into(), path: path.iter().map(|p| (*p).to_owned()).collect() }
     }
 }
 
@@ -33,12 +29,7 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            errors: Vec::new(),
-        }
+        Self { status, code, message: message.into(), errors: Vec::new() }
     }
 
     pub(crate) fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -51,18 +42,12 @@ impl ApiError {
 
     /// 400 `invalid_body` with the issues found.
     pub(crate) fn invalid_body(errors: Vec<FieldError>) -> Self {
-        Self {
-            errors,
-            ..Self::bad_request("invalid_body", "The request body is invalid")
-        }
+        Self { errors, ..Self::bad_request("invalid_body", "The request body is invalid") }
     }
 
     /// 400 `invalid_query_params` with the issues found.
     pub(crate) fn invalid_query(errors: Vec<FieldError>) -> Self {
-        Self {
-            errors,
-            ..Self::bad_request("invalid_query_params", "The query string is invalid")
-        }
+        Self { errors, ..Self::bad_request("invalid_query_params", "The query string is invalid") }
     }
 
     pub(crate) fn not_found(code: &'static str, message: impl Into<String>) -> Self {
@@ -89,10 +74,7 @@ impl ApiError {
         if !self.errors.is_empty()
             && let Some(obj) = error.as_object_mut()
         {
-            obj.insert(
-                "errors".into(),
-                serde_json::to_value(&self.errors).unwrap_or_default(),
-            );
+            obj.insert("errors".into(), serde_json::to_value(&self.errors).unwrap_or_default());
         }
         serde_json::json!({ "error": error })
     }

@@ -63,11 +63,7 @@ pub(crate) fn parse_json(body: &[u8]) -> Result<Option<Value>, ApiError> {
         return Ok(None);
     }
     serde_json::from_slice(body).map(Some).map_err(|e| {
-        ApiError::invalid_body(vec![FieldError::new(
-            "invalid_json",
-            format!("Malformed JSON: {e}"),
-            &[],
-        )])
+        ApiError::invalid_body(vec![FieldError::new("invalid_json", format!("Malformed JSON: {e}"), &[])])
     })
 }
 
@@ -75,11 +71,7 @@ pub(crate) fn parse_json(body: &[u8]) -> Result<Option<Value>, ApiError> {
 pub(crate) fn require_object(body: Option<Value>) -> Result<Map<String, Value>, ApiError> {
     match body {
         Some(Value::Object(map)) => Ok(map),
-        Some(_) => Err(ApiError::invalid_body(vec![FieldError::new(
-            "invalid_type",
-            "Expected object",
-            &[],
-        )])),
+        Some(_) => Err(ApiError::invalid_body(vec![FieldError::new("invalid_type", "Expected object", &[])])),
         None => Err(ApiError::invalid_body(vec![FieldError::new(
             "invalid_type",
             "Expected object, received nothing",
@@ -103,8 +95,7 @@ pub(crate) fn require_empty(body: Option<Value>) -> Result<(), ApiError> {
 
 /// Decoded query pairs. `params[k]=v` and `params%5Bk%5D=v` decode to the same pair.
 pub(crate) fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    raw.map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default()
+    raw.map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
 }
 
 /// 400 `invalid_query_params` unless the query is empty (Nango's `requireEmptyQuery`).
@@ -114,10 +105,7 @@ pub(crate) fn require_empty_query(raw: Option<&str>) -> Result<(), ApiError> {
         return Ok(());
     }
     Err(ApiError::invalid_query(
-        pairs
-            .iter()
-            .map(|(k, _)| FieldError::new("unrecognized_keys", "Unrecognized key", &[k]))
-            .collect(),
+        pairs.iter().map(|(k, _)| FieldError::new("unrecognized_keys", "Unrecognized key", &[k])).collect(),
     ))
 }
 
@@ -167,10 +155,7 @@ impl AuthQuery {
 
     /// `params[...]` as a JSON object.
     pub(crate) fn params_object(&self) -> Map<String, Value> {
-        self.params
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect()
+        self.params.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()
     }
 }
 
@@ -230,12 +215,8 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
             "Authentication failed. The request is missing the Authorization header.",
         ));
     };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
+    let token =
+        value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim).filter(|t| !t.is_empty());
     token.map(str::to_owned).ok_or_else(|| {
         ApiError::unauthorized(
             "malformed_auth_header",
@@ -247,18 +228,11 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
 /// The secret key in `Authorization: Bearer`.
 pub(crate) fn require_secret_key(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let token = bearer(headers)?;
-    if token == state.config.secret_key {
-        Ok(())
-    } else {
-        Err(unknown_account())
-    }
+    if token == state.config.secret_key { Ok(()) } else { Err(unknown_account()) }
 }
 
 /// A session token in `Authorization: Bearer`.
-pub(crate) fn require_session(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Arc<Session>, ApiError> {
+pub(crate) fn require_session(state: &AppState, headers: &HeaderMap) -> Result<Arc<Session>, ApiError> {
     let token = bearer(headers)?;
     state.session(&token)
 }
@@ -273,19 +247,14 @@ pub(crate) fn require_session_or_secret(
     if token.starts_with(SESSION_TOKEN_PREFIX) {
         return state.session(&token).map(Some);
     }
-    if token == state.config.secret_key {
-        Ok(None)
-    } else {
-        Err(unknown_account())
-    }
+    if token == state.config.secret_key { Ok(None) } else { Err(unknown_account()) }
 }
 
 /// Nango's `connectionIdSchema`: `^[a-zA-Z0-9,.;:=+~[\]|@${}"'\\/_ -]+$`, at most 255.
 pub(crate) fn is_valid_connection_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 255
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b",.;:=+~[]|@${}\"'\\/_ -".contains(&b))
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b",.;:=+~[]|@${}\"'\\/_ -".contains(&b))
 }
 
 /// A small validator over a JSON object, collecting issues as Nango's zod schemas would.
@@ -297,18 +266,14 @@ pub(crate) struct Validator<'a> {
 
 impl<'a> Validator<'a> {
     pub(crate) fn new(obj: &'a Map<String, Value>) -> Self {
-        Self {
-            obj,
-            errors: Vec::new(),
-        }
+        Self { obj, errors: Vec::new() }
     }
 
     /// A required string of at least `min` characters.
     pub(crate) fn string(&mut self, key: &str, min: usize) -> Option<String> {
         match self.obj.get(key) {
             None | Some(Value::Null) => {
-                self.errors
-                    .push(FieldError::new("invalid_type", "Required", &[key]));
+                self.errors.push(FieldError::new("invalid_type", "Required", &[key]));
                 None
             }
             v => self.check_string(key, v, min),
@@ -335,8 +300,7 @@ impl<'a> Validator<'a> {
                 None
             }
             _ => {
-                self.errors
-                    .push(FieldError::new("invalid_type", "Expected string", &[key]));
+                self.errors.push(FieldError::new("invalid_type", "Expected string", &[key]));
                 None
             }
         }
@@ -356,10 +320,36 @@ impl<'a> Validator<'a> {
     }
 
     pub(crate) fn finish(self) -> Result<(), ApiError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid_body(self.errors))
+        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::invalid_body(self.errors)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_and_encoded_brackets_decode_alike() {
+        let literal = AuthQuery::parse(Some(
+            "connect_session_token=t&params[sub]=a%20b%26c&authorization_params[prompt]=consent&credentials[oauth_client_id_override]=cid",
+        ));
+        let encoded = AuthQuery::parse(Some(
+            "connect_session_token=t&params%5Bsub%5D=a%20b%26c&authorization_params%5Bprompt%5D=consent&credentials%5Boauth_client_id_override%5D=cid",
+        ));
+        for q in [&literal, &encoded] {
+            assert_eq!(q.params.get("sub").map(String::as_str), Some("a b&c"));
+            assert_eq!(q.authorization_params.get("prompt").map(String::as_str), Some("consent"));
+            assert_eq!(q.credentials.get("oauth_client_id_override").map(String::as_str), Some("cid"));
+            assert_eq!(q.connect_session_token.as_deref(), Some("t"));
         }
+    }
+
+    #[test]
+    fn connection_ids_follow_nangos_schema() {
+        assert!(is_valid_connection_id("user@example.com"));
+        assert!(is_valid_connection_id("{\"a\": [1]}"));
+        assert!(!is_valid_connection_id(""));
+        assert!(!is_valid_connection_id("a\u{0}b"));
+        assert!(!is_valid_connection_id(&"a".repeat(256)));
     }
 }

@@ -75,10 +75,7 @@ pub(crate) fn callback_page(outcome: &FlowOutcome) -> String {
             serde_json::Value::Null,
             "success",
         ),
-        FlowOutcome::Error {
-            error_type,
-            message,
-        } => (
+        FlowOutcome::Error { error_type, message } => (
             "Authorization failed",
             format!(
                 "<h1>Connection failed &#10005;</h1><p id=\"error-message\">{}</p>\
@@ -135,12 +132,8 @@ pub(crate) struct AuthorizeView<'a> {
 pub(crate) fn authorize_page(view: &AuthorizeView<'_>) -> String {
     let mut hidden = String::new();
     for (name, value) in &view.fields {
-        let _ = write!(
-            hidden,
-            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-            escape(name),
-            escape(value)
-        );
+        let _ =
+            write!(hidden, "<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(name), escape(value));
     }
     let scope = if view.scope.is_empty() {
         "no particular scope".to_owned()
@@ -196,14 +189,39 @@ pub(crate) fn logo_svg(name: &str) -> String {
         .take(2)
         .collect::<String>()
         .to_uppercase();
-    let hue = name
-        .bytes()
-        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
-        % 360;
+    let hue = name.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 360;
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\" viewBox=\"0 0 64 64\">\
          <rect width=\"64\" height=\"64\" rx=\"14\" fill=\"hsl({hue},55%,45%)\"/>\
          <text x=\"32\" y=\"41\" font-family=\"system-ui,sans-serif\" font-size=\"24\" font-weight=\"600\" fill=\"#fff\" text-anchor=\"middle\">{}</text></svg>",
         escape(&initials)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages_cannot_break_out_of_the_page() {
+        let page = callback_page(&FlowOutcome::Error {
+            error_type: "x\"><script>".into(),
+            message: "</script><script>alert(1)</script>&".into(),
+        });
+        assert!(!page.contains("</script><script>alert(1)"));
+        assert!(page.contains("\\u003c/script\\u003e"));
+        assert!(page.contains("&lt;/script&gt;"));
+    }
+
+    #[test]
+    fn authorize_page_has_the_two_buttons() {
+        let page = authorize_page(&AuthorizeView {
+            integration_name: "GitHub <dev>",
+            scope: "repo",
+            fields: vec![("state", "s\"1")],
+        });
+        assert!(page.contains("id=\"approve\"") && page.contains("id=\"deny\""));
+        assert!(page.contains("value=\"s&quot;1\""));
+        assert!(page.contains("GitHub &lt;dev&gt;"));
+    }
 }

@@ -36,10 +36,9 @@ use tokio::task::JoinHandle;
 
 pub use clock::{Clock, ManualClock};
 pub use config::{
-    AuthMode, ConfigError, ConnectUiSettings, DEFAULT_API_PORT, DEFAULT_CONNECT_UI_PORT,
-    DEFAULT_PUBLIC_KEY, DEFAULT_SECRET_KEY, DEFAULT_SESSION_TTL_SECS, DEV_API_KEY, DEV_PASSWORD,
-    DEV_USERNAME, DemoEndUser, DevServerConfig, FieldSpec, IntegrationConfig, StaticMount,
-    default_integrations,
+    AuthMode, ConfigError, ConnectUiSettings, DEFAULT_API_PORT, DEFAULT_CONNECT_UI_PORT, DEFAULT_PUBLIC_KEY,
+    DEFAULT_SECRET_KEY, DEFAULT_SESSION_TTL_SECS, DEV_API_KEY, DEV_PASSWORD, DEV_USERNAME, DemoEndUser,
+    DevServerConfig, FieldSpec, IntegrationConfig, StaticMount, default_integrations,
 };
 pub use state::Connection;
 
@@ -85,9 +84,7 @@ pub async fn start(config: DevServerConfig) -> Result<RunningServer, StartError>
     config.validate()?;
     let bind = |port: u16| async move {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        TcpListener::bind(addr)
-            .await
-            .map_err(|source| StartError::Bind { addr, source })
+        TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })
     };
     let api_listener = bind(config.api_port).await?;
     let ui_listener = bind(config.connect_ui_port).await?;
@@ -101,12 +98,7 @@ pub async fn start(config: DevServerConfig) -> Result<RunningServer, StartError>
     let connect_ui_addr = local(&ui_listener, config.connect_ui_port)?;
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let state = Arc::new(AppState::new(
-        config,
-        api_addr,
-        connect_ui_addr,
-        shutdown_rx.clone(),
-    ));
+    let state = Arc::new(AppState::new(config, api_addr, connect_ui_addr, shutdown_rx.clone()));
 
     let mut tasks = Vec::with_capacity(3);
     for (listener, router) in [
@@ -135,13 +127,7 @@ pub async fn start(config: DevServerConfig) -> Result<RunningServer, StartError>
         }
     }));
 
-    Ok(RunningServer {
-        api_addr,
-        connect_ui_addr,
-        state,
-        shutdown_tx,
-        tasks,
-    })
+    Ok(RunningServer { api_addr, connect_ui_addr, state, shutdown_tx, tasks })
 }
 
 impl RunningServer {
@@ -178,6 +164,12 @@ impl RunningServer {
     /// The legacy public key auth endpoints accept.
     pub fn public_key(&self) -> &str {
         &self.state.config.public_key
+    }
+
+    /// `(client_id, client_secret)` of this server at its own fake OAuth provider (the secret is
+    /// random per start), for tests that call `/fake-oauth/token` directly.
+    pub fn fake_oauth_client(&self) -> (&str, &str) {
+        (&self.state.oauth_client_id, &self.state.oauth_client_secret)
     }
 
     /// The configuration the server runs with.

@@ -41,9 +41,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConf
             | "--connect-ui-dir" | "--websockets-path" | "--public-url" => {
                 let value = match inline {
                     Some(v) => v,
-                    None => args
-                        .next()
-                        .ok_or_else(|| format!("{flag} needs a value"))?,
+                    None => args.next().ok_or_else(|| format!("{flag} needs a value"))?,
                 };
                 if flag == "--config" {
                     config_file = Some(PathBuf::from(value));
@@ -59,17 +57,12 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConf
         None => DevServerConfig::default(),
     };
     for (flag, value) in overrides {
-        let port = |v: &str| {
-            v.parse::<u16>()
-                .map_err(|_| format!("{flag}: {v:?} is not a port number"))
-        };
+        let port = |v: &str| v.parse::<u16>().map_err(|_| format!("{flag}: {v:?} is not a port number"));
         match flag.as_str() {
             "--api-port" => config.api_port = port(&value)?,
             "--connect-ui-port" => config.connect_ui_port = port(&value)?,
             "--secret-key" => config.secret_key = value,
-            "--serve" => config
-                .serve
-                .push(value.parse::<StaticMount>().map_err(|e| e.to_string())?),
+            "--serve" => config.serve.push(value.parse::<StaticMount>().map_err(|e| e.to_string())?),
             "--connect-ui-dir" => config.connect_ui_dir = Some(PathBuf::from(value)),
             "--websockets-path" => config.websockets_path = value,
             "--public-url" => config.public_url = Some(value),
@@ -90,12 +83,7 @@ fn print_banner(server: &nango_dev_server::RunningServer) {
     println!("  Public key:  {}", server.public_key());
     println!("  Demo helper: POST {}/demo/session", server.api_url());
     for mount in &config.serve {
-        println!(
-            "  Serving:     {}{} -> {}",
-            server.api_url(),
-            mount.path,
-            mount.dir.display()
-        );
+        println!("  Serving:     {}{} -> {}", server.api_url(), mount.path, mount.dir.display());
     }
     println!("  Integrations:");
     for i in &config.integrations {
@@ -107,19 +95,16 @@ fn print_banner(server: &nango_dev_server::RunningServer) {
                 .iter()
                 .map(|set| {
                     set.iter()
-                        .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                        .map(|(k, v)| {
+                            format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        })
                         .collect::<Vec<_>>()
                         .join(" ")
                 })
                 .collect();
             format!("  accepts: {}", sets.join(" | "))
         };
-        println!(
-            "    {:<22} {:<10} {}{accepted}",
-            i.unique_key,
-            i.auth_mode.as_str(),
-            i.display_name
-        );
+        println!("    {:<22} {:<10} {}{accepted}", i.unique_key, i.auth_mode.as_str(), i.display_name);
     }
 }
 
@@ -150,4 +135,46 @@ async fn main() -> ExitCode {
     println!("shutting down");
     server.shutdown().await;
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<DevServerConfig>, String> {
+        parse_args(args.iter().map(|s| (*s).to_owned()))
+    }
+
+    #[test]
+    fn flags_override_the_defaults() {
+        let config = parse(&[
+            "--api-port",
+            "0",
+            "--connect-ui-port=4000",
+            "--secret-key",
+            "k",
+            "--serve",
+            "/a=dist",
+            "--serve",
+            "/b=out",
+            "--quiet",
+        ])
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+        assert_eq!(config.api_port, 0);
+        assert_eq!(config.connect_ui_port, 4000);
+        assert_eq!(config.secret_key, "k");
+        assert_eq!(config.serve.len(), 2);
+        assert!(!config.log_events);
+    }
+
+    #[test]
+    fn bad_flags_are_errors() {
+        assert!(parse(&["--api-port", "x"]).is_err());
+        assert!(parse(&["--nope"]).is_err());
+        assert!(parse(&["--secret-key"]).is_err());
+        assert!(matches!(parse(&["--help"]), Ok(None)));
+        assert!(parse(&["--config", "/does/not/exist.json"]).is_err());
+    }
 }

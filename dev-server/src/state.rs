@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -63,10 +63,7 @@ pub(crate) fn iso(t: SystemTime) -> String {
 /// Whether `token` has the shape `nango_connect_session_` + 64 lowercase hex characters.
 pub(crate) fn is_session_token_format(token: &str) -> bool {
     token.strip_prefix(SESSION_TOKEN_PREFIX).is_some_and(|rest| {
-        rest.len() == 64
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        rest.len() == 64 && rest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
 }
 
@@ -87,9 +84,7 @@ pub(crate) struct Session {
 
 impl Session {
     pub(crate) fn allows(&self, key: &str) -> bool {
-        self.allowed_integrations
-            .as_ref()
-            .is_none_or(|allowed| allowed.iter().any(|k| k == key))
+        self.allowed_integrations.as_ref().is_none_or(|allowed| allowed.iter().any(|k| k == key))
     }
 
     /// `integrations_config_defaults[key].connection_config`, if any.
@@ -220,6 +215,8 @@ pub(crate) struct AppState {
     pub connections: Mutex<Vec<Connection>>,
     pub next_connection_id: AtomicU64,
     pub ws_clients: Mutex<HashMap<String, mpsc::UnboundedSender<String>>>,
+    /// Open WebSockets, subscribed or not.
+    pub open_sockets: AtomicUsize,
     pub shutdown: watch::Receiver<bool>,
     pub http: reqwest::Client,
     /// Client id of this server at its own fake OAuth provider.
@@ -248,6 +245,7 @@ impl AppState {
             connections: Mutex::default(),
             next_connection_id: AtomicU64::new(1),
             ws_clients: Mutex::default(),
+            open_sockets: AtomicUsize::new(0),
             shutdown,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -421,38 +419,22 @@ impl AppState {
         lock(&self.sessions).retain(|_, s| s.expires_at > now);
         let expired: Vec<(String, PendingFlow)> = {
             let mut flows = lock(&self.flows);
-            let states: Vec<String> = flows
-                .iter()
-                .filter(|(_, f)| f.expires_at <= now)
-                .map(|(s, _)| s.clone())
-                .collect();
-            states
-                .into_iter()
-                .filter_map(|s| flows.remove(&s).map(|f| (s, f)))
-                .collect()
+            let states: Vec<String> =
+                flows.iter().filter(|(_, f)| f.expires_at <= now).map(|(s, _)| s.clone()).collect();
+            states.into_iter().filter_map(|s| flows.remove(&s).map(|f| (s, f))).collect()
         };
         for (state, flow) in expired {
             self.end_flow(state, &flow, self.expiry_reason(&flow));
         }
         lock(&self.codes).retain(|_, c| c.expires_at > now);
-        lock(&self.used_states).retain(|_, u| {
-            now.duration_since(u.used_at)
-                .map(|d| d < USED_STATE_MEMORY)
-                .unwrap_or(true)
-        });
+        lock(&self.used_states)
+            .retain(|_, u| now.duration_since(u.used_at).map(|d| d < USED_STATE_MEMORY).unwrap_or(true));
     }
 
     /// Why an expired flow ended.
     pub(crate) fn expiry_reason(&self, flow: &PendingFlow) -> StateEnd {
-        let session_live = flow
-            .session_token
-            .as_deref()
-            .is_none_or(|t| self.session(t).is_ok());
-        if session_live {
-            StateEnd::FlowExpired
-        } else {
-            StateEnd::SessionExpired
-        }
+        let session_live = flow.session_token.as_deref().is_none_or(|t| self.session(t).is_ok());
+        if session_live { StateEnd::FlowExpired } else { StateEnd::SessionExpired }
     }
 
     /// Remembers that `state` is no longer pending.
@@ -481,7 +463,9 @@ fn request_host_name(headers: &HeaderMap) -> Option<String> {
     let host = request_host(headers)?;
     let name = host
         .rsplit_once(':')
-        .filter(|(name, port)| !name.is_empty() && !name.ends_with(':') && port.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|(name, port)| {
+            !name.is_empty() && !name.ends_with(':') && port.bytes().all(|b| b.is_ascii_digit())
+        })
         .map_or(host.as_str(), |(name, _)| name);
     Some(name.to_owned())
 }
@@ -491,8 +475,45 @@ fn request_host(headers: &HeaderMap) -> Option<String> {
     let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
     let ok = !host.is_empty()
         && host.len() <= 255
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b));
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b));
     ok.then(|| host.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::is_uuid_v4;
+
+    #[test]
+    fn session_token_format() {
+        let token = format!("{SESSION_TOKEN_PREFIX}{}", random_hex(32));
+        assert!(is_session_token_format(&token));
+        assert!(!is_session_token_format(&token.to_uppercase()));
+        assert!(!is_session_token_format("nango_connect_session_0123456789abcdef"));
+        assert!(!is_session_token_format(&format!("{SESSION_TOKEN_PREFIX}{}", "g".repeat(64))));
+    }
+
+    #[test]
+    fn ids_are_uuid_v4() {
+        for _ in 0..100 {
+            assert!(is_uuid_v4(&uuid_v4()));
+        }
+        assert_ne!(uuid_v4(), uuid_v4());
+    }
+
+    #[test]
+    fn iso_times_have_milliseconds() {
+        assert_eq!(iso(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn host_names_drop_the_port() {
+        let mut headers = HeaderMap::new();
+        headers.insert(axum::http::header::HOST, "localhost:3003".parse().unwrap_or_else(|_| unreachable!()));
+        assert_eq!(request_host_name(&headers).as_deref(), Some("localhost"));
+        headers.insert(axum::http::header::HOST, "[::1]:3003".parse().unwrap_or_else(|_| unreachable!()));
+        assert_eq!(request_host_name(&headers).as_deref(), Some("[::1]"));
+        headers.insert(axum::http::header::HOST, "evil.test/<x>".parse().unwrap_or_else(|_| unreachable!()));
+        assert_eq!(request_host(&headers), None);
+    }
 }

@@ -2,9 +2,12 @@
 //!
 //! - `test`: set up what is missing (wasm target, wasm-bindgen-test-runner, Chromium), then
 //!   fmt, clippy (native and wasm32), docs, native tests, browser tests. A failure names its stage.
+//! - `size`: what the core adds to a wasm app (wasm-bindgen + `wasm-opt -Oz`, gzip).
 //! - `robustness [CASES]`: the property tests with many cases (default 100,000).
 
 mod setup;
+mod size;
+mod wasm;
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -20,9 +23,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
+        Some("size") => size::size(),
         Some("robustness") => robustness(args.get(1).map(String::as_str).unwrap_or("100000")),
         _ => {
-            eprintln!("usage: cargo xtask <test | robustness [CASES]>");
+            eprintln!("usage: cargo xtask <test | size | robustness [CASES]>");
             return ExitCode::from(2);
         }
     };

@@ -66,7 +66,7 @@ fn feed(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>, input: 
         let Ok(mut d) = driver.try_borrow_mut() else { return };
         let mut step = d.flow.handle(input);
         if d.debug {
-            log(&format!("oauth {input:?} -> {step:?}"));
+            log(&format!("oauth {} -> {}", input.name(), step.name()));
         }
         if let FlowStep::Navigate(url) = &step {
             let navigated = d.popup.0.location().set_href(url).is_ok() && !d.popup.is_closed();

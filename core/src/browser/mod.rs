@@ -49,5 +49,5 @@ pub(crate) fn js_error_text(value: &wasm_bindgen::JsValue) -> String {
     if let Some(error) = value.dyn_ref::<js_sys::Error>() {
         return String::from(error.message());
     }
-    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+    value.as_string().unwrap_or_else(|| "a JavaScript exception".to_owned())
 }

@@ -3,17 +3,15 @@
 use std::fmt;
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::config::{DEFAULT_CONNECT_UI_URL, DEFAULT_HOST};
+use crate::json::{Json, JsonObject};
 use crate::protocol::response::AuthSuccess;
 use crate::url::{HttpUrl, encode_form};
 use crate::{AuthError, AuthErrorType};
 
 /// The Connect UI's colour scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Theme {
     /// Light.
     Light,
@@ -32,43 +30,81 @@ impl Theme {
             Self::System => "system",
         }
     }
+
+    /// Reads `light`, `dark` or `system`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "light" => Some(Self::Light),
+            "dark" => Some(Self::Dark),
+            "system" => Some(Self::System),
+            _ => None,
+        }
+    }
 }
 
 /// A theme's colours.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ThemeColors {
     /// Primary colour, e.g. `#00B2E3`.
-    #[serde(default)]
     pub primary: Option<String>,
 }
 
 /// Both themes' colours.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ThemeSettings {
     /// Light theme colours.
-    #[serde(default)]
     pub light: ThemeColors,
     /// Dark theme colours.
-    #[serde(default)]
     pub dark: ThemeColors,
 }
 
 /// The Connect UI's settings (`connectUISettings`), sent with `settings_changed`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ConnectUiSettings {
     /// Colours per theme.
-    #[serde(default)]
     pub theme: ThemeSettings,
     /// The theme shown unless overridden.
-    #[serde(default)]
     pub default_theme: Option<Theme>,
     /// Whether the "Secured by Nango" watermark shows.
-    #[serde(default)]
     pub show_watermark: Option<bool>,
+}
+
+impl ConnectUiSettings {
+    /// Reads `{theme: {light: {primary}, dark: {primary}}, defaultTheme, showWatermark}`;
+    /// missing or mistyped fields are `None`. Only a non-object is rejected.
+    pub fn from_json(value: &Json) -> Option<Self> {
+        value.as_object()?;
+        let primary = |mode: &str| ThemeColors {
+            primary: value.get("theme").and_then(|t| t.get(mode)).and_then(|m| m.str_field("primary")).map(str::to_owned),
+        };
+        Some(Self {
+            theme: ThemeSettings { light: primary("light"), dark: primary("dark") },
+            default_theme: value.str_field("defaultTheme").and_then(Theme::parse),
+            show_watermark: value.get("showWatermark").and_then(Json::as_bool),
+        })
+    }
+
+    /// Writes the settings in the wire shape (absent fields omitted).
+    pub fn to_json(&self) -> Json {
+        let colors = |c: &ThemeColors| {
+            Json::Object(c.primary.iter().map(|p| ("primary", Json::from(p.as_str()))).collect())
+        };
+        let mut theme = JsonObject::new();
+        theme.insert("light", colors(&self.theme.light));
+        theme.insert("dark", colors(&self.theme.dark));
+        let mut object = JsonObject::new();
+        object.insert("theme", theme);
+        if let Some(t) = self.default_theme {
+            object.insert("defaultTheme", t.as_str());
+        }
+        if let Some(w) = self.show_watermark {
+            object.insert("showWatermark", w);
+        }
+        Json::Object(object)
+    }
 }
 
 /// An event from the Connect UI.
@@ -115,17 +151,21 @@ impl ConnectUiEvent {
     }
 
     /// The event as the JSON message the Connect UI posts (`{type, payload?}`).
-    pub fn to_message(&self) -> Value {
-        use serde_json::json;
-        match self {
-            Self::Ready | Self::Close => json!({ "type": self.kind() }),
-            Self::Connect(success) => json!({ "type": "connect", "payload": success }),
-            Self::Error { error_type, error_message } => json!({
-                "type": "error",
-                "payload": { "errorType": error_type, "errorMessage": error_message }
-            }),
-            Self::SettingsChanged(settings) => json!({ "type": "settings_changed", "payload": settings }),
+    pub fn to_message(&self) -> Json {
+        let payload = match self {
+            Self::Ready | Self::Close => None,
+            Self::Connect(success) => Some(success.to_json()),
+            Self::Error { error_type, error_message } => Some(Json::Object(
+                [("errorType", error_type.as_str()), ("errorMessage", error_message.as_str())].into_iter().collect(),
+            )),
+            Self::SettingsChanged(settings) => Some(settings.to_json()),
+        };
+        let mut message = JsonObject::new();
+        message.insert("type", self.kind());
+        if let Some(payload) = payload {
+            message.insert("payload", payload);
         }
+        Json::Object(message)
     }
 }
 
@@ -135,28 +175,29 @@ impl ConnectUiEvent {
 /// Non-objects, objects without a string `type`, unknown types and malformed payloads are
 /// `None`: a page receives many messages that are not for us.
 pub fn parse_message(json: &str) -> Option<ConnectUiEvent> {
-    let value: Value = serde_json::from_str(json).ok()?;
-    let ty = value.get("type")?.as_str()?;
+    let value = Json::parse(json)?;
+    let ty = value.str_field("type")?;
     let payload = value.get("payload");
     Some(match ty {
         "ready" => ConnectUiEvent::Ready,
         "close" => ConnectUiEvent::Close,
-        "connect" => ConnectUiEvent::Connect(AuthSuccess::deserialize(payload?).ok()?),
+        "connect" => ConnectUiEvent::Connect(AuthSuccess::from_json(payload?)?),
         "error" => {
-            let text = |k: &str| payload.and_then(|p| p.get(k)).and_then(Value::as_str).map(str::to_owned);
+            let text = |k: &str| payload.and_then(|p| p.str_field(k)).map(str::to_owned);
             ConnectUiEvent::Error {
                 error_type: text("errorType").unwrap_or_else(|| "unknown_error".to_owned()),
                 error_message: text("errorMessage").unwrap_or_default(),
             }
         }
-        "settings_changed" => ConnectUiEvent::SettingsChanged(ConnectUiSettings::deserialize(payload?).ok()?),
+        "settings_changed" => ConnectUiEvent::SettingsChanged(ConnectUiSettings::from_json(payload?)?),
         _ => return None,
     })
 }
 
 /// The message that hands the Connect UI its session token.
 pub fn session_token_message(token: &str) -> String {
-    serde_json::json!({ "type": "session_token", "sessionToken": token }).to_string()
+    let message: JsonObject = [("type", "session_token"), ("sessionToken", token)].into_iter().collect();
+    Json::Object(message).to_string()
 }
 
 /// A callback for Connect UI events.

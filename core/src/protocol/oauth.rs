@@ -5,8 +5,7 @@
 //! the socket, the socket closing or failing, the popup closing (when detection is on), the
 //! optional timeout, or cancellation.
 
-use serde_json::Value;
-
+use crate::json::Json;
 use crate::protocol::response::AuthSuccess;
 use crate::{AuthError, AuthErrorType};
 
@@ -25,6 +24,19 @@ pub enum FlowInput<'a> {
     TimedOut,
 }
 
+impl FlowInput<'_> {
+    /// A short name, for debug logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::PopupBlocked => "popup blocked",
+            Self::SocketMessage(_) => "socket message",
+            Self::SocketClosed => "socket closed",
+            Self::PopupClosed => "popup closed",
+            Self::TimedOut => "timed out",
+        }
+    }
+}
+
 /// What the browser layer must do next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlowStep {
@@ -34,6 +46,18 @@ pub enum FlowStep {
     Navigate(String),
     /// The flow is over: release the popup, the socket and the timers, and report this.
     Finish(Result<AuthSuccess, AuthError>),
+}
+
+impl FlowStep {
+    /// A short name, for debug logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Wait => "wait",
+            Self::Navigate(_) => "navigate popup",
+            Self::Finish(Ok(_)) => "success",
+            Self::Finish(Err(_)) => "error",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,10 +160,10 @@ pub enum WsMessage {
 
 /// Parses one WebSocket text frame.
 pub fn parse_ws_message(text: &str) -> WsMessage {
-    let Ok(value) = serde_json::from_str::<Value>(text) else {
+    let Some(value) = Json::parse(text) else {
         return WsMessage::Ignored;
     };
-    let field = |k: &str| value.get(k).and_then(Value::as_str);
+    let field = |k: &str| value.str_field(k);
     match field("message_type") {
         Some("connection_ack") => match field("ws_client_id") {
             Some(id) if !id.is_empty() => WsMessage::Ack { ws_client_id: id.to_owned() },
@@ -149,7 +173,7 @@ pub fn parse_ws_message(text: &str) -> WsMessage {
             (Some(key), Some(id)) => WsMessage::Success(AuthSuccess {
                 provider_config_key: key.to_owned(),
                 connection_id: id.to_owned(),
-                is_pending: value.get("is_pending").and_then(Value::as_bool).unwrap_or(false),
+                is_pending: value.get("is_pending").and_then(Json::as_bool).unwrap_or(false),
             }),
             _ => WsMessage::Error(AuthError::invalid_response(
                 "Nango's success message lacks provider_config_key or connection_id",

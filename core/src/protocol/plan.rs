@@ -1,8 +1,7 @@
 //! From a call and its options to what goes on the wire.
 
-use serde_json::{Map, Value};
-
 use crate::config::ClientConfig;
+use crate::json::{Json, JsonObject};
 use crate::options::{AuthOptions, Credentials};
 use crate::protocol::oauth::OAuthFlow;
 use crate::url::encode_component;
@@ -53,7 +52,7 @@ pub(crate) fn plan_auth(
     config.ensure_token()?;
     let key = encode_component(provider_config_key);
     let host = &config.endpoints.host;
-    let post = |path: &str, body: Option<Value>| {
+    let post = |path: &str, body: Option<Json>| {
         let query = query_string(config, options, false);
         AuthPlan::Post(PostRequest {
             url: format!("{host}{path}/{key}{query}"),
@@ -67,21 +66,20 @@ pub(crate) fn plan_auth(
         return Ok(AuthPlan::Popup(popup(config, &key, options)));
     };
     let obj = |pairs: Vec<(&str, Option<&String>)>| {
-        let map: Map<String, Value> = pairs
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), Value::String(v.clone()))))
-            .collect();
-        Some(Value::Object(map))
+        let object: JsonObject = pairs.into_iter().filter_map(|(k, v)| Some((k, v?.as_str()))).collect();
+        Some(Json::Object(object))
     };
     Ok(match credentials {
         Credentials::OAuthClientOverride { .. } => AuthPlan::Popup(popup(config, &key, options)),
         Credentials::TwoStep(fields) => {
-            let mut body = fields.clone();
-            body.insert("type".into(), Value::String("TWO_STEP".into()));
-            if let Some(option) = options.assertion_option.as_ref().filter(|o| !is_empty_object(o)) {
-                body.insert("assertionOption".into(), option.clone());
+            let mut body: JsonObject = [("type", Json::from("TWO_STEP"))].into_iter().collect();
+            for (k, v) in fields.iter().filter(|(k, _)| *k != "type") {
+                body.insert(k, v.clone());
             }
-            post("/auth/two-step", Some(Value::Object(body)))
+            if let Some(option) = options.assertion_option.as_ref().filter(|o| !is_empty_object(o)) {
+                body.insert("assertionOption", option.clone());
+            }
+            post("/auth/two-step", Some(Json::Object(body)))
         }
         Credentials::Signature { username, password } => {
             let ty = "SIGNATURE".to_owned();
@@ -107,7 +105,7 @@ pub(crate) fn plan_auth(
             "/api-auth/basic",
             obj(vec![("username", username.as_ref()), ("password", password.as_ref())]),
         ),
-        Credentials::Jwt(fields) => post("/auth/jwt", Some(Value::Object(fields.clone()))),
+        Credentials::Jwt(fields) => post("/auth/jwt", Some(Json::Object(fields.clone()))),
         Credentials::Tba {
             token_id,
             token_secret,
@@ -149,8 +147,8 @@ pub(crate) fn plan_auth(
     })
 }
 
-fn is_empty_object(value: &Value) -> bool {
-    value.as_object().is_some_and(Map::is_empty)
+fn is_empty_object(value: &Json) -> bool {
+    value.as_object().is_some_and(JsonObject::is_empty)
 }
 
 fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
@@ -243,9 +241,13 @@ impl PopupLayout {
     }
 }
 
-/// Formats a number as JavaScript's `String(n)` does for the values a layout takes.
+/// Formats a number as JavaScript's `String(n)` does for the values a layout takes: whole
+/// numbers and halves (the inputs are whole pixels). Float formatting is avoided on purpose: it
+/// would add ~10 KB to every wasm app.
 fn js_number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 { format!("{}", value as i64) } else { format!("{value}") }
+    let halves = (value * 2.0).round() as i64;
+    let whole = halves / 2;
+    if halves % 2 == 0 { whole.to_string() } else { format!("{whole}.5") }
 }
 
 #[cfg(test)]

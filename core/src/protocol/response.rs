@@ -1,21 +1,43 @@
 //! Parsing what the server answers to a credential POST.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
+use crate::json::{Json, JsonObject};
 use crate::{AuthError, AuthErrorType};
 
 /// A connection was made.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct AuthSuccess {
     /// The integration's unique key.
     pub provider_config_key: String,
     /// The new connection's id.
     pub connection_id: String,
     /// The connection waits for an asynchronous step (e.g. a webhook) to complete.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub is_pending: bool,
+}
+
+impl AuthSuccess {
+    /// Reads `{providerConfigKey, connectionId, isPending?}` (the HTTP and Connect UI shape).
+    pub fn from_json(value: &Json) -> Option<Self> {
+        Some(Self {
+            provider_config_key: value.str_field("providerConfigKey")?.to_owned(),
+            connection_id: value.str_field("connectionId")?.to_owned(),
+            is_pending: value.get("isPending").and_then(Json::as_bool).unwrap_or(false),
+        })
+    }
+
+    /// Writes `{providerConfigKey, connectionId, isPending}`.
+    pub fn to_json(&self) -> Json {
+        let object: JsonObject = [
+            ("providerConfigKey", Json::from(self.provider_config_key.as_str())),
+            ("connectionId", Json::from(self.connection_id.as_str())),
+            ("isPending", Json::from(self.is_pending)),
+        ]
+        .into_iter()
+        .collect();
+        Json::Object(object)
+    }
 }
 
 /// Turns a credential POST's answer into a result.
@@ -25,7 +47,7 @@ pub struct AuthSuccess {
 /// documented JSON is an `invalid_response` error, never a panic.
 pub fn parse_auth_response(status: u16, body: &str) -> Result<AuthSuccess, AuthError> {
     let ok = (200..300).contains(&status);
-    let Ok(value) = serde_json::from_str::<Value>(body) else {
+    let Some(value) = Json::parse(body) else {
         return Err(AuthError::invalid_response(format!(
             "Nango answered HTTP {status} with a body that is not JSON: {}",
             snippet(body)
@@ -40,7 +62,7 @@ pub fn parse_auth_response(status: u16, body: &str) -> Result<AuthSuccess, AuthE
             format!("Nango answered HTTP {status}: {}", snippet(body)),
         ));
     }
-    AuthSuccess::deserialize(&value).map_err(|_| {
+    AuthSuccess::from_json(&value).ok_or_else(|| {
         AuthError::invalid_response(format!(
             "Nango's answer lacks providerConfigKey/connectionId: {}",
             snippet(body)
@@ -50,15 +72,15 @@ pub fn parse_auth_response(status: u16, body: &str) -> Result<AuthSuccess, AuthE
 
 /// Reads Nango's error shape `{"error": {"code", "message"}}` (and the older `{"error": "text",
 /// "type": "code"}`).
-pub(crate) fn server_error(value: &Value) -> Option<AuthError> {
+pub(crate) fn server_error(value: &Json) -> Option<AuthError> {
     match value.get("error")? {
-        Value::Object(error) => {
-            let code = error.get("code").and_then(Value::as_str).unwrap_or("unknown_error");
-            let message = error.get("message").and_then(Value::as_str).unwrap_or(code);
+        error @ Json::Object(_) => {
+            let code = error.str_field("code").unwrap_or("unknown_error");
+            let message = error.str_field("message").unwrap_or(code);
             Some(AuthError::new(AuthErrorType::from_code(code), message))
         }
-        Value::String(message) => {
-            let code = value.get("type").and_then(Value::as_str).unwrap_or("unknown_error");
+        Json::String(message) => {
+            let code = value.str_field("type").unwrap_or("unknown_error");
             Some(AuthError::new(AuthErrorType::from_code(code), message.as_str()))
         }
         _ => None,
@@ -67,7 +89,7 @@ pub(crate) fn server_error(value: &Value) -> Option<AuthError> {
 
 /// Reads a session token from a backend's answer: `{"token": …}` or `{"data": {"token": …}}`.
 pub fn parse_token_response(status: u16, body: &str) -> Result<String, AuthError> {
-    let value: Value = serde_json::from_str(body).map_err(|_| {
+    let value = Json::parse(body).ok_or_else(|| {
         AuthError::invalid_response(format!(
             "The token endpoint answered HTTP {status}, not JSON: {}",
             snippet(body)
@@ -77,7 +99,7 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<String, AuthError
         return Err(error);
     }
     let token = value.get("token").or_else(|| value.get("data").and_then(|d| d.get("token")));
-    match token.and_then(Value::as_str) {
+    match token.and_then(Json::as_str) {
         Some(token) if (200..300).contains(&status) && !token.is_empty() => Ok(token.to_owned()),
         _ => Err(AuthError::invalid_response(format!(
             "The token endpoint answered HTTP {status} without a token: {}",
@@ -88,11 +110,10 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<String, AuthError
 
 fn snippet(body: &str) -> String {
     const MAX: usize = 200;
-    let mut out: String = body.chars().take(MAX).collect();
-    if body.chars().nth(MAX).is_some() {
-        out.push('…');
+    match body.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", body.get(..cut).unwrap_or_default()),
+        None => body.to_owned(),
     }
-    out
 }
 
 #[cfg(test)]

@@ -18,11 +18,7 @@ use super::KeyPath;
 
 fn logo_url(state: &AppState, headers: &HeaderMap, integration: &IntegrationConfig) -> String {
     integration.logo.clone().unwrap_or_else(|| {
-        format!(
-            "{}/images/template-logos/{}.svg",
-            state.api_base(headers),
-            integration.provider
-        )
+        format!("{}/images/template-logos/{}.svg", state.api_base(headers), integration.provider)
     })
 }
 
@@ -68,16 +64,8 @@ pub(super) async fn get_provider(
 ) -> Result<Json<Value>, ApiError> {
     require_session_or_secret(&state, &headers)?;
     require_empty_query(query.as_deref())?;
-    let Some(integration) = state
-        .config
-        .integrations
-        .iter()
-        .find(|i| i.provider == provider)
-    else {
-        return Err(ApiError::not_found(
-            "not_found",
-            format!("Unknown provider {provider}"),
-        ));
+    let Some(integration) = state.config.integrations.iter().find(|i| i.provider == provider) else {
+        return Err(ApiError::not_found("not_found", format!("Unknown provider {provider}")));
     };
     let docs = format!("https://docs.nango.dev/integrations/all/{provider}");
     let mut data = Map::new();
@@ -88,25 +76,14 @@ pub(super) async fn get_provider(
     data.insert("docs".into(), json!(docs));
     data.insert(
         "docs_connect".into(),
-        json!(
-            integration
-                .docs_connect
-                .clone()
-                .unwrap_or_else(|| format!("{docs}/connect"))
-        ),
+        json!(integration.docs_connect.clone().unwrap_or_else(|| format!("{docs}/connect"))),
     );
-    data.insert(
-        "logo_url".into(),
-        json!(logo_url(&state, &headers, integration)),
-    );
+    data.insert("logo_url".into(), json!(logo_url(&state, &headers, integration)));
     if !integration.credentials.is_empty() {
         data.insert("credentials".into(), json!(integration.credentials));
     }
     if !integration.connection_config.is_empty() {
-        data.insert(
-            "connection_config".into(),
-            json!(integration.connection_config),
-        );
+        data.insert("connection_config".into(), json!(integration.connection_config));
     }
     Ok(Json(json!({ "data": data })))
 }
@@ -116,13 +93,7 @@ pub(super) async fn logo(KeyPath(file): KeyPath) -> Response {
     let name = file.strip_suffix(".svg").unwrap_or(&file);
     let mut response = html::logo_svg(name).into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("image/svg+xml"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=86400"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
     response
 }

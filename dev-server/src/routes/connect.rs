@@ -19,37 +19,24 @@ use crate::extract::{
 use crate::state::{AppState, NewSession, Session, iso};
 
 fn issue(code: &'static str, message: impl Into<String>, path: Vec<String>) -> FieldError {
-    FieldError {
-        code,
-        message: message.into(),
-        path,
-    }
+    FieldError { code, message: message.into(), path }
 }
 
 /// Validates `{id, email?, display_name?, tags?}`.
 fn end_user(value: &Value, errors: &mut Vec<FieldError>) -> Option<Value> {
     let Some(obj) = value.as_object() else {
-        errors.push(issue(
-            "invalid_type",
-            "Expected object",
-            vec!["end_user".into()],
-        ));
+        errors.push(issue("invalid_type", "Expected object", vec!["end_user".into()]));
         return None;
     };
     let mut v = Validator::new(obj);
     let id = v.string("id", 1);
     if id.as_ref().is_some_and(|id| id.len() > 255) {
-        v.errors.push(FieldError::new(
-            "too_big",
-            "String must contain at most 255 character(s)",
-            &["id"],
-        ));
+        v.errors.push(FieldError::new("too_big", "String must contain at most 255 character(s)", &["id"]));
     }
     if let Some(email) = v.optional_string("email", 5)
         && !email.contains('@')
     {
-        v.errors
-            .push(FieldError::new("invalid_string", "Invalid email", &["email"]));
+        v.errors.push(FieldError::new("invalid_string", "Invalid email", &["email"]));
     }
     v.optional_string("display_name", 0);
     if let Some(tags) = obj.get("tags") {
@@ -70,11 +57,7 @@ fn string_map(value: &Value, name: &str, errors: &mut Vec<FieldError>) {
         Some(map) => {
             for (k, v) in map {
                 if !v.is_string() {
-                    errors.push(issue(
-                        "invalid_type",
-                        "Expected string",
-                        vec![name.into(), k.clone()],
-                    ));
+                    errors.push(issue("invalid_type", "Expected string", vec![name.into(), k.clone()]));
                 }
             }
         }
@@ -107,11 +90,7 @@ fn common_fields(
                     e
                 }));
             }
-            None => errors.push(issue(
-                "invalid_type",
-                "Expected object",
-                vec!["organization".into()],
-            )),
+            None => errors.push(issue("invalid_type", "Expected object", vec!["organization".into()])),
         }
     }
     for field in ["integrations_config_defaults", "overrides"] {
@@ -124,11 +103,7 @@ fn common_fields(
         };
         for (key, entry) in map {
             if state.integration(key).is_none() {
-                errors.push(issue(
-                    "custom",
-                    "Integration does not exist",
-                    vec![field.into(), key.clone()],
-                ));
+                errors.push(issue("custom", "Integration does not exist", vec![field.into(), key.clone()]));
             }
             let allowed: &[&str] = if field == "overrides" {
                 &["docs_connect"]
@@ -156,11 +131,9 @@ fn common_fields(
                         e
                     }));
                 }
-                None => errors.push(issue(
-                    "invalid_type",
-                    "Expected object",
-                    vec![field.into(), key.clone()],
-                )),
+                None => {
+                    errors.push(issue("invalid_type", "Expected object", vec![field.into(), key.clone()]))
+                }
             }
         }
         if field == "overrides" {
@@ -174,11 +147,7 @@ fn common_fields(
         new.tags = tags.as_object().cloned();
     }
     if obj.get("webhook_url_override").is_some_and(|w| !w.is_string()) {
-        errors.push(issue(
-            "invalid_type",
-            "Expected string",
-            vec!["webhook_url_override".into()],
-        ));
+        errors.push(issue("invalid_type", "Expected string", vec!["webhook_url_override".into()]));
     }
 }
 
@@ -187,8 +156,7 @@ fn session_created(state: &AppState, headers: &HeaderMap, session: &Session) -> 
         "{}/?session_token={}&apiURL={}",
         state.connect_ui_base(headers),
         session.token,
-        url::form_urlencoded::byte_serialize(state.api_base(headers).as_bytes())
-            .collect::<String>()
+        url::form_urlencoded::byte_serialize(state.api_base(headers).as_bytes()).collect::<String>()
     );
     json!({
         "token": session.token,
@@ -245,11 +213,7 @@ pub(super) async fn post_sessions(
                 }
                 new.allowed_integrations = Some(keys);
             }
-            None => errors.push(issue(
-                "invalid_type",
-                "Expected array",
-                vec!["allowed_integrations".into()],
-            )),
+            None => errors.push(issue("invalid_type", "Expected array", vec!["allowed_integrations".into()])),
         }
     }
     let mut v = Validator::new(&obj);
@@ -270,15 +234,9 @@ pub(super) async fn post_sessions(
     let session = state.create_session(new)?;
     state.log(format!(
         "connect session created (allowed: {})",
-        session
-            .allowed_integrations
-            .as_ref()
-            .map_or_else(|| "all".to_owned(), |a| a.join(","))
+        session.allowed_integrations.as_ref().map_or_else(|| "all".to_owned(), |a| a.join(","))
     ));
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "data": session_created(&state, &headers, &session) })),
-    )
+    Ok((StatusCode::CREATED, Json(json!({ "data": session_created(&state, &headers, &session) })))
         .into_response())
 }
 
@@ -301,15 +259,8 @@ pub(super) async fn post_reconnect(
     let mut v = Validator::new(&obj);
     let connection_id = v.string("connection_id", 1);
     let integration_id = v.string("integration_id", 1);
-    if connection_id
-        .as_deref()
-        .is_some_and(|c| !is_valid_connection_id(c))
-    {
-        v.errors.push(FieldError::new(
-            "invalid_string",
-            "Invalid connection id",
-            &["connection_id"],
-        ));
+    if connection_id.as_deref().is_some_and(|c| !is_valid_connection_id(c)) {
+        v.errors.push(FieldError::new("invalid_string", "Invalid connection id", &["connection_id"]));
     }
     v.deny_unknown(&[
         "connection_id",
@@ -328,10 +279,7 @@ pub(super) async fn post_reconnect(
         return Err(ApiError::invalid_body(errors));
     };
     let Some(connection) = state.find_connection(&integration_id, &connection_id) else {
-        return Err(ApiError::bad_request(
-            "invalid_body",
-            "ConnectionID or IntegrationId does not exists",
-        ));
+        return Err(ApiError::bad_request("invalid_body", "ConnectionID or IntegrationId does not exists"));
     };
     if new.end_user.is_none() {
         new.end_user = connection.end_user.clone();
@@ -339,10 +287,7 @@ pub(super) async fn post_reconnect(
     new.allowed_integrations = Some(vec![integration_id]);
     new.reconnect_connection_id = Some(connection.connection_id);
     let session = state.create_session(new)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "data": session_created(&state, &headers, &session) })),
-    )
+    Ok((StatusCode::CREATED, Json(json!({ "data": session_created(&state, &headers, &session) })))
         .into_response())
 }
 
@@ -372,10 +317,7 @@ pub(super) async fn get_session(
     });
     let mut data = Map::new();
     data.insert("endUser".into(), end_user.unwrap_or(Value::Null));
-    data.insert(
-        "connectUISettings".into(),
-        state.config.connect_ui_settings.to_json(),
-    );
+    data.insert("connectUISettings".into(), state.config.connect_ui_settings.to_json());
     if let Some(allowed) = &session.allowed_integrations {
         data.insert("allowed_integrations".into(), json!(allowed));
     }
@@ -400,10 +342,7 @@ pub(super) async fn get_session(
     if let Some(overrides) = &session.overrides {
         data.insert("overrides".into(), Value::Object(overrides.clone()));
     }
-    data.insert(
-        "websocketsPath".into(),
-        Value::String(state.config.websockets_path.clone()),
-    );
+    data.insert("websocketsPath".into(), Value::String(state.config.websockets_path.clone()));
     Ok(Json(json!({ "data": data })))
 }
 
@@ -460,24 +399,14 @@ pub(super) async fn post_telemetry(
     if let Some(event) = v.string("event", 1)
         && !TELEMETRY_EVENTS.contains(&event.as_str())
     {
-        v.errors.push(FieldError::new(
-            "invalid_enum_value",
-            "Unknown event",
-            &["event"],
-        ));
+        v.errors.push(FieldError::new("invalid_enum_value", "Unknown event", &["event"]));
     }
     match obj.get("timestamp") {
         Some(Value::String(_) | Value::Number(_)) => {}
-        _ => v
-            .errors
-            .push(FieldError::new("invalid_type", "Required", &["timestamp"])),
+        _ => v.errors.push(FieldError::new("invalid_type", "Required", &["timestamp"])),
     }
     if obj.get("dimensions").is_some_and(|d| !d.is_object()) {
-        v.errors.push(FieldError::new(
-            "invalid_type",
-            "Expected object",
-            &["dimensions"],
-        ));
+        v.errors.push(FieldError::new("invalid_type", "Expected object", &["dimensions"]));
     }
     v.deny_unknown(&["token", "event", "timestamp", "dimensions"]);
     v.finish()?;
@@ -507,9 +436,8 @@ pub(super) async fn demo_session(
         let mut v = Validator::new(&obj);
         v.deny_unknown(&["allowed_integrations"]);
         if let Some(list) = obj.get("allowed_integrations") {
-            let keys: Option<Vec<String>> = list
-                .as_array()
-                .and_then(|l| l.iter().map(|k| k.as_str().map(str::to_owned)).collect());
+            let keys: Option<Vec<String>> =
+                list.as_array().and_then(|l| l.iter().map(|k| k.as_str().map(str::to_owned)).collect());
             match keys {
                 Some(keys) => {
                     for (i, key) in keys.iter().enumerate() {

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
@@ -56,15 +57,10 @@ pub(super) async fn list(
     let connections: Vec<Value> = lock(&state.connections)
         .iter()
         .filter(|c| connection_id.as_ref().is_none_or(|id| &c.connection_id == id))
-        .filter(|c| {
-            integrations
-                .as_ref()
-                .is_none_or(|keys| keys.contains(&c.provider_config_key))
-        })
+        .filter(|c| integrations.as_ref().is_none_or(|keys| keys.contains(&c.provider_config_key)))
         .filter(|c| {
             end_user_id.as_ref().is_none_or(|id| {
-                c.end_user.as_ref().and_then(|u| u.get("id")).and_then(Value::as_str)
-                    == Some(id.as_str())
+                c.end_user.as_ref().and_then(|u| u.get("id")).and_then(Value::as_str) == Some(id.as_str())
             })
         })
         .map(public_json)
@@ -76,11 +72,13 @@ pub(super) async fn list(
 /// with its `credentials` and `connection_config`; 404 `unknown_connection`.
 pub(super) async fn get_one(
     State(state): State<Arc<AppState>>,
-    Path(connection_id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     require_secret_key(&state, &headers)?;
+    let Path(connection_id) =
+        path.map_err(|e| ApiError::bad_request("invalid_uri_params", format!("Invalid connection id: {e}")))?;
     let key = query_pairs(query.as_deref())
         .into_iter()
         .find(|(k, _)| k == "provider_config_key")
@@ -101,10 +99,7 @@ pub(super) async fn get_one(
     let mut body = public_json(&connection);
     if let Some(obj) = body.as_object_mut() {
         obj.insert("credentials".into(), connection.credentials.clone());
-        obj.insert(
-            "connection_config".into(),
-            Value::Object(connection.connection_config.clone()),
-        );
+        obj.insert("connection_config".into(), Value::Object(connection.connection_config.clone()));
         obj.insert("updated_at".into(), json!(iso(connection.updated)));
         obj.insert("pending".into(), json!(connection.pending));
     }

@@ -109,9 +109,7 @@ impl Kind {
                 v.string("role_arn", 1);
                 if let Some(region) = v.optional_string("region", 1)
                     && (region.len() > 64
-                        || !region
-                            .bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+                        || !region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
                 {
                     v.errors.push(FieldError::new(
                         "invalid_string",
@@ -148,10 +146,7 @@ fn validate_client_credentials(body: Option<Value>) -> Result<Map<String, Value>
     v.optional_string("client_certificate", 0);
     v.finish()?;
     if client_id.is_none_or(|c| c.is_empty()) {
-        return Err(ApiError::bad_request(
-            "missing_client_id",
-            "Missing client_id in the request body",
-        ));
+        return Err(ApiError::bad_request("missing_client_id", "Missing client_id in the request body"));
     }
     if secret.is_none_or(|s| s.is_empty()) && private_key.is_none_or(|k| k.is_empty()) {
         return Err(ApiError::bad_request(
@@ -203,9 +198,7 @@ pub(super) async fn handle(
             &["connection_id"],
         )]));
     }
-    let integration = state
-        .integration(&key)
-        .ok_or_else(|| ApiError::unknown_provider_config(&key))?;
+    let integration = state.integration(&key).ok_or_else(|| ApiError::unknown_provider_config(&key))?;
     if integration.auth_mode != kind.auth_mode() {
         return Err(ApiError::bad_request(
             "invalid_auth_mode",

@@ -31,9 +31,7 @@ use credentials::Kind;
 type StaticDir = ServeDir<ServeFile>;
 
 fn static_dir(dir: &Path) -> StaticDir {
-    ServeDir::new(dir)
-        .append_index_html_on_directories(true)
-        .fallback(ServeFile::new(dir.join("index.html")))
+    ServeDir::new(dir).append_index_html_on_directories(true).fallback(ServeFile::new(dir.join("index.html")))
 }
 
 /// The API listener: Nango's public endpoints, the fake OAuth provider, the WebSocket, the
@@ -42,10 +40,7 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
     let mut router = Router::new()
         .route("/connect/sessions", post(connect::post_sessions))
         .route("/connect/sessions/reconnect", post(connect::post_reconnect))
-        .route(
-            "/connect/session",
-            get(connect::get_session).delete(connect::delete_session),
-        )
+        .route("/connect/session", get(connect::get_session).delete(connect::delete_session))
         .route("/connect/telemetry", post(connect::post_telemetry))
         .route("/demo/session", post(connect::demo_session))
         .route("/integrations", get(catalog::list_integrations))
@@ -53,10 +48,7 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/images/template-logos/{file}", get(catalog::logo))
         .route("/oauth/connect/{key}", get(oauth::connect))
         .route("/oauth/callback", get(oauth::callback))
-        .route(
-            "/fake-oauth/authorize",
-            get(oauth::authorize_page).post(oauth::authorize_decision),
-        )
+        .route("/fake-oauth/authorize", get(oauth::authorize_page).post(oauth::authorize_decision))
         .route("/fake-oauth/token", post(oauth::token))
         .route("/connection", get(connections::list))
         .route("/connections", get(connections::list))
@@ -108,10 +100,7 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         Some(root) => router.fallback_service(root),
         None => router.fallback(not_found),
     };
-    router
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn(cors))
-        .with_state(state)
+    router.method_not_allowed_fallback(method_not_allowed).layer(middleware::from_fn(cors)).with_state(state)
 }
 
 /// The Connect UI listener: the configured built app, or a placeholder page.
@@ -126,10 +115,7 @@ pub(crate) fn connect_ui_router(state: Arc<AppState>) -> Router {
 }
 
 async fn not_found(method: Method, uri: axum::http::Uri) -> ApiError {
-    ApiError::not_found(
-        "not_found",
-        format!("No route for {method} {}", uri.path()),
-    )
+    ApiError::not_found("not_found", format!("No route for {method} {}", uri.path()))
 }
 
 async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> ApiError {
@@ -151,31 +137,19 @@ async fn cors(req: Request, next: Next) -> Response {
     let origin = req.headers().get(header::ORIGIN).cloned();
     let credentialed = req.uri().path() == "/connect/telemetry";
     let is_preflight = req.method() == Method::OPTIONS;
-    let requested_headers = req
-        .headers()
-        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
-        .cloned();
+    let requested_headers = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
 
-    let mut response = if is_preflight {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        next.run(req).await
-    };
+    let mut response =
+        if is_preflight { StatusCode::NO_CONTENT.into_response() } else { next.run(req).await };
     let h = response.headers_mut();
     match (credentialed, origin) {
         (true, Some(origin)) => {
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                HeaderValue::from_static("true"),
-            );
+            h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
             h.append(header::VARY, HeaderValue::from_static("Origin"));
         }
         _ => {
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                HeaderValue::from_static("*"),
-            );
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         }
     }
     if is_preflight {
@@ -198,10 +172,7 @@ async fn cors(req: Request, next: Next) -> Response {
             HeaderValue::from_static(if credentialed { "36000" } else { "600" }),
         );
     } else {
-        h.insert(
-            header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static(EXPOSED_HEADERS),
-        );
+        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED_HEADERS));
     }
     response
 }
@@ -219,10 +190,9 @@ impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
             errors: vec![FieldError::new("invalid_string", message, &["providerConfigKey"])],
             ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid")
         };
-        let axum::extract::Path(key) =
-            axum::extract::Path::<String>::from_request_parts(parts, state)
-                .await
-                .map_err(|e| invalid(e.body_text()))?;
+        let axum::extract::Path(key) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| invalid(e.body_text()))?;
         if is_valid_provider_config_key(&key) {
             Ok(Self(key))
         } else {

@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Json;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
@@ -17,13 +17,10 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{AuthMode, is_valid_provider_config_key};
 use crate::error::{ApiError, FieldError};
-use crate::extract::{
-    AuthQuery, Caller, RawBody, authenticate_query, is_valid_connection_id, query_pairs,
-};
+use crate::extract::{AuthQuery, Caller, RawBody, authenticate_query, is_valid_connection_id, query_pairs};
 use crate::html::{self, AuthorizeView, FlowOutcome};
 use crate::state::{
-    AppState, AuthCode, MAX_PENDING_FLOWS, NewConnection, PendingFlow, StateEnd, lock, random_hex,
-    uuid_v4,
+    AppState, AuthCode, MAX_PENDING_FLOWS, NewConnection, PendingFlow, StateEnd, lock, random_hex, uuid_v4,
 };
 
 /// Where the fake provider sends the browser back.
@@ -35,9 +32,7 @@ const FLOW_COOKIE: &str = "nango_dev_ws_client_id";
 fn is_cookie_safe(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= 64
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The WebSocket client id of the flow cookie, if any.
@@ -68,10 +63,7 @@ fn fail_flow(
     error_type: &str,
     message: &str,
 ) -> Response {
-    state.log(format!(
-        "oauth flow failed ({}): {error_type}: {message}",
-        provider_config_key.unwrap_or("?")
-    ));
+    state.log(format!("oauth flow failed ({}): {error_type}: {message}", provider_config_key.unwrap_or("?")));
     if let Some(ws) = ws_client_id {
         let mut push = json!({
             "message_type": "error",
@@ -96,9 +88,7 @@ fn fail_flow(
 }
 
 fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -116,25 +106,17 @@ pub(super) async fn connect(
     let key = path.map(|Path(k)| k).ok();
     match start_flow(&state, key.as_deref(), &q, &headers) {
         Ok(location) => {
-            let mut response = (
-                StatusCode::FOUND,
-                [(header::LOCATION, location)],
-                "Redirecting to the provider",
-            )
-                .into_response();
+            let mut response =
+                (StatusCode::FOUND, [(header::LOCATION, location)], "Redirecting to the provider")
+                    .into_response();
             // Remember the socket in the popup's browser, so that a callback whose state was
             // tampered with can still be reported on it (like Nango's state cookie).
-            if let Some(cookie) = q
-                .ws_client_id
-                .as_deref()
-                .filter(|id| is_cookie_safe(id))
-                .and_then(|id| {
-                    HeaderValue::from_str(&format!(
-                        "{FLOW_COOKIE}={id}; Path={CALLBACK_PATH}; HttpOnly; SameSite=Lax; Max-Age=1800"
-                    ))
-                    .ok()
-                })
-            {
+            if let Some(cookie) = q.ws_client_id.as_deref().filter(|id| is_cookie_safe(id)).and_then(|id| {
+                HeaderValue::from_str(&format!(
+                    "{FLOW_COOKIE}={id}; Path={CALLBACK_PATH}; HttpOnly; SameSite=Lax; Max-Age=1800"
+                ))
+                .ok()
+            }) {
                 response.headers_mut().insert(header::SET_COOKIE, cookie);
             }
             no_store(response)
@@ -177,16 +159,11 @@ fn start_flow(
             &["connection_id"],
         )]));
     }
-    let integration = state
-        .integration(key)
-        .ok_or_else(|| ApiError::unknown_provider_config(key))?;
+    let integration = state.integration(key).ok_or_else(|| ApiError::unknown_provider_config(key))?;
     if integration.auth_mode != AuthMode::OAuth2 {
         return Err(ApiError::bad_request(
             "invalid_auth_mode",
-            format!(
-                "Integration {key:?} uses auth mode {}, not OAUTH2",
-                integration.auth_mode.as_str()
-            ),
+            format!("Integration {key:?} uses auth mode {}, not OAUTH2", integration.auth_mode.as_str()),
         ));
     }
     let session = caller.session();
@@ -299,8 +276,7 @@ pub(super) async fn callback(
 ) -> Response {
     let cookie_ws = flow_cookie(&headers);
     let pairs: BTreeMap<String, String> = query_pairs(query.as_deref()).into_iter().collect();
-    let get = |k: &str| pairs.get(k).map(String::as_str).filter(|v| !v.is_empty());
-    let response = match get("state") {
+    let response = match param(&pairs, "state") {
         None => fail_flow(
             &state,
             StatusCode::BAD_REQUEST,
@@ -313,7 +289,7 @@ pub(super) async fn callback(
         Some(oauth_state) => {
             let flow = lock(&state.flows).remove(oauth_state);
             match flow {
-                Some(flow) => finish_flow(&state, oauth_state, flow, &get).await,
+                Some(flow) => finish_flow(&state, oauth_state, flow, &pairs).await,
                 None => replayed_or_unknown(&state, oauth_state, cookie_ws.as_deref()),
             }
         }
@@ -335,18 +311,16 @@ fn replayed_or_unknown(state: &AppState, oauth_state: &str, cookie_ws: Option<&s
         );
     };
     let (error_type, message) = match ended.end {
-        StateEnd::Used => (
-            "state_err",
-            "Invalid state parameter passed in the callback: this state was already used",
-        ),
+        StateEnd::Used => {
+            ("state_err", "Invalid state parameter passed in the callback: this state was already used")
+        }
         StateEnd::SessionExpired => (
             "unknown_connect_session_token",
             "The connect session expired before the authorization completed",
         ),
-        StateEnd::FlowExpired => (
-            "state_err",
-            "Invalid state parameter passed in the callback: the authorization took too long",
-        ),
+        StateEnd::FlowExpired => {
+            ("state_err", "Invalid state parameter passed in the callback: the authorization took too long")
+        }
     };
     fail_flow(
         state,
@@ -359,38 +333,29 @@ fn replayed_or_unknown(state: &AppState, oauth_state: &str, cookie_ws: Option<&s
     )
 }
 
+/// A non-empty query parameter.
+fn param<'a>(pairs: &'a BTreeMap<String, String>, key: &str) -> Option<&'a str> {
+    pairs.get(key).map(String::as_str).filter(|v| !v.is_empty())
+}
+
 async fn finish_flow(
     state: &AppState,
     oauth_state: &str,
     flow: PendingFlow,
-    get: &impl Fn(&str) -> Option<&str>,
+    pairs: &BTreeMap<String, String>,
 ) -> Response {
+    let get = |k: &str| param(pairs, k);
     let ws = flow.ws_client_id.as_deref();
     let key = flow.provider_config_key.as_str();
     let cid = flow.connection_id.as_str();
     let fail = |error_type: &str, message: &str| {
-        fail_flow(
-            state,
-            StatusCode::BAD_REQUEST,
-            ws,
-            Some(key),
-            Some(cid),
-            error_type,
-            message,
-        )
+        fail_flow(state, StatusCode::BAD_REQUEST, ws, Some(key), Some(cid), error_type, message)
     };
 
     let expired = state.now() >= flow.expires_at;
-    let session_gone = flow
-        .session_token
-        .as_deref()
-        .is_some_and(|t| state.session(t).is_err());
+    let session_gone = flow.session_token.as_deref().is_some_and(|t| state.session(t).is_err());
     if session_gone || expired {
-        let end = if session_gone {
-            StateEnd::SessionExpired
-        } else {
-            StateEnd::FlowExpired
-        };
+        let end = if session_gone { StateEnd::SessionExpired } else { StateEnd::FlowExpired };
         state.end_flow(oauth_state.to_owned(), &flow, end);
         return replayed_or_unknown(state, oauth_state, None);
     }
@@ -408,10 +373,7 @@ async fn finish_flow(
         );
     }
     let Some(code) = get("code") else {
-        return fail(
-            "callback_err",
-            "Did not get authorization code in the callback.",
-        );
+        return fail("callback_err", "Did not get authorization code in the callback.");
     };
     let Some(integration) = state.integration(key) else {
         return fail(
@@ -491,13 +453,8 @@ async fn exchange_code(
         .map_err(|e| format!("The provider's token endpoint answered invalid JSON: {e}"))?;
     if !status.is_success() {
         let error = body.get("error").and_then(Value::as_str).unwrap_or("unknown");
-        let desc = body
-            .get("error_description")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        return Err(format!(
-            "Error exchanging the authorization code: {error}: {desc}"
-        ));
+        let desc = body.get("error_description").and_then(Value::as_str).unwrap_or("");
+        return Err(format!("Error exchanging the authorization code: {error}: {desc}"));
     }
     match body {
         Value::Object(map) if map.get("access_token").is_some_and(Value::is_string) => Ok(map),
@@ -515,10 +472,7 @@ struct AuthorizeRequest {
 }
 
 /// Validates an authorization request (query of the GET, form of the POST).
-fn authorize_request(
-    app: &AppState,
-    params: &BTreeMap<String, String>,
-) -> Result<AuthorizeRequest, String> {
+fn authorize_request(app: &AppState, params: &BTreeMap<String, String>) -> Result<AuthorizeRequest, String> {
     let get = |k: &str| params.get(k).cloned().unwrap_or_default();
     let client_id = get("client_id");
     if client_id != app.oauth_client_id {
@@ -539,22 +493,14 @@ fn authorize_request(
     }
     let code_challenge = get("code_challenge");
     if code_challenge.len() != 43
-        || !code_challenge
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        || !code_challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         return Err("invalid_request: a PKCE S256 code_challenge is required".into());
     }
     if get("code_challenge_method") != "S256" {
         return Err("invalid_request: code_challenge_method must be S256".into());
     }
-    Ok(AuthorizeRequest {
-        client_id,
-        redirect_uri,
-        state,
-        scope: get("scope"),
-        code_challenge,
-    })
+    Ok(AuthorizeRequest { client_id, redirect_uri, state, scope: get("scope"), code_challenge })
 }
 
 /// `GET /fake-oauth/authorize`: the consent page with `#approve` and `#deny` buttons.
@@ -566,11 +512,7 @@ pub(super) async fn authorize_page(
     let request = match authorize_request(&state, &params) {
         Ok(r) => r,
         Err(message) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Html(html::provider_error_page(&message)),
-            )
-                .into_response();
+            return (StatusCode::BAD_REQUEST, Html(html::provider_error_page(&message))).into_response();
         }
     };
     let integration_name = lock(&state.flows)
@@ -594,28 +536,16 @@ pub(super) async fn authorize_page(
 
 /// `POST /fake-oauth/authorize` (form): `decision=approve` redirects (303) to the callback with
 /// a single-use code; `decision=deny` with `error=access_denied`.
-pub(super) async fn authorize_decision(
-    State(state): State<Arc<AppState>>,
-    body: RawBody,
-) -> Response {
-    let params: BTreeMap<String, String> = url::form_urlencoded::parse(&body.0)
-        .into_owned()
-        .collect();
+pub(super) async fn authorize_decision(State(state): State<Arc<AppState>>, body: RawBody) -> Response {
+    let params: BTreeMap<String, String> = url::form_urlencoded::parse(&body.0).into_owned().collect();
     let request = match authorize_request(&state, &params) {
         Ok(r) => r,
         Err(message) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Html(html::provider_error_page(&message)),
-            )
-                .into_response();
+            return (StatusCode::BAD_REQUEST, Html(html::provider_error_page(&message))).into_response();
         }
     };
     let Ok(mut target) = url::Url::parse(&request.redirect_uri) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            Html(html::provider_error_page("invalid redirect_uri")),
-        )
+        return (StatusCode::BAD_REQUEST, Html(html::provider_error_page("invalid redirect_uri")))
             .into_response();
     };
     match params.get("decision").map(String::as_str) {
@@ -633,27 +563,19 @@ pub(super) async fn authorize_decision(
                     used: false,
                 },
             );
-            target
-                .query_pairs_mut()
-                .append_pair("code", &code)
-                .append_pair("state", &request.state);
+            target.query_pairs_mut().append_pair("code", &code).append_pair("state", &request.state);
         }
         Some("deny") => {
             target
                 .query_pairs_mut()
                 .append_pair("error", "access_denied")
-                .append_pair(
-                    "error_description",
-                    "The user denied the authorization request",
-                )
+                .append_pair("error_description", "The user denied the authorization request")
                 .append_pair("state", &request.state);
         }
         _ => {
             return (
                 StatusCode::BAD_REQUEST,
-                Html(html::provider_error_page(
-                    "invalid_request: decision must be approve or deny",
-                )),
+                Html(html::provider_error_page("invalid_request: decision must be approve or deny")),
             )
                 .into_response();
         }
@@ -662,35 +584,19 @@ pub(super) async fn authorize_decision(
 }
 
 fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
-    no_store(
-        (
-            status,
-            Json(json!({ "error": error, "error_description": description })),
-        )
-            .into_response(),
-    )
+    no_store((status, Json(json!({ "error": error, "error_description": description }))).into_response())
 }
 
 /// `POST /fake-oauth/token` (form, RFC 6749 §4.1.3): checks the client, the code (known, not
 /// expired, not used before), the redirect URI and the PKCE verifier. Errors use the OAuth
 /// shape `{error, error_description}` (this endpoint is the third-party provider, not Nango).
-pub(super) async fn token(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: RawBody,
-) -> Response {
-    let params: BTreeMap<String, String> = url::form_urlencoded::parse(&body.0)
-        .into_owned()
-        .collect();
+pub(super) async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap, body: RawBody) -> Response {
+    let params: BTreeMap<String, String> = url::form_urlencoded::parse(&body.0).into_owned().collect();
     let get = |k: &str| params.get(k).map(String::as_str).unwrap_or_default();
     let (client_id, client_secret) = basic_credentials(&headers)
         .unwrap_or_else(|| (get("client_id").to_owned(), get("client_secret").to_owned()));
     if client_id != state.oauth_client_id || client_secret != state.oauth_client_secret {
-        return token_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Client authentication failed",
-        );
+        return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed");
     }
     if get("grant_type") != "authorization_code" {
         return token_error(
@@ -703,11 +609,7 @@ pub(super) async fn token(
     let scope = {
         let mut codes = lock(&state.codes);
         let Some(code) = codes.get_mut(get("code")) else {
-            return token_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "Unknown authorization code",
-            );
+            return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "Unknown authorization code");
         };
         if code.used {
             return token_error(
@@ -718,11 +620,7 @@ pub(super) async fn token(
         }
         code.used = true;
         if code.expires_at <= now {
-            return token_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "The authorization code expired",
-            );
+            return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "The authorization code expired");
         }
         if code.client_id != client_id || code.redirect_uri != get("redirect_uri") {
             return token_error(
@@ -732,13 +630,8 @@ pub(super) async fn token(
             );
         }
         let verifier = get("code_verifier");
-        if !(43..=128).contains(&verifier.len()) || pkce_challenge(verifier) != code.code_challenge
-        {
-            return token_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "PKCE verification failed",
-            );
+        if !(43..=128).contains(&verifier.len()) || pkce_challenge(verifier) != code.code_challenge {
+            return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "PKCE verification failed");
         }
         code.scope.clone()
     };
@@ -758,10 +651,31 @@ pub(super) async fn token(
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let encoded = value.strip_prefix("Basic ")?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
     Some((id.to_owned(), secret.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_matches_rfc_7636_appendix_b() {
+        assert_eq!(
+            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn flow_cookie_is_read_and_sanitised() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; nango_dev_ws_client_id=abc-123; b=2"));
+        assert_eq!(flow_cookie(&headers).as_deref(), Some("abc-123"));
+        headers.insert(header::COOKIE, HeaderValue::from_static("nango_dev_ws_client_id=a\"b"));
+        assert_eq!(flow_cookie(&headers), None);
+        assert!(!is_cookie_safe(&"x".repeat(65)));
+    }
 }

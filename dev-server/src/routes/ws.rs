@@ -1,6 +1,7 @@
 //! The WebSocket endpoint: `connection_ack` with a fresh id, then the flow's result.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::Json;
@@ -30,7 +31,7 @@ pub(super) async fn handler(
     let (mut parts, body) = req.into_parts();
     match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
         Ok(upgrade) => {
-            if lock(&state.ws_clients).len() >= MAX_WS_CLIENTS {
+            if state.open_sockets.load(Ordering::Relaxed) >= MAX_WS_CLIENTS {
                 return ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "too_many_websockets",
@@ -57,7 +58,13 @@ pub(super) async fn handler(
     }
 }
 
-async fn serve_socket(state: Arc<AppState>, mut socket: WebSocket) {
+async fn serve_socket(state: Arc<AppState>, socket: WebSocket) {
+    state.open_sockets.fetch_add(1, Ordering::Relaxed);
+    run_socket(&state, socket).await;
+    state.open_sockets.fetch_sub(1, Ordering::Relaxed);
+}
+
+async fn run_socket(state: &Arc<AppState>, mut socket: WebSocket) {
     let id = uuid_v4();
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
     lock(&state.ws_clients).insert(id.clone(), tx);

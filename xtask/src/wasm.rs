@@ -1,0 +1,78 @@
+//! Building wasm apps: cargo → wasm-bindgen (the library, pinned to Cargo.lock's version, so
+//! no CLI install is needed) → optionally wasm-opt (binaryen from npm; Debian's is too old).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::setup::{root, run};
+
+/// The target directory of the workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+/// Builds `package` for wasm32 in release and returns the `.wasm` path.
+pub fn cargo_build(package: &str, features: &[&str]) -> Result<PathBuf, String> {
+    let mut cmd = crate::cargo();
+    cmd.args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", package]);
+    if !features.is_empty() {
+        cmd.args(["--features", &features.join(",")]);
+    }
+    run(&mut cmd)?;
+    let file = format!("{}.wasm", package.replace('-', "_"));
+    Ok(target_dir().join("wasm32-unknown-unknown/release").join(file))
+}
+
+/// Runs wasm-bindgen (`--target web`) on `wasm`, writing `{out_name}.js` and
+/// `{out_name}_bg.wasm` into `out_dir`.
+pub fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str) -> Result<(), String> {
+    std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(wasm)
+        .web(true)
+        .map_err(|e| e.to_string())?
+        // Without this the library's output differs from the CLI's (no default module path).
+        .omit_default_module_path(false)
+        .out_name(out_name)
+        .generate(out_dir)
+        .map_err(|e| format!("wasm-bindgen on {}: {e}", wasm.display()))
+}
+
+/// binaryen's `wasm-opt` from npm, installed under `target/tools` on first use.
+pub fn wasm_opt() -> Result<PathBuf, String> {
+    let tools = target_dir().join("tools");
+    let bin = tools.join("node_modules/.bin/wasm-opt");
+    if bin.exists() {
+        return Ok(bin);
+    }
+    eprintln!("installing binaryen (wasm-opt) from npm into target/tools (Debian's is too old for wasm-bindgen output)");
+    std::fs::create_dir_all(&tools).map_err(|e| e.to_string())?;
+    run(Command::new("npm").args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"]).arg(&tools).arg("binaryen@132"))?;
+    if bin.exists() { Ok(bin) } else { Err("npm installed binaryen but no wasm-opt".into()) }
+}
+
+/// `wasm-opt -Oz` in place.
+pub fn optimize(wasm: &Path) -> Result<(), String> {
+    let opt = wasm_opt()?;
+    run(Command::new(opt).arg("-Oz").arg("--enable-bulk-memory").arg("--enable-nontrapping-float-to-int").arg("--enable-sign-ext").arg("--enable-mutable-globals").arg("--enable-reference-types").arg("--enable-multivalue").arg(wasm).arg("-o").arg(wasm))
+}
+
+/// Raw and gzip (level 9) sizes of a file.
+pub fn sizes(file: &Path) -> Result<(u64, u64), String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes).map_err(|e| e.to_string())?;
+    let compressed = gz.finish().map_err(|e| e.to_string())?;
+    Ok((bytes.len() as u64, compressed.len() as u64))
+}
+
+/// Times a step and prints it.
+pub fn timed<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    eprintln!("  {what} …");
+    let start = Instant::now();
+    let out = f()?;
+    eprintln!("  {what}: {:.1}s", start.elapsed().as_secs_f64());
+    Ok(out)
+}
