@@ -139,7 +139,7 @@ impl Nango {
                 AuthPlan::Post(request) => request.url.as_str(),
                 AuthPlan::Popup(flow) => flow.connect_url(),
             };
-            platform::log(&format!("auth {key}: {target}"));
+            platform::log(&["auth ", key, ": ", target].concat());
         }
         let future = match plan {
             AuthPlan::Post(request) => platform::start_post(request, options.timeout),

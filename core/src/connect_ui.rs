@@ -12,11 +12,11 @@ use std::task::{Context, Poll};
 use futures_channel::mpsc;
 use futures_core::Stream;
 
+use crate::AuthError;
 use crate::platform::Dom;
 use crate::protocol::connect_ui::{ConnectUiEvent, ConnectUiOptions, EventCallback, parse_message};
 use crate::state::ConnectUiSnapshot;
 use crate::token::SessionTokens;
-use crate::AuthError;
 
 pub(crate) struct UiState {
     pub options: ConnectUiOptions,

@@ -7,7 +7,7 @@
 //! nesting so that hostile input cannot overflow the stack. Enable the `serde_json` feature for
 //! conversions to and from `serde_json::Value`.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// Deepest nesting the parser accepts; deeper input is an error, not a stack overflow.
 const MAX_DEPTH: usize = 128;
@@ -133,9 +133,9 @@ impl From<bool> for Json {
     }
 }
 
-impl From<i64> for Json {
-    fn from(value: i64) -> Self {
-        Self::Number(JsonNumber(value.to_string()))
+impl From<u32> for Json {
+    fn from(value: u32) -> Self {
+        Self::Number(JsonNumber(crate::url::decimal(value.into())))
     }
 }
 
@@ -154,7 +154,7 @@ impl<T: Into<Json>> From<Option<T>> for Json {
 impl Json {
     /// Parses JSON text; anything invalid (including nesting deeper than 128) is `None`.
     pub fn parse(text: &str) -> Option<Self> {
-        let mut parser = Parser { bytes: text.as_bytes(), pos: 0 };
+        let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0 };
         let value = parser.value(0)?;
         parser.skip_ws();
         (parser.pos == parser.bytes.len()).then_some(value)
@@ -195,66 +195,76 @@ impl Json {
     }
 }
 
+impl Json {
+    /// Compact JSON text (what `to_string()` gives, without the formatting machinery).
+    pub fn to_json_string(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Self::Null => out.push_str("null"),
+            Self::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Self::Number(n) => out.push_str(&n.0),
+            Self::String(s) => write_string(out, s),
+            Self::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Self::Object(object) => {
+                out.push('{');
+                for (i, (k, v)) in object.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(out, k);
+                    out.push(':');
+                    v.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
 impl fmt::Display for Json {
     /// Compact JSON text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Null => f.write_str("null"),
-            Self::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
-            Self::Number(n) => f.write_str(&n.0),
-            Self::String(s) => write_string(f, s),
-            Self::Array(items) => {
-                f.write_char('[')?;
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_char(',')?;
-                    }
-                    fmt::Display::fmt(item, f)?;
-                }
-                f.write_char(']')
-            }
-            Self::Object(object) => {
-                f.write_char('{')?;
-                for (i, (k, v)) in object.iter().enumerate() {
-                    if i > 0 {
-                        f.write_char(',')?;
-                    }
-                    write_string(f, k)?;
-                    f.write_char(':')?;
-                    fmt::Display::fmt(v, f)?;
-                }
-                f.write_char('}')
-            }
-        }
+        f.write_str(&self.to_json_string())
     }
 }
 
-fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    f.write_char('"')?;
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let escaped = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\n' => "\\n",
-            '\r' => "\\r",
-            '\t' => "\\t",
-            c if c < ' ' => "",
-            _ => continue,
-        };
-        f.write_str(s.get(start..i).unwrap_or_default())?;
-        if escaped.is_empty() {
-            write!(f, "\\u{:04x}", u32::from(c))?;
-        } else {
-            f.write_str(escaped)?;
+fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c < ' ' => {
+                out.push_str("\\u00");
+                let byte = c as u8;
+                out.push(crate::url::hex_digit(byte >> 4).to_ascii_lowercase());
+                out.push(crate::url::hex_digit(byte & 0xF).to_ascii_lowercase());
+            }
+            c => out.push(c),
         }
-        start = i + c.len_utf8();
     }
-    f.write_str(s.get(start..).unwrap_or_default())?;
-    f.write_char('"')
+    out.push('"');
 }
 
 struct Parser<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
@@ -376,18 +386,15 @@ impl Parser<'_> {
                 return None;
             }
         }
-        let text = std::str::from_utf8(self.bytes.get(start..self.pos)?).ok()?;
-        Some(Json::Number(JsonNumber(text.to_owned())))
+        Some(Json::Number(JsonNumber(self.text.get(start..self.pos)?.to_owned())))
     }
 
     fn hex4(&mut self) -> Option<u32> {
-        let end = self.pos.checked_add(4)?;
-        let text = std::str::from_utf8(self.bytes.get(self.pos..end)?).ok()?;
-        let value = u32::from_str_radix(text, 16).ok()?;
-        if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
+        let mut value = 0;
+        for _ in 0..4 {
+            let digit = char::from(self.next()?).to_digit(16)?;
+            value = value * 16 + digit;
         }
-        self.pos = end;
         Some(value)
     }
 
@@ -400,7 +407,8 @@ impl Parser<'_> {
             while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
                 self.pos += 1;
             }
-            out.push_str(std::str::from_utf8(self.bytes.get(start..self.pos)?).ok()?);
+            // The run ends at an ASCII byte, so it is a whole number of characters.
+            out.push_str(self.text.get(start..self.pos)?);
             match self.next()? {
                 b'"' => return Some(out),
                 b'\\' => {
@@ -481,7 +489,22 @@ mod tests {
 
     #[test]
     fn rejects_invalid_json() {
-        for bad in ["", "nul", "01", "1.", "-", "1e", "[1,]", "{\"a\"}", "{a:1}", "\"\u{1}\"", "\"\\x\"", "[1] 2", "\"abc", "\"\\u12g4\""] {
+        for bad in [
+            "",
+            "nul",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "[1,]",
+            "{\"a\"}",
+            "{a:1}",
+            "\"\u{1}\"",
+            "\"\\x\"",
+            "[1] 2",
+            "\"abc",
+            "\"\\u12g4\"",
+        ] {
             assert_eq!(Json::parse(bad), None, "{bad:?}");
         }
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);

@@ -214,7 +214,7 @@ impl Credentials {
             match obj.get(k) {
                 Some(Json::String(s)) => Some(s.clone()),
                 Some(Json::Null) | None => None,
-                Some(other) => Some(other.to_string()),
+                Some(other) => Some(other.to_json_string()),
             }
         };
         let req = |obj: &JsonObject, k: &str| text(obj, k).unwrap_or_default();

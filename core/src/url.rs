@@ -4,8 +4,6 @@
 //! absolute `http(s)` URLs split into parts, their origin, relative resolution of the websockets
 //! path and two percent-encodings, all of which fit here. Tests cross-check it against `url`.
 
-use std::fmt::Write as _;
-
 /// An absolute `http:` or `https:` URL split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct HttpUrl {
@@ -51,7 +49,7 @@ impl HttpUrl {
 
     /// The origin, as a browser reports it in `MessageEvent.origin`.
     pub fn origin(&self) -> String {
-        format!("{}://{}", self.scheme, self.authority)
+        [self.scheme.as_str(), "://", &self.authority].concat()
     }
 
     /// Resolves `reference` against this URL (RFC 3986 for the cases a websockets path takes:
@@ -64,20 +62,22 @@ impl HttpUrl {
             return None;
         }
         if reference.starts_with("//") {
-            return Self::parse(&format!("{}:{reference}", self.scheme));
+            return Self::parse(&[self.scheme.as_str(), ":", reference].concat());
         }
         let path = if reference.starts_with('/') {
             reference.to_owned()
         } else {
-            let dir = self.path.rfind('/').and_then(|i| self.path.get(..=i)).unwrap_or("/");
-            format!("{dir}{reference}")
+            let dir =
+                self.path.bytes().rposition(|b| b == b'/').and_then(|i| self.path.get(..=i)).unwrap_or("/");
+            [dir, reference].concat()
         };
-        Self::parse(&format!("{}{path}", self.origin()))
+        Self::parse(&[self.origin(), path].concat())
     }
 
     /// The URL as a string, as `URL.href` prints it.
     pub fn href(&self) -> String {
-        let mut out = format!("{}{}", self.origin(), self.path);
+        let mut out = self.origin();
+        out.push_str(&self.path);
         if let Some(query) = &self.query {
             out.push('?');
             out.push_str(query);
@@ -96,14 +96,18 @@ fn normalize_authority(scheme: &str, authority: &str) -> Option<String> {
     if authority.is_empty() || authority.contains('@') {
         return None;
     }
-    let (host, port) = match authority.rsplit_once(':') {
+    let colon = authority.bytes().rposition(|b| b == b':');
+    let split = colon.and_then(|i| Some((authority.get(..i)?, authority.get(i + 1..)?)));
+    let (host, port) = match split {
         Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => {
             if host.starts_with('[') && !host.ends_with(']') { (authority, None) } else { (host, Some(port)) }
         }
         _ => (authority, None),
     };
     let valid_host = !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '[' | ']' | ':') || !c.is_ascii());
+        && host.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '[' | ']' | ':') || !c.is_ascii()
+        });
     if !valid_host {
         return None;
     }
@@ -117,7 +121,7 @@ fn normalize_authority(scheme: &str, authority: &str) -> Option<String> {
         }
     };
     Some(match port {
-        Some(port) => format!("{host}:{port}"),
+        Some(port) => [host.as_str(), ":", &decimal(u64::from(port))].concat(),
         None => host,
     })
 }
@@ -140,10 +144,32 @@ fn encode(value: &str, keep: impl Fn(u8) -> bool, space_as_plus: bool) -> String
         } else if byte == b' ' && space_as_plus {
             out.push('+');
         } else {
-            let _ = write!(out, "%{byte:02X}");
+            out.push('%');
+            out.push(hex_digit(byte >> 4));
+            out.push(hex_digit(byte & 0xF));
         }
     }
     out
+}
+
+/// An upper-case hex digit for a nibble.
+pub(crate) fn hex_digit(nibble: u8) -> char {
+    char::from(b"0123456789ABCDEF".get(usize::from(nibble & 0xF)).copied().unwrap_or(b'0'))
+}
+
+/// Writes a number in decimal without the formatting machinery (which costs KBs in wasm).
+pub(crate) fn decimal(mut n: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        start -= 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.get(start..).unwrap_or_default().iter().map(|&d| char::from(d)).collect()
 }
 
 #[cfg(test)]
@@ -189,6 +215,13 @@ mod tests {
         assert_eq!(base.join("ws").unwrap().href(), "https://x.com/api/ws");
         assert_eq!(base.join("//other.com/s").unwrap().href(), "https://other.com/s");
         assert_eq!(base.join("http://y.com/z").unwrap().href(), "http://y.com/z");
+    }
+
+    #[test]
+    fn decimal_and_hex() {
+        assert_eq!(decimal(0), "0");
+        assert_eq!(decimal(u64::MAX), u64::MAX.to_string());
+        assert_eq!(hex_digit(0xA), 'A');
     }
 
     #[test]

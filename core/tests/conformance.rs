@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use nango_frontend::protocol::oauth::{FlowInput, FlowStep};
 use nango_frontend::protocol::{AuthMode, AuthPlan, PopupLayout, parse_auth_response};
 use nango_frontend::{
-    AuthError, AuthOptions, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions, Credentials, Json, Nango,
-    NangoConfig, Theme,
+    AuthError, AuthOptions, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions, Credentials, Json,
+    Nango, NangoConfig, Theme,
 };
 use serde_json::{Value, json};
 use std::cell::RefCell;
@@ -236,7 +236,8 @@ fn run_connect_ui(scenario: &Value) {
     let seen = Rc::new(RefCell::new(Vec::<Value>::new()));
     let log = seen.clone();
     let ui =
-        ConnectUi::new(o.on_event(move |e: &ConnectUiEvent| log.borrow_mut().push(theirs(&e.to_message())))).unwrap();
+        ConnectUi::new(o.on_event(move |e: &ConnectUiEvent| log.borrow_mut().push(theirs(&e.to_message()))))
+            .unwrap();
     for noise in ["42", "\"ready\"", "null", r#"{"payload":{}}"#, r#"{"type":null}"#] {
         ui.deliver_message(noise);
     }

@@ -53,6 +53,26 @@ pub fn wasm_opt() -> Result<PathBuf, String> {
     if bin.exists() { Ok(bin) } else { Err("npm installed binaryen but no wasm-opt".into()) }
 }
 
+/// esbuild from npm (to minify JS glue the way the JS SDK's figure was measured), installed
+/// under `target/tools` on first use.
+pub fn esbuild() -> Result<PathBuf, String> {
+    let tools = target_dir().join("tools");
+    let bin = tools.join("node_modules/.bin/esbuild");
+    if bin.exists() {
+        return Ok(bin);
+    }
+    eprintln!("installing esbuild from npm into target/tools");
+    std::fs::create_dir_all(&tools).map_err(|e| e.to_string())?;
+    run(Command::new("npm").args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"]).arg(&tools).arg("esbuild@0.25"))?;
+    if bin.exists() { Ok(bin) } else { Err("npm installed esbuild but no binary".into()) }
+}
+
+/// Minifies a JS module with esbuild into `out`.
+pub fn minify(js: &Path, out: &Path) -> Result<(), String> {
+    let esbuild = esbuild()?;
+    run(Command::new(esbuild).arg(js).arg("--minify").arg("--format=esm").arg("--log-level=warning").arg(format!("--outfile={}", out.display())))
+}
+
 /// `wasm-opt -Oz` in place.
 pub fn optimize(wasm: &Path) -> Result<(), String> {
     let opt = wasm_opt()?;

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 /// Opens the Connect UI and logs its events (a no-op in the baseline).
 #[wasm_bindgen]
 pub fn open(token: &str) -> bool {
-    #[cfg(feature = "core")]
+    #[cfg(feature = "ui")]
     {
         use nango_frontend::{ConnectUi, ConnectUiOptions};
         let Ok(ui) = ConnectUi::open(ConnectUiOptions::new().session_token(token)) else { return false };
@@ -15,7 +15,7 @@ pub fn open(token: &str) -> bool {
         KEEP.with(|keep| keep.borrow_mut().push((ui, subscription)));
         true
     }
-    #[cfg(not(feature = "core"))]
+    #[cfg(not(feature = "ui"))]
     {
         log(token);
         true
@@ -25,7 +25,7 @@ pub fn open(token: &str) -> bool {
 /// Runs an auth (OAuth popup when `api_key` is empty) and logs the outcome (a no-op in the baseline).
 #[wasm_bindgen]
 pub fn auth(token: &str, key: &str, api_key: &str) {
-    #[cfg(feature = "core")]
+    #[cfg(feature = "auth")]
     {
         use nango_frontend::{AuthOptions, Credentials, Nango, NangoConfig};
         let Ok(nango) = Nango::new(NangoConfig::new().connect_session_token(token)) else { return };
@@ -42,7 +42,7 @@ pub fn auth(token: &str, key: &str, api_key: &str) {
             }
         });
     }
-    #[cfg(not(feature = "core"))]
+    #[cfg(not(feature = "auth"))]
     {
         log(token);
         log(key);
@@ -50,7 +50,7 @@ pub fn auth(token: &str, key: &str, api_key: &str) {
     }
 }
 
-#[cfg(feature = "core")]
+#[cfg(feature = "ui")]
 thread_local! {
     /// The probe's open UIs, alive until the page goes.
     static KEEP: std::cell::RefCell<Vec<(nango_frontend::ConnectUi, nango_frontend::Subscription)>> =

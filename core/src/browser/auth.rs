@@ -66,7 +66,7 @@ fn feed(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>, input: 
         let Ok(mut d) = driver.try_borrow_mut() else { return };
         let mut step = d.flow.handle(input);
         if d.debug {
-            log(&format!("oauth {} -> {}", input.name(), step.name()));
+            log(&["oauth ", input.name(), " -> ", step.name()].concat());
         }
         if let FlowStep::Navigate(url) = &step {
             let navigated = d.popup.0.location().set_href(url).is_ok() && !d.popup.is_closed();
@@ -202,5 +202,7 @@ pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> Aut
 }
 
 fn millis(duration: Duration) -> u32 {
-    u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
+    // Avoids `as_millis()`'s u128 arithmetic, which is costly in wasm.
+    let ms = duration.as_secs().saturating_mul(1000).saturating_add(u64::from(duration.subsec_millis()));
+    u32::try_from(ms).unwrap_or(u32::MAX)
 }

@@ -22,7 +22,7 @@ pub(crate) struct Dom {
 impl Dom {
     pub fn mount(ui: &UiRef) -> Result<Self, AuthError> {
         let unavailable =
-            |what: &str| AuthError::new(crate::AuthErrorType::UnsupportedEnvironment, format!("no {what}"));
+            |what: &str| AuthError::new(crate::AuthErrorType::UnsupportedEnvironment, ["no ", what].concat());
         let window = web_sys::window().ok_or_else(|| unavailable("window"))?;
         let document = window.document().ok_or_else(|| unavailable("document"))?;
         let body = document.body().ok_or_else(|| unavailable("document.body"))?;
@@ -63,24 +63,19 @@ impl Dom {
             }
         });
 
-        iframe.set_src(&src);
-        iframe.set_id("connect-ui");
-        iframe.set_title("Nango Connect");
-        let _ = iframe.set_attribute("allow", "clipboard-write");
-        let style = iframe.style();
+        // One attribute write per property: fewer web-sys imports, less glue.
         for (name, value) in [
-            ("position", "fixed"),
-            ("z-index", "9999"),
-            ("top", "0"),
-            ("left", "0"),
-            ("right", "0"),
-            ("bottom", "0"),
-            ("width", "100vw"),
-            ("height", "100vh"),
-            ("border", "none"),
-            ("background-color", "transparent"),
+            ("src", src.as_str()),
+            ("id", "connect-ui"),
+            ("title", "Nango Connect"),
+            ("allow", "clipboard-write"),
+            (
+                "style",
+                "position:fixed;z-index:9999;top:0;left:0;right:0;bottom:0;width:100vw;height:100vh;\
+                 border:none;background-color:transparent",
+            ),
         ] {
-            let _ = style.set_property(name, value);
+            let _ = iframe.set_attribute(name, value);
         }
         let previous_overflow = body.style().get_property_value("overflow").unwrap_or_default();
         body.append_child(&iframe).map_err(|e| unavailable(&super::js_error_text(&e)))?;

@@ -40,7 +40,7 @@ pub(crate) async fn post_for_token(url: String) -> Result<String, crate::AuthErr
 
 /// Logs to the browser console (debug mode).
 pub(crate) fn log(message: &str) {
-    web_sys::console::log_1(&format!("[nango] {message}").into());
+    web_sys::console::log_1(&["[nango] ", message].concat().into());
 }
 
 /// A JS exception as text.

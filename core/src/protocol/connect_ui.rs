@@ -3,7 +3,6 @@
 use std::fmt;
 use std::rc::Rc;
 
-
 use crate::config::{DEFAULT_CONNECT_UI_URL, DEFAULT_HOST};
 use crate::json::{Json, JsonObject};
 use crate::protocol::response::AuthSuccess;
@@ -78,7 +77,11 @@ impl ConnectUiSettings {
     pub fn from_json(value: &Json) -> Option<Self> {
         value.as_object()?;
         let primary = |mode: &str| ThemeColors {
-            primary: value.get("theme").and_then(|t| t.get(mode)).and_then(|m| m.str_field("primary")).map(str::to_owned),
+            primary: value
+                .get("theme")
+                .and_then(|t| t.get(mode))
+                .and_then(|m| m.str_field("primary"))
+                .map(str::to_owned),
         };
         Some(Self {
             theme: ThemeSettings { light: primary("light"), dark: primary("dark") },
@@ -156,7 +159,9 @@ impl ConnectUiEvent {
             Self::Ready | Self::Close => None,
             Self::Connect(success) => Some(success.to_json()),
             Self::Error { error_type, error_message } => Some(Json::Object(
-                [("errorType", error_type.as_str()), ("errorMessage", error_message.as_str())].into_iter().collect(),
+                [("errorType", error_type.as_str()), ("errorMessage", error_message.as_str())]
+                    .into_iter()
+                    .collect(),
             )),
             Self::SettingsChanged(settings) => Some(settings.to_json()),
         };
@@ -197,7 +202,7 @@ pub fn parse_message(json: &str) -> Option<ConnectUiEvent> {
 /// The message that hands the Connect UI its session token.
 pub fn session_token_message(token: &str) -> String {
     let message: JsonObject = [("type", "session_token"), ("sessionToken", token)].into_iter().collect();
-    Json::Object(message).to_string()
+    Json::Object(message).to_json_string()
 }
 
 /// A callback for Connect UI events.
@@ -318,7 +323,7 @@ impl ConnectUiOptions {
     fn base(&self) -> Result<HttpUrl, AuthError> {
         let base = self.base_url.as_deref().unwrap_or(DEFAULT_CONNECT_UI_URL);
         HttpUrl::parse(base).ok_or_else(|| {
-            AuthError::new(AuthErrorType::InvalidHostUrl, format!("Invalid Connect UI base URL: {base}"))
+            AuthError::new(AuthErrorType::InvalidHostUrl, ["Invalid Connect UI base URL: ", base].concat())
         })
     }
 
@@ -344,10 +349,10 @@ impl ConnectUiOptions {
         if let Some(theme) = self.theme {
             pairs.push(("theme", theme.as_str()));
         }
-        let added: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode_form(v))).collect();
+        let added: Vec<String> = pairs.iter().map(|(k, v)| [*k, "=", &encode_form(v)].concat()).collect();
         let mut query = url.query.take().filter(|q| !q.is_empty()).map(|q| vec![q]).unwrap_or_default();
         query.extend(added);
-        url.query = Some(query.join("&"));
+        url.query = Some(crate::protocol::plan::join(query.iter().map(String::as_str), "&"));
         Ok(url.href())
     }
 }

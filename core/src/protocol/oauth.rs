@@ -131,9 +131,9 @@ impl OAuthFlow {
         match parse_ws_message(text) {
             WsMessage::Ack { ws_client_id } if self.state == State::AwaitingAck => {
                 self.state = State::Authorizing;
-                let sep = if self.connect_url.contains('?') { '&' } else { '?' };
+                let sep = if self.connect_url.contains('?') { "&" } else { "?" };
                 let id = crate::url::encode_component(&ws_client_id);
-                FlowStep::Navigate(format!("{}{sep}ws_client_id={id}", self.connect_url))
+                FlowStep::Navigate([self.connect_url.as_str(), sep, "ws_client_id=", &id].concat())
             }
             WsMessage::Success(success) => FlowStep::Finish(Ok(success)),
             WsMessage::Error(error) => FlowStep::Finish(Err(error)),

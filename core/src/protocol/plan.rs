@@ -55,8 +55,8 @@ pub(crate) fn plan_auth(
     let post = |path: &str, body: Option<Json>| {
         let query = query_string(config, options, false);
         AuthPlan::Post(PostRequest {
-            url: format!("{host}{path}/{key}{query}"),
-            body: body.map(|b| b.to_string()),
+            url: [host.as_str(), path, "/", &key, &query].concat(),
+            body: body.map(|b| b.to_json_string()),
         })
     };
     if mode == AuthMode::Create {
@@ -65,8 +65,8 @@ pub(crate) fn plan_auth(
     let Some(credentials) = &options.credentials else {
         return Ok(AuthPlan::Popup(popup(config, &key, options)));
     };
-    let obj = |pairs: Vec<(&str, Option<&String>)>| {
-        let object: JsonObject = pairs.into_iter().filter_map(|(k, v)| Some((k, v?.as_str()))).collect();
+    let obj = |pairs: &[(&str, Option<&String>)]| {
+        let object: JsonObject = pairs.iter().filter_map(|(k, v)| Some((*k, v.as_ref()?.as_str()))).collect();
         Some(Json::Object(object))
     };
     Ok(match credentials {
@@ -85,25 +85,25 @@ pub(crate) fn plan_auth(
             let ty = "SIGNATURE".to_owned();
             post(
                 "/auth/signature",
-                obj(vec![("type", Some(&ty)), ("username", Some(username)), ("password", Some(password))]),
+                obj(&[("type", Some(&ty)), ("username", Some(username)), ("password", Some(password))]),
             )
         }
         Credentials::AwsSigV4 { role_arn, region } => {
-            post("/auth/aws-sigv4", obj(vec![("role_arn", Some(role_arn)), ("region", region.as_ref())]))
+            post("/auth/aws-sigv4", obj(&[("role_arn", Some(role_arn)), ("region", region.as_ref())]))
         }
         Credentials::Bill { username, password, organization_id, dev_key } => post(
             "/auth/bill",
-            obj(vec![
+            obj(&[
                 ("username", Some(username)),
                 ("password", Some(password)),
                 ("organization_id", Some(organization_id)),
                 ("dev_key", Some(dev_key)),
             ]),
         ),
-        Credentials::ApiKey { api_key } => post("/api-auth/api-key", obj(vec![("apiKey", Some(api_key))])),
+        Credentials::ApiKey { api_key } => post("/api-auth/api-key", obj(&[("apiKey", Some(api_key))])),
         Credentials::Basic { username, password } => post(
             "/api-auth/basic",
-            obj(vec![("username", username.as_ref()), ("password", password.as_ref())]),
+            obj(&[("username", username.as_ref()), ("password", password.as_ref())]),
         ),
         Credentials::Jwt(fields) => post("/auth/jwt", Some(Json::Object(fields.clone()))),
         Credentials::Tba {
@@ -113,7 +113,7 @@ pub(crate) fn plan_auth(
             oauth_client_secret_override,
         } => post(
             "/auth/tba",
-            obj(vec![
+            obj(&[
                 ("token_id", Some(token_id)),
                 ("token_secret", Some(token_secret)),
                 ("oauth_client_id_override", oauth_client_id_override.as_ref()),
@@ -134,7 +134,7 @@ pub(crate) fn plan_auth(
             }
             post(
                 "/oauth2/auth",
-                obj(vec![
+                obj(&[
                     ("client_id", Some(client_id)),
                     ("client_secret", client_secret.as_ref()),
                     ("client_private_key", client_private_key.as_ref()),
@@ -154,7 +154,7 @@ fn is_empty_object(value: &Json) -> bool {
 fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
     let query = query_string(config, options, true);
     OAuthFlow::new(
-        format!("{}/oauth/connect/{key}{query}", config.endpoints.host),
+        [config.endpoints.host.as_str(), "/oauth/connect/", key, &query].concat(),
         config.endpoints.ws_url.clone(),
         options.detect_closed_auth_window,
     )
@@ -174,12 +174,12 @@ fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrid
         query.push(("connect_session_token".into(), token));
     }
     for (k, v) in &options.params {
-        query.push((format!("params[{}]", encode_component(k)), v));
+        query.push((["params[", &encode_component(k), "]"].concat(), v));
     }
     if let Some(hmac) = &options.hmac {
         query.push(("hmac".into(), hmac));
     }
-    let scopes = options.user_scope.join(",");
+    let scopes = join(options.user_scope.iter().map(String::as_str), ",");
     if !options.user_scope.is_empty() {
         query.push(("user_scope".into(), &scopes));
     }
@@ -194,13 +194,26 @@ fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrid
     }
     for (k, v) in &options.authorization_params {
         let value = v.as_deref().unwrap_or("undefined");
-        query.push((format!("authorization_params[{}]", encode_component(k)), value));
+        query.push((["authorization_params[", &encode_component(k), "]"].concat(), value));
     }
     if query.is_empty() {
         return String::new();
     }
-    let pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", encode_component(v))).collect();
-    format!("?{}", pairs.join("&"))
+    let pairs: Vec<String> =
+        query.iter().map(|(k, v)| [k.as_str(), "=", &encode_component(v)].concat()).collect();
+    ["?", &join(pairs.iter().map(String::as_str), "&")].concat()
+}
+
+/// `items.join(separator)` for any iterator, without `Vec` of copies.
+pub(crate) fn join<'a>(items: impl Iterator<Item = &'a str>, separator: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(item);
+    }
+    out
 }
 
 /// Where the OAuth popup goes on the screen (PROTOCOL.md §1): centred, clamped to the screen.
@@ -231,13 +244,18 @@ impl PopupLayout {
 
     /// The `window.open` features string.
     pub fn features(&self) -> String {
-        format!(
-            "left={},top={},width={},height={},scrollbars=yes,resizable=yes,status=no,toolbar=no,location=no,copyhistory=no,menubar=no,directories=no",
-            js_number(self.left),
-            js_number(self.top),
-            js_number(self.width),
-            js_number(self.height)
-        )
+        [
+            "left=",
+            &js_number(self.left),
+            ",top=",
+            &js_number(self.top),
+            ",width=",
+            &js_number(self.width),
+            ",height=",
+            &js_number(self.height),
+            ",scrollbars=yes,resizable=yes,status=no,toolbar=no,location=no,copyhistory=no,menubar=no,directories=no",
+        ]
+        .concat()
     }
 }
 
@@ -245,9 +263,9 @@ impl PopupLayout {
 /// numbers and halves (the inputs are whole pixels). Float formatting is avoided on purpose: it
 /// would add ~10 KB to every wasm app.
 fn js_number(value: f64) -> String {
-    let halves = (value * 2.0).round() as i64;
-    let whole = halves / 2;
-    if halves % 2 == 0 { whole.to_string() } else { format!("{whole}.5") }
+    let halves = (value * 2.0).round().max(0.0) as u64;
+    let whole = crate::url::decimal(halves / 2);
+    if halves.is_multiple_of(2) { whole } else { [whole.as_str(), ".5"].concat() }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Parsing what the server answers to a credential POST.
 
 use crate::json::{Json, JsonObject};
+use crate::url::decimal;
 use crate::{AuthError, AuthErrorType};
 
 /// A connection was made.
@@ -48,10 +49,15 @@ impl AuthSuccess {
 pub fn parse_auth_response(status: u16, body: &str) -> Result<AuthSuccess, AuthError> {
     let ok = (200..300).contains(&status);
     let Some(value) = Json::parse(body) else {
-        return Err(AuthError::invalid_response(format!(
-            "Nango answered HTTP {status} with a body that is not JSON: {}",
-            snippet(body)
-        )));
+        return Err(AuthError::invalid_response(
+            [
+                "Nango answered HTTP ",
+                &decimal(status.into()),
+                " with a body that is not JSON: ",
+                &snippet(body),
+            ]
+            .concat(),
+        ));
     };
     if let Some(error) = server_error(&value) {
         return Err(error);
@@ -59,14 +65,13 @@ pub fn parse_auth_response(status: u16, body: &str) -> Result<AuthSuccess, AuthE
     if !ok {
         return Err(AuthError::new(
             AuthErrorType::UnknownError,
-            format!("Nango answered HTTP {status}: {}", snippet(body)),
+            ["Nango answered HTTP ", &decimal(status.into()), ": ", &snippet(body)].concat(),
         ));
     }
     AuthSuccess::from_json(&value).ok_or_else(|| {
-        AuthError::invalid_response(format!(
-            "Nango's answer lacks providerConfigKey/connectionId: {}",
-            snippet(body)
-        ))
+        AuthError::invalid_response(
+            ["Nango's answer lacks providerConfigKey/connectionId: ", &snippet(body)].concat(),
+        )
     })
 }
 
@@ -101,19 +106,26 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<String, AuthError
     let token = value.get("token").or_else(|| value.get("data").and_then(|d| d.get("token")));
     match token.and_then(Json::as_str) {
         Some(token) if (200..300).contains(&status) && !token.is_empty() => Ok(token.to_owned()),
-        _ => Err(AuthError::invalid_response(format!(
-            "The token endpoint answered HTTP {status} without a token: {}",
-            snippet(body)
-        ))),
+        _ => Err(AuthError::invalid_response(
+            [
+                "The token endpoint answered HTTP ",
+                &decimal(status.into()),
+                " without a token: ",
+                &snippet(body),
+            ]
+            .concat(),
+        )),
     }
 }
 
+/// The first 200 bytes or so of a body, cut on a character boundary.
 fn snippet(body: &str) -> String {
     const MAX: usize = 200;
-    match body.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", body.get(..cut).unwrap_or_default()),
-        None => body.to_owned(),
+    if body.len() <= MAX {
+        return body.to_owned();
     }
+    let cut = (0..=MAX).rev().find(|&i| body.is_char_boundary(i)).unwrap_or(0);
+    [body.get(..cut).unwrap_or_default(), "…"].concat()
 }
 
 #[cfg(test)]

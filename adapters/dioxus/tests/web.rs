@@ -1,0 +1,429 @@
+//! Component tests in headless Chromium (`wasm-bindgen-test`): each test mounts a small Dioxus
+//! app into a fresh root element, drives it through its buttons, and reads the rendered text.
+//!
+//! The Connect UI base URL is the test page's own origin plus a path that does not exist, so the
+//! test can run code in the iframe's realm, as if it were the Connect UI, and post messages from
+//! there (accepted) or from elsewhere (ignored). Unmounting is a parent signal that stops
+//! rendering the child.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use dioxus::prelude::*;
+use gloo_timers::future::sleep;
+use js_sys::{Function, Reflect};
+use nango_dioxus::{
+    AuthError, AuthOptions, AuthState, AuthSuccess, ConnectUiEvent, Credentials, NangoConfig, NangoProvider,
+    Theme, TokenSource, UseAuthOptions, UseConnectUiOptions, try_use_nango, use_auth_with_options,
+    use_connect_ui_with_options, use_nango,
+};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Element as DomElement, HtmlElement, HtmlIFrameElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ---- page helpers ----
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn origin() -> String {
+    web_sys::window().unwrap().location().origin().unwrap()
+}
+
+fn page_eval(code: &str) -> JsValue {
+    js_sys::eval(code).unwrap()
+}
+
+/// Mounts `app` into a fresh root element and returns that element.
+fn mount(app: fn() -> Element) -> DomElement {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    dioxus::web::launch::launch_cfg(app, dioxus::web::Config::new().rootelement(root.clone()));
+    root
+}
+
+fn find(root: &DomElement, id: &str) -> Option<DomElement> {
+    root.query_selector(&format!("#{id}")).unwrap()
+}
+
+fn text(root: &DomElement, id: &str) -> String {
+    find(root, id).and_then(|e| e.text_content()).unwrap_or_default()
+}
+
+fn click(root: &DomElement, id: &str) {
+    find(root, id).unwrap().dyn_into::<HtmlElement>().unwrap().click();
+}
+
+async fn until(what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..300 {
+        if cond() {
+            return;
+        }
+        sleep(Duration::from_millis(10)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+async fn until_text(root: &DomElement, id: &str, want: &str) {
+    until(&format!("#{id} to read {want:?}"), || text(root, id) == want).await;
+    assert_eq!(text(root, id), want);
+}
+
+fn iframes() -> u32 {
+    document().query_selector_all("iframe#connect-ui").unwrap().length()
+}
+
+fn the_iframe() -> HtmlIFrameElement {
+    document().get_element_by_id("connect-ui").unwrap().dyn_into().unwrap()
+}
+
+/// Runs `code` inside the iframe's realm (same origin), as the Connect UI would.
+fn frame_eval(code: &str) -> JsValue {
+    let win = the_iframe().content_window().unwrap();
+    let eval: Function = Reflect::get(&win, &"eval".into()).unwrap().dyn_into().unwrap();
+    eval.call1(&win, &code.into()).unwrap()
+}
+
+async fn loaded_iframe() {
+    until("the iframe to load", || {
+        the_iframe().content_document().is_some_and(|d| {
+            d.ready_state() == "complete" && d.url().is_ok_and(|u| u.contains("connect-ui-test"))
+        })
+    })
+    .await;
+}
+
+/// Counts `message` listeners on the window (addEventListener is wrapped once).
+fn message_listeners() -> i32 {
+    page_eval(
+        "if (!window.__nangoCount) { window.__nangoCount = {n: 0};
+           const add = window.addEventListener, remove = window.removeEventListener;
+           window.addEventListener = function (t, ...r) { if (t === 'message') window.__nangoCount.n++; return add.call(this, t, ...r); };
+           window.removeEventListener = function (t, ...r) { if (t === 'message') window.__nangoCount.n--; return remove.call(this, t, ...r); };
+         }
+         window.__nangoCount.n",
+    )
+    .as_f64()
+    .unwrap() as i32
+}
+
+fn auth_state_text(state: &AuthState) -> String {
+    match state {
+        AuthState::Idle => "idle".to_owned(),
+        AuthState::Pending => "pending".to_owned(),
+        AuthState::Connected(c) => format!("connected:{}", c.connection_id),
+        AuthState::Failed(e) => format!("failed:{}", e.error_type()),
+    }
+}
+
+// ---- use_connect_ui ----
+
+thread_local! {
+    /// What the Connect UI test's callbacks and token source saw.
+    static CALLS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// How often the auth test's token source was called.
+    static AUTH_FETCHES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+fn record(call: String) {
+    CALLS.with(|calls| calls.borrow_mut().push(call));
+}
+
+fn calls() -> Vec<String> {
+    CALLS.with(|calls| calls.borrow().clone())
+}
+
+fn auth_fetches() -> u32 {
+    AUTH_FETCHES.with(|n| n.get())
+}
+
+#[allow(non_snake_case)]
+fn ConnectApp() -> Element {
+    let mut shown = use_signal(|| true);
+    rsx! {
+        button { id: "unmount", onclick: move |_| shown.set(false), "unmount" }
+        if shown() { ConnectChild {} }
+    }
+}
+
+#[allow(non_snake_case)]
+fn ConnectChild() -> Element {
+    let mut dark = use_signal(|| false);
+    let tokens = use_hook(|| {
+        TokenSource::new(|| async {
+            record("fetch".to_owned());
+            sleep(Duration::from_millis(20)).await;
+            Ok("async-tok".to_owned())
+        })
+    });
+    let ui = use_connect_ui_with_options(
+        UseConnectUiOptions::new()
+            .base_url(format!("{}/connect-ui-test", origin()))
+            .api_url("http://localhost:3003")
+            .theme(if dark() { Theme::Dark } else { Theme::Light })
+            .session_token(tokens)
+            .on_event(use_callback(|e: ConnectUiEvent| record(format!("event:{}", e.kind()))))
+            .on_connect(use_callback(|c: AuthSuccess| record(format!("connect:{}", c.connection_id))))
+            .on_close(use_callback(|()| record("close".to_owned())))
+            .on_error(use_callback(|e: AuthError| record(format!("error:{}", e.error_type())))),
+    );
+    let state = match (ui.is_open()(), ui.is_ready()()) {
+        (true, true) => "ready",
+        (true, false) => "open",
+        _ => "closed",
+    };
+    let last = ui.last_event().read().as_ref().map_or("none", ConnectUiEvent::kind);
+    let error = ui.last_error().read().as_ref().map_or("none".to_owned(), |e| e.error_type().to_owned());
+    let connections: Vec<String> = ui.connections().read().iter().map(|c| c.connection_id.clone()).collect();
+    rsx! {
+        span { id: "state", "{state}" }
+        span { id: "theme", {if dark() { "dark" } else { "light" }} }
+        span { id: "last", "{last}" }
+        span { id: "error", "{error}" }
+        span { id: "connections", {connections.join(",")} }
+        button { id: "open", onclick: move |_| ui.open(), "open" }
+        button { id: "close", onclick: move |_| ui.close(), "close" }
+        button { id: "dark", onclick: move |_| dark.set(true), "dark" }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn connect_ui_signals_callbacks_origin_checks_and_unmount() {
+    let listeners_before = message_listeners();
+    let root = mount(ConnectApp);
+    until_text(&root, "state", "closed").await;
+    assert_eq!(iframes(), 0, "nothing is shown before open()");
+
+    click(&root, "open");
+    until_text(&root, "state", "open").await;
+    assert_eq!(iframes(), 1);
+    assert!(the_iframe().src().contains("theme=light"), "{}", the_iframe().src());
+    assert_eq!(message_listeners(), listeners_before + 1);
+    loaded_iframe().await;
+
+    // The Connect UI says ready; the token from the async source reaches it.
+    frame_eval(
+        "window.__got = []; addEventListener('message', e => __got.push(e.data.sessionToken));
+         parent.postMessage({type: 'ready'}, '*');",
+    );
+    until_text(&root, "state", "ready").await;
+    until("the token", || frame_eval("__got.join()").as_string().as_deref() == Some("async-tok")).await;
+
+    // Right origin, wrong source (the test's own realm); then origin "null" (a sandboxed frame).
+    web_sys::window()
+        .unwrap()
+        .post_message(&js_sys::JSON::parse(r#"{"type":"close"}"#).unwrap(), "*")
+        .unwrap();
+    page_eval(
+        r#"window.__foreignSeen = false;
+           window.addEventListener('message', e => { if (e.origin === 'null') window.__foreignSeen = true; });
+           const f = document.createElement('iframe');
+           f.id = 'foreign'; f.sandbox = 'allow-scripts';
+           f.srcdoc = "<script>parent.postMessage({type:'close'}, '*')</script>";
+           document.body.append(f);"#,
+    );
+    until("the foreign message", || page_eval("window.__foreignSeen").as_bool() == Some(true)).await;
+    page_eval("document.getElementById('foreign').remove()");
+    let listeners_before = listeners_before + 1; // the test's own listener, just added
+
+    // Then real events from the iframe: they update the signals and call the callbacks.
+    frame_eval(
+        "parent.postMessage({type: 'connect', payload: {providerConfigKey: 'github', connectionId: 'c-1'}}, '*');
+         parent.postMessage({type: 'error', payload: {errorType: 'connection_test_failed', errorMessage: 'm'}}, '*');",
+    );
+    until_text(&root, "error", "connection_test_failed").await;
+    assert_eq!(text(&root, "connections"), "c-1");
+    assert_eq!(text(&root, "state"), "ready", "the foreign close messages were ignored");
+    assert_eq!(iframes(), 1);
+    frame_eval("parent.postMessage({type: 'close'}, '*')");
+    until_text(&root, "state", "closed").await;
+    assert_eq!(text(&root, "last"), "close");
+    assert_eq!(iframes(), 0, "close from the Connect UI removes the iframe");
+    assert_eq!(message_listeners(), listeners_before);
+    assert_eq!(
+        calls(),
+        [
+            "fetch",
+            "event:ready",
+            "event:connect",
+            "connect:c-1",
+            "event:error",
+            "error:connection_test_failed",
+            "event:close",
+            "close",
+        ]
+    );
+
+    // Options changed since: the next open uses them; connections made so far are kept;
+    // the token is cached, not fetched again.
+    click(&root, "dark");
+    until_text(&root, "theme", "dark").await; // options are read at render time
+    click(&root, "open");
+    until_text(&root, "state", "open").await;
+    assert!(the_iframe().src().contains("theme=dark"), "{}", the_iframe().src());
+    assert_eq!(text(&root, "connections"), "c-1");
+    click(&root, "close");
+    until_text(&root, "state", "closed").await;
+    assert_eq!(iframes(), 0);
+    assert_eq!(calls().iter().filter(|c| *c == "fetch").count(), 1);
+    assert_eq!(calls().iter().filter(|c| *c == "close").count(), 1, "close() reports no close event");
+
+    // Unmounting while open removes the iframe and the listener.
+    click(&root, "open");
+    until(" the iframe", || iframes() == 1).await;
+    assert_eq!(message_listeners(), listeners_before + 1);
+    click(&root, "unmount");
+    until("the iframe to go", || iframes() == 0).await;
+    assert!(find(&root, "state").is_none());
+    assert_eq!(message_listeners(), listeners_before, "the message listener is gone");
+    root.remove();
+}
+
+// ---- use_auth ----
+
+/// Replaces `WebSocket` with a fake that never connects by itself (kept in `__sockets`), and
+/// records the popups the SDK opens (in `__popups`).
+fn fake_sockets_and_track_popups() {
+    page_eval(
+        "window.__sockets = [];
+         window.WebSocket = class extends EventTarget {
+           constructor(url) { super(); this.url = url; this.readyState = 0; window.__sockets.push(this); }
+           send() {} close() { this.closed = true; }
+         };
+         if (!window.__popups) { window.__popups = []; const open = window.open;
+           window.open = function (...a) { const w = open.apply(this, a); window.__popups.push(w); return w; }; }",
+    );
+}
+
+fn socket_says(json: &str) {
+    page_eval(&format!(
+        "window.__sockets[window.__sockets.length - 1].dispatchEvent(new MessageEvent('message', {{data: {json:?}}}))"
+    ));
+}
+
+fn popups() -> u32 {
+    page_eval("window.__popups.length").as_f64().unwrap() as u32
+}
+
+fn last_popup_closed() -> bool {
+    page_eval("window.__popups[window.__popups.length - 1].closed").as_bool().unwrap()
+}
+
+#[allow(non_snake_case)]
+fn AuthApp() -> Element {
+    let mut shown = use_signal(|| true);
+    rsx! {
+        button { id: "unmount", onclick: move |_| shown.set(false), "unmount" }
+        NangoProvider { config: NangoConfig::new().host(origin()).public_key("pk"),
+            if shown() { AuthChild {} }
+        }
+    }
+}
+
+#[allow(non_snake_case)]
+fn AuthChild() -> Element {
+    let tokens = use_hook(|| {
+        TokenSource::new(|| async {
+            AUTH_FETCHES.with(|n| n.set(n.get() + 1));
+            Ok("fresh-tok".to_owned())
+        })
+    });
+    let auth = use_auth_with_options(UseAuthOptions::new().session_token(tokens));
+    let nango = use_nango();
+    let state = auth_state_text(&auth.state().read());
+    let token = format!("{:?}", nango.config().token);
+    rsx! {
+        span { id: "auth-state", "{state}" }
+        span { id: "token", "{token}" }
+        button { id: "oauth", onclick: move |_| auth.run("github", AuthOptions::new()), "oauth" }
+        button {
+            id: "api-key",
+            onclick: move |_| auth.run("stripe", AuthOptions::new().credentials(Credentials::api_key("k"))),
+            "api key"
+        }
+        button { id: "cancel", onclick: move |_| auth.cancel(), "cancel" }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn use_auth_runs_in_the_click_and_cancels_on_cancel_and_unmount() {
+    fake_sockets_and_track_popups();
+    let root = mount(AuthApp);
+    until_text(&root, "auth-state", "idle").await;
+    until("the token fetched ahead", || auth_fetches() == 1).await;
+
+    // OAuth: the popup opens in the click, with the fresh token set on the client first.
+    let before = popups();
+    click(&root, "oauth");
+    until("the popup", || popups() == before + 1).await;
+    until_text(&root, "auth-state", "pending").await;
+    assert!(text(&root, "token").contains("fresh-tok"), "{}", text(&root, "token"));
+    socket_says(r#"{"message_type":"connection_ack","ws_client_id":"ws-1"}"#);
+    socket_says(r#"{"message_type":"success","provider_config_key":"github","connection_id":"c-9"}"#);
+    until_text(&root, "auth-state", "connected:c-9").await;
+    until("the popup to close", last_popup_closed).await;
+
+    // cancel(): the popup closes and the state says so.
+    click(&root, "oauth");
+    until_text(&root, "auth-state", "pending").await;
+    click(&root, "cancel");
+    until_text(&root, "auth-state", "failed:cancelled").await;
+    until("the cancelled popup to close", last_popup_closed).await;
+
+    // A newer run supersedes the pending one; its late result does not overwrite the state.
+    click(&root, "oauth");
+    until_text(&root, "auth-state", "pending").await;
+    let first = popups();
+    click(&root, "api-key"); // the test server answers with a non-JSON 404 page
+    until_text(&root, "auth-state", "failed:invalid_response").await;
+    assert!(page_eval(&format!("window.__popups[{}].closed", first - 1)).as_bool().unwrap());
+    sleep(Duration::from_millis(50)).await;
+    assert_eq!(text(&root, "auth-state"), "failed:invalid_response");
+    assert_eq!(auth_fetches(), 1, "the token was cached");
+
+    // Unmounting while pending cancels: the popup closes.
+    click(&root, "oauth");
+    until_text(&root, "auth-state", "pending").await;
+    click(&root, "unmount");
+    until("the unmounted auth's popup to close", last_popup_closed).await;
+    assert!(find(&root, "auth-state").is_none());
+    root.remove();
+}
+
+// ---- provider ----
+
+#[allow(non_snake_case)]
+fn ProviderApp() -> Element {
+    rsx! {
+        span { id: "outside", {if try_use_nango().is_some() { "some" } else { "none" }} }
+        NangoProvider { config: NangoConfig::new().host("http://localhost:3003"), Probe {} }
+        ErrorBoundary {
+            handle_error: |errors: ErrorContext| rsx! { span { id: "bad", "{errors.error().map(|e| e.to_string()).unwrap_or_default()}" } },
+            NangoProvider { config: NangoConfig::new().host("not a url"), Probe {} }
+        }
+    }
+}
+
+#[allow(non_snake_case)]
+fn Probe() -> Element {
+    let host = try_use_nango().map(|n| n.config().host).unwrap_or_default();
+    rsx! { span { class: "probe", "{host}" } }
+}
+
+#[wasm_bindgen_test]
+async fn the_provider_gives_the_client_and_reports_a_bad_config() {
+    let root = mount(ProviderApp);
+    until("the bad config to be reported", || find(&root, "bad").is_some()).await;
+    assert_eq!(text(&root, "outside"), "none", "no silent default client");
+    let probes = root.query_selector_all(".probe").unwrap();
+    assert_eq!(probes.length(), 1, "the probe under the invalid config is not rendered");
+    assert_eq!(probes.get(0).unwrap().text_content().unwrap(), "http://localhost:3003");
+    assert!(text(&root, "bad").contains("host"), "{}", text(&root, "bad"));
+    root.remove();
+}
