@@ -66,6 +66,11 @@ impl Nango {
         self.inner.config.borrow().config.clone()
     }
 
+    /// The connect session token, if the client has one.
+    pub fn session_token(&self) -> Option<String> {
+        self.inner.config.borrow().session_token().map(str::to_owned)
+    }
+
     /// Replaces the connect session token, e.g. after fetching a fresh one.
     pub fn set_connect_session_token(&self, token: impl Into<String>) {
         self.inner.config.borrow_mut().config.token = Some(ClientToken::ConnectSession(token.into()));
@@ -97,12 +102,23 @@ impl Nango {
         pending.cancel(AuthError::cancelled("The auth was cancelled"));
     }
 
-    /// Opens the Connect UI; the client's session token is used unless `options` has one.
-    pub fn open_connect_ui(&self, mut options: ConnectUiOptions) -> Result<ConnectUi, AuthError> {
+    /// Opens the Connect UI with [`connect_ui_options`](Self::connect_ui_options).
+    pub fn open_connect_ui(&self, options: ConnectUiOptions) -> Result<ConnectUi, AuthError> {
+        ConnectUi::open(self.connect_ui_options(options))
+    }
+
+    /// Completes Connect UI options from the client: its session token, and its host as the
+    /// API URL, unless `options` has them. (The JS SDK always defaults the API URL to Nango
+    /// Cloud, which sends a Connect UI opened by a self-hosted or local client to the wrong API.)
+    pub fn connect_ui_options(&self, mut options: ConnectUiOptions) -> ConnectUiOptions {
+        let config = self.inner.config.borrow();
         if options.session_token.is_none() {
-            options.session_token = self.inner.config.borrow().session_token().map(str::to_owned);
+            options.session_token = config.session_token().map(str::to_owned);
         }
-        ConnectUi::open(options)
+        if options.api_url.is_none() {
+            options.api_url = Some(config.endpoints.host.clone());
+        }
+        options
     }
 
     /// What an auth call would do, without doing it: the credential POST, or the OAuth flow

@@ -69,6 +69,17 @@ impl fmt::Debug for ConnectUi {
     }
 }
 
+impl Default for ConnectUi {
+    /// A hidden handle with the default options (Nango Cloud); set real ones with
+    /// [`set_options`](ConnectUi::set_options). Useful for hooks that own one handle for life.
+    fn default() -> Self {
+        let options = ConnectUiOptions::new();
+        let origin = options.origin().unwrap_or_default();
+        let iframe_url = options.iframe_url().unwrap_or_default();
+        Self::with_urls(options, origin, iframe_url)
+    }
+}
+
 impl PartialEq for ConnectUi {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.state, &other.state)
@@ -82,6 +93,10 @@ impl ConnectUi {
     pub fn new(options: ConnectUiOptions) -> Result<Self, AuthError> {
         let origin = options.origin()?;
         let iframe_url = options.iframe_url()?;
+        Ok(Self::with_urls(options, origin, iframe_url))
+    }
+
+    fn with_urls(options: ConnectUiOptions, origin: String, iframe_url: String) -> Self {
         let token = options.session_token.clone();
         let state = UiState {
             options,
@@ -94,7 +109,23 @@ impl ConnectUi {
             subscribers: Vec::new(),
             next_id: 0,
         };
-        Ok(Self { state: Rc::new(RefCell::new(state)) })
+        Self { state: Rc::new(RefCell::new(state)) }
+    }
+
+    /// Replaces the options (URLs, theme, language, callback, and the token when the new
+    /// options carry one). They apply from the next [`show`](Self::show); an open iframe stays
+    /// as it is. Subscribers, the snapshot and the connections made are kept.
+    pub fn set_options(&self, options: ConnectUiOptions) -> Result<(), AuthError> {
+        let origin = options.origin()?;
+        let iframe_url = options.iframe_url()?;
+        let mut state = self.state.borrow_mut();
+        if options.session_token.is_some() {
+            state.token = options.session_token.clone();
+        }
+        state.options = options;
+        state.origin = origin;
+        state.iframe_url = iframe_url;
+        Ok(())
     }
 
     /// Creates the handle and shows the Connect UI.
@@ -338,6 +369,24 @@ mod tests {
         ui.deliver_message(r#"{"type":"ready"}"#);
         assert_eq!(calls.get(), 1);
         assert_eq!(ui.state.borrow().token.as_deref(), Some("t2"));
+    }
+
+    #[test]
+    fn set_options_keeps_subscribers_and_state() {
+        let ui = ConnectUi::new(ConnectUiOptions::new().session_token("t1")).unwrap();
+        let seen = Rc::new(Cell::new(0));
+        let count = seen.clone();
+        let _sub = ui.subscribe(move |_| count.set(count.get() + 1));
+        ui.deliver_message(r#"{"type":"connect","payload":{"providerConfigKey":"p","connectionId":"c"}}"#);
+        ui.set_options(ConnectUiOptions::new().base_url("http://localhost:3009").theme(crate::Theme::Dark))
+            .unwrap();
+        assert_eq!(ui.iframe_url(), "http://localhost:3009/?apiURL=https%3A%2F%2Fapi.nango.dev&theme=dark");
+        assert_eq!(ui.state.borrow().token.as_deref(), Some("t1"), "no new token: the old one stays");
+        ui.deliver_message(r#"{"type":"ready"}"#);
+        assert_eq!(seen.get(), 2);
+        assert_eq!(ui.snapshot().connections.len(), 1);
+        assert!(ui.set_options(ConnectUiOptions::new().base_url("nope")).is_err());
+        assert_eq!(ui.iframe_url(), "http://localhost:3009/?apiURL=https%3A%2F%2Fapi.nango.dev&theme=dark");
     }
 
     #[cfg(not(browser))]

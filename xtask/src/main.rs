@@ -15,9 +15,10 @@ use std::time::Instant;
 use setup::{Setup, run};
 
 /// The crates that build for wasm32 (the dev server and the xtask cannot).
-const WASM_CRATES: &[&str] = &["nango-frontend"];
+const WASM_CRATES: &[&str] =
+    &["nango-frontend", "nango-yew", "nango-dioxus", "yew-demo", "dioxus-demo", "size-probe"];
 /// The crates with browser tests (wasm-bindgen-test in headless Chromium).
-const BROWSER_TESTED: &[&str] = &["nango-frontend"];
+const BROWSER_TESTED: &[&str] = &["nango-frontend", "nango-yew", "nango-dioxus"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -101,10 +101,9 @@ pub(crate) fn plan_auth(
             ]),
         ),
         Credentials::ApiKey { api_key } => post("/api-auth/api-key", obj(&[("apiKey", Some(api_key))])),
-        Credentials::Basic { username, password } => post(
-            "/api-auth/basic",
-            obj(&[("username", username.as_ref()), ("password", password.as_ref())]),
-        ),
+        Credentials::Basic { username, password } => {
+            post("/api-auth/basic", obj(&[("username", username.as_ref()), ("password", password.as_ref())]))
+        }
         Credentials::Jwt(fields) => post("/auth/jwt", Some(Json::Object(fields.clone()))),
         Credentials::Tba {
             token_id,
