@@ -25,6 +25,8 @@ pub(crate) struct UiState {
     pub token: Option<String>,
     pub ready: bool,
     pub dom: Option<Dom>,
+    /// Where the token came from, to forget it when the Connect UI says it expired.
+    tokens: Option<SessionTokens>,
     snapshot: ConnectUiSnapshot,
     subscribers: Vec<(u64, EventCallback)>,
     next_id: u64,
@@ -105,6 +107,7 @@ impl ConnectUi {
             token,
             ready: false,
             dom: None,
+            tokens: None,
             snapshot: ConnectUiSnapshot::default(),
             subscribers: Vec::new(),
             next_id: 0,
@@ -157,7 +160,11 @@ impl ConnectUi {
     /// Shows the Connect UI at once and hands it a token from `tokens` when one arrives (as
     /// Nango's dashboard does): the user sees the loading screen instead of waiting for your
     /// backend. A failed fetch is reported as an `Error` event (`last_error` of the snapshot).
+    ///
+    /// When the Connect UI reports that the session expired, the cached token is forgotten, so
+    /// the next `show_with_tokens` fetches a fresh one.
     pub fn show_with_tokens(&self, tokens: &SessionTokens) -> Result<(), AuthError> {
+        self.state.borrow_mut().tokens = Some(tokens.clone());
         self.show()?;
         if let Some(token) = tokens.fresh() {
             self.set_session_token(token);
@@ -264,7 +271,7 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
     let (callbacks, closed_dom) = {
         let mut state = ui.borrow_mut();
         let mut closed_dom = None;
-        match event {
+        match &event {
             ConnectUiEvent::Ready => {
                 state.ready = true;
                 post_token(&state);
@@ -272,6 +279,11 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
             ConnectUiEvent::Close => {
                 state.ready = false;
                 closed_dom = state.dom.take();
+            }
+            ConnectUiEvent::Error { error_type, .. } if is_expired_session(error_type) => {
+                if let Some(tokens) = &state.tokens {
+                    tokens.invalidate();
+                }
             }
             _ => {}
         }
@@ -286,6 +298,14 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
     for callback in callbacks {
         callback(&event);
     }
+}
+
+/// Error types meaning that the session token is no longer valid.
+fn is_expired_session(error_type: &str) -> bool {
+    matches!(
+        error_type,
+        "unknown_connect_session_token" | "invalid_connect_session_token_format" | "session_expired"
+    )
 }
 
 fn post_token(state: &UiState) {
@@ -387,6 +407,28 @@ mod tests {
         assert_eq!(ui.snapshot().connections.len(), 1);
         assert!(ui.set_options(ConnectUiOptions::new().base_url("nope")).is_err());
         assert_eq!(ui.iframe_url(), "http://localhost:3009/?apiURL=https%3A%2F%2Fapi.nango.dev&theme=dark");
+    }
+
+    #[test]
+    fn an_expired_session_error_forgets_the_cached_token() {
+        use crate::TokenSource;
+        let fetches = Rc::new(Cell::new(0));
+        let count = fetches.clone();
+        let tokens = SessionTokens::new(TokenSource::new(move || {
+            count.set(count.get() + 1);
+            let n = count.get();
+            async move { Ok(format!("t{n}")) }
+        }));
+        futures_util::FutureExt::now_or_never(tokens.get()).unwrap().unwrap();
+        let ui = ConnectUi::new(ConnectUiOptions::new()).unwrap();
+        let _ = ui.show_with_tokens(&tokens); // no browser here: the tokens are still recorded
+        ui.deliver_message(r#"{"type":"error","payload":{"errorType":"window_closed","errorMessage":"m"}}"#);
+        assert_eq!(tokens.fresh().as_deref(), Some("t1"), "other errors keep the token");
+        ui.deliver_message(
+            r#"{"type":"error","payload":{"errorType":"unknown_connect_session_token","errorMessage":"m"}}"#,
+        );
+        assert_eq!(tokens.fresh(), None, "an expired session forgets it");
+        assert_eq!(futures_util::FutureExt::now_or_never(tokens.get()).unwrap().unwrap(), "t2");
     }
 
     #[cfg(not(browser))]

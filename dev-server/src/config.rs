@@ -376,6 +376,22 @@ impl std::str::FromStr for StaticMount {
     }
 }
 
+/// A real Nango that `POST /demo/session` forwards to.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoteNango {
+    /// Its API URL, e.g. `https://api.nango.dev`.
+    pub host: String,
+    /// Its secret key (never printed).
+    pub secret_key: String,
+}
+
+impl std::fmt::Debug for RemoteNango {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteNango").field("host", &self.host).field("secret_key", &"…").finish()
+    }
+}
+
 /// The end user that `POST /demo/session` creates sessions for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -438,6 +454,9 @@ pub struct DevServerConfig {
     pub connect_ui_settings: ConnectUiSettings,
     /// The end user of `POST /demo/session`.
     pub demo_end_user: DemoEndUser,
+    /// When set, `POST /demo/session` mints sessions on this Nango (Cloud or self-hosted)
+    /// with its secret key instead of locally: the demos then run against real Nango.
+    pub remote_nango: Option<RemoteNango>,
     /// The integrations this server knows.
     pub integrations: Vec<IntegrationConfig>,
     /// Print one line per notable event (session created, connection stored, flow failed).
@@ -465,6 +484,7 @@ impl Default for DevServerConfig {
             max_body_bytes: 256 * 1024,
             connect_ui_settings: ConnectUiSettings::default(),
             demo_end_user: DemoEndUser::default(),
+            remote_nango: None,
             integrations: default_integrations(),
             log_events: false,
             clock: Clock::system(),

@@ -38,7 +38,7 @@ pub use clock::{Clock, ManualClock};
 pub use config::{
     AuthMode, ConfigError, ConnectUiSettings, DEFAULT_API_PORT, DEFAULT_CONNECT_UI_PORT, DEFAULT_PUBLIC_KEY,
     DEFAULT_SECRET_KEY, DEFAULT_SESSION_TTL_SECS, DEV_API_KEY, DEV_PASSWORD, DEV_USERNAME, DemoEndUser,
-    DevServerConfig, FieldSpec, IntegrationConfig, StaticMount, default_integrations,
+    DevServerConfig, FieldSpec, IntegrationConfig, RemoteNango, StaticMount, default_integrations,
 };
 pub use state::Connection;
 

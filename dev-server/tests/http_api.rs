@@ -712,3 +712,35 @@ async fn shutdown_closes_the_listeners() {
     assert!(closed.is_ok(), "socket closed on shutdown");
     assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "listener closed");
 }
+
+/// `--nango-host`: the demo backend mints sessions on another Nango (here a second dev server
+/// standing in for Nango Cloud), and the token it hands out is valid there.
+#[tokio::test]
+async fn demo_session_can_be_minted_on_a_remote_nango() {
+    let remote = start_server().await;
+    let mut config = DevServerConfig::for_tests();
+    config.remote_nango = Some(nango_dev_server::RemoteNango {
+        host: remote.base.clone(),
+        secret_key: remote.server.secret_key().to_owned(),
+    });
+    let local = start_with(config).await;
+    let answer: Value =
+        local.http.post(local.url("/demo/session")).send().await.unwrap().json().await.unwrap();
+    let token = answer["token"].as_str().expect("a token").to_owned();
+    let on_remote =
+        remote.http.get(remote.url("/connect/session")).bearer_auth(&token).send().await.unwrap().status();
+    assert_eq!(on_remote, 200, "the token is a session of the remote Nango");
+    let on_local =
+        local.http.get(local.url("/connect/session")).bearer_auth(&token).send().await.unwrap().status();
+    assert_eq!(on_local, 401, "not a session of the local server");
+
+    // A wrong secret key: the remote's refusal comes back as a typed 502.
+    let mut config = DevServerConfig::for_tests();
+    config.remote_nango =
+        Some(nango_dev_server::RemoteNango { host: remote.base.clone(), secret_key: "wrong".into() });
+    let bad = start_with(config).await;
+    let response = bad.http.post(bad.url("/demo/session")).send().await.unwrap();
+    assert_eq!(response.status(), 502);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "remote_nango_error");
+}

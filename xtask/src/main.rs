@@ -1,10 +1,14 @@
 //! `cargo xtask <command>`: every chore of the project (matklad's cargo-xtask pattern).
 //!
+//! - `examples`: build the demos and the Connect UI (wasm32, release, wasm-bindgen) and serve them
+//!   with the local dev server; `--nango-host URL` (+ `NANGO_SECRET_KEY`) uses a real Nango instead.
 //! - `test`: set up what is missing (wasm target, wasm-bindgen-test-runner, Chromium), then
-//!   fmt, clippy (native and wasm32), docs, native tests, browser tests. A failure names its stage.
+//!   fmt, clippy (native and wasm32), docs, the wasm apps, native tests (with the end-to-end
+//!   suite), browser tests. A failure names its stage.
 //! - `size`: what the core adds to a wasm app (wasm-bindgen + `wasm-opt -Oz`, gzip).
 //! - `robustness [CASES]`: the property tests with many cases (default 100,000).
 
+mod examples;
 mod setup;
 mod size;
 mod wasm;
@@ -15,8 +19,15 @@ use std::time::Instant;
 use setup::{Setup, run};
 
 /// The crates that build for wasm32 (the dev server and the xtask cannot).
-const WASM_CRATES: &[&str] =
-    &["nango-frontend", "nango-yew", "nango-dioxus", "yew-demo", "dioxus-demo", "size-probe"];
+const WASM_CRATES: &[&str] = &[
+    "nango-frontend",
+    "nango-yew",
+    "nango-dioxus",
+    "yew-demo",
+    "dioxus-demo",
+    "nango-connect-ui",
+    "size-probe",
+];
 /// The crates with browser tests (wasm-bindgen-test in headless Chromium).
 const BROWSER_TESTED: &[&str] = &["nango-frontend", "nango-yew", "nango-dioxus"];
 
@@ -24,10 +35,14 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
+        Some("examples") => examples::examples(args.get(1..).unwrap_or_default()),
         Some("size") => size::size(),
         Some("robustness") => robustness(args.get(1).map(String::as_str).unwrap_or("100000")),
         _ => {
-            eprintln!("usage: cargo xtask <test | size | robustness [CASES]>");
+            eprintln!(
+                "usage: cargo xtask <examples [--build-only] [--wasm-opt] [--nango-host URL] [--connect-ui-url URL] \
+                 [--api-port N] [--connect-ui-port N] | test | size | robustness [CASES]>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -76,7 +91,10 @@ fn test() -> Result<(), String> {
     stage("docs", || {
         run(cargo().args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"))
     })?;
-    stage("native tests", || run(cargo().args(["test", "--workspace"])))?;
+    stage("build the demos and the Connect UI (wasm32, release)", || examples::build(false))?;
+    stage("native tests (incl. the end-to-end suite in headless Chromium)", || {
+        run(cargo().args(["test", "--workspace"]).env("CHROMEDRIVER", setup.chromedriver()))
+    })?;
     stage("browser tests (headless Chromium)", || {
         let mut cmd = cargo();
         cmd.args(["test", "--target", "wasm32-unknown-unknown"]);

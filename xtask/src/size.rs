@@ -9,7 +9,8 @@ struct Build {
 }
 
 fn build(features: &[&str], name: &str) -> Result<Build, String> {
-    let wasm = timed(&format!("build size-probe [{}]", features.join(",")), || cargo_build("size-probe", features))?;
+    let wasm =
+        timed(&format!("build size-probe [{}]", features.join(",")), || cargo_build("size-probe", features))?;
     let out = target_dir().join("size").join(name);
     // Two builds share one output file: copy it out before the next build overwrites it.
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;

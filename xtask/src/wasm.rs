@@ -47,9 +47,14 @@ pub fn wasm_opt() -> Result<PathBuf, String> {
     if bin.exists() {
         return Ok(bin);
     }
-    eprintln!("installing binaryen (wasm-opt) from npm into target/tools (Debian's is too old for wasm-bindgen output)");
+    eprintln!(
+        "installing binaryen (wasm-opt) from npm into target/tools (Debian's is too old for wasm-bindgen output)"
+    );
     std::fs::create_dir_all(&tools).map_err(|e| e.to_string())?;
-    run(Command::new("npm").args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"]).arg(&tools).arg("binaryen@132"))?;
+    run(Command::new("npm")
+        .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&tools)
+        .arg("binaryen@132"))?;
     if bin.exists() { Ok(bin) } else { Err("npm installed binaryen but no wasm-opt".into()) }
 }
 
@@ -63,20 +68,38 @@ pub fn esbuild() -> Result<PathBuf, String> {
     }
     eprintln!("installing esbuild from npm into target/tools");
     std::fs::create_dir_all(&tools).map_err(|e| e.to_string())?;
-    run(Command::new("npm").args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"]).arg(&tools).arg("esbuild@0.25"))?;
+    run(Command::new("npm")
+        .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&tools)
+        .arg("esbuild@0.25"))?;
     if bin.exists() { Ok(bin) } else { Err("npm installed esbuild but no binary".into()) }
 }
 
 /// Minifies a JS module with esbuild into `out`.
 pub fn minify(js: &Path, out: &Path) -> Result<(), String> {
     let esbuild = esbuild()?;
-    run(Command::new(esbuild).arg(js).arg("--minify").arg("--format=esm").arg("--log-level=warning").arg(format!("--outfile={}", out.display())))
+    run(Command::new(esbuild)
+        .arg(js)
+        .arg("--minify")
+        .arg("--format=esm")
+        .arg("--log-level=warning")
+        .arg(format!("--outfile={}", out.display())))
 }
 
 /// `wasm-opt -Oz` in place.
 pub fn optimize(wasm: &Path) -> Result<(), String> {
     let opt = wasm_opt()?;
-    run(Command::new(opt).arg("-Oz").arg("--enable-bulk-memory").arg("--enable-nontrapping-float-to-int").arg("--enable-sign-ext").arg("--enable-mutable-globals").arg("--enable-reference-types").arg("--enable-multivalue").arg(wasm).arg("-o").arg(wasm))
+    run(Command::new(opt)
+        .arg("-Oz")
+        .arg("--enable-bulk-memory")
+        .arg("--enable-nontrapping-float-to-int")
+        .arg("--enable-sign-ext")
+        .arg("--enable-mutable-globals")
+        .arg("--enable-reference-types")
+        .arg("--enable-multivalue")
+        .arg(wasm)
+        .arg("-o")
+        .arg(wasm))
 }
 
 /// Raw and gzip (level 9) sizes of a file.

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use crate::config::is_valid_provider_config_key;
+use crate::config::{RemoteNango, is_valid_provider_config_key};
 use crate::error::{ApiError, FieldError};
 use crate::extract::{
     RawBody, Validator, is_valid_connection_id, parse_json, require_empty, require_empty_query,
@@ -413,6 +413,40 @@ pub(super) async fn post_telemetry(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /demo/session` against a real Nango: `POST {host}/connect/sessions` with its secret key,
+/// answering its `data` (or its error, as Nango sent it).
+async fn remote_demo_session(state: &AppState, remote: &RemoteNango) -> Result<Json<Value>, ApiError> {
+    let user = &state.config.demo_end_user;
+    let body =
+        json!({ "end_user": { "id": user.id, "email": user.email, "display_name": user.display_name } });
+    let url = format!("{}/connect/sessions", remote.host.trim_end_matches('/'));
+    let unreachable = |e: reqwest::Error| {
+        ApiError::new(StatusCode::BAD_GATEWAY, "remote_nango_unreachable", format!("{url}: {e}"))
+    };
+    let response = state
+        .http
+        .post(&url)
+        .bearer_auth(&remote.secret_key)
+        .json(&body)
+        .send()
+        .await
+        .map_err(unreachable)?;
+    let status = response.status();
+    let answer: Value = response.json().await.map_err(unreachable)?;
+    match answer.get("data") {
+        Some(data) if status.is_success() => Ok(Json(data.clone())),
+        _ => {
+            let message =
+                answer.pointer("/error/message").and_then(Value::as_str).unwrap_or("no data in the answer");
+            Err(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "remote_nango_error",
+                format!("{url} answered {status}: {message}"),
+            ))
+        }
+    }
+}
+
 /// `POST /demo/session` (no auth; dev only): mints a connect session for the configured demo
 /// end user, as an app's backend would with the secret key, and answers
 /// `{token, connect_link, expires_at}` (the `data` of `POST /connect/sessions`). An optional
@@ -423,6 +457,9 @@ pub(super) async fn demo_session(
     body: RawBody,
 ) -> Result<Json<Value>, ApiError> {
     require_json_content_type(&headers)?;
+    if let Some(remote) = &state.config.remote_nango {
+        return remote_demo_session(&state, remote).await;
+    }
     let mut new = NewSession {
         end_user: Some(json!({
             "id": state.config.demo_end_user.id,

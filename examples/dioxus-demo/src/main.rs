@@ -143,7 +143,7 @@ fn Demo(config: DemoConfig) -> Element {
                 h2 { "Headless auth" }
                 div { class: "row",
                     input { id: "oauth-provider", value: "{oauth_provider}", oninput: move |e| oauth_provider.set(e.value()) }
-                    button { id: "oauth-button", onclick: move |_| auth.run(&oauth_provider.peek(), AuthOptions::new()),
+                    button { id: "oauth-button", onclick: move |_| auth.run(&oauth_provider.peek(), AuthOptions::new().detect_closed_auth_window(true)),
                         "Connect with OAuth"
                     }
                 }

@@ -98,7 +98,7 @@ pub fn Demo(props: &DemoProps) -> Html {
     // The popup opens inside `run`, during the click: browsers allow it there.
     let on_oauth = {
         let (auth, provider) = (auth.clone(), oauth_provider.clone());
-        move |_| auth.run(&provider, AuthOptions::new())
+        move |_| auth.run(&provider, AuthOptions::new().detect_closed_auth_window(true))
     };
     let on_api_key = {
         let (auth, provider, key) = (auth.clone(), api_key_provider.clone(), api_key.clone());

@@ -1,0 +1,268 @@
+//! One scenario list, run against both demos (the `Framework` parameter picks the app), each
+//! scenario with its own dev server on free ports and its own headless Chromium.
+//!
+//! The apps must be built (`cargo xtask examples --build-only`; `cargo xtask test` does it).
+//! A failing scenario saves a screenshot under `target/e2e-artifacts/`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use nango_e2e::{Browser, Error, Framework, Stack};
+
+/// Runs `scenario` against `fw`; on failure saves a screenshot and panics with the cause.
+async fn run<F>(name: &str, fw: Framework, scenario: F)
+where
+    F: AsyncFnOnce(&Stack, &Browser, Framework) -> Result<(), Error>,
+{
+    let stack = Stack::start().await.unwrap_or_else(|e| panic!("{name}: {e}"));
+    let browser = Browser::start().await.unwrap_or_else(|e| panic!("{name}: {e}"));
+    let outcome = async {
+        browser.client.goto(&stack.demo_url(fw)).await.map_err(|e| e.to_string())?;
+        browser.wait_for("#open-connect-ui").await?;
+        scenario(&stack, &browser, fw).await
+    }
+    .await;
+    if let Err(e) = outcome {
+        let _ = browser.client.enter_parent_frame().await;
+        let shot = browser.screenshot(&format!("{name}-{fw:?}")).await;
+        browser.close().await;
+        panic!("{name} ({fw:?}): {e}\nscreenshot: {shot:?}");
+    }
+    browser.close().await;
+}
+
+/// Opens the Connect UI from the demo and waits for `ready` in the event log.
+async fn open_connect_ui(b: &Browser) -> Result<(), Error> {
+    click(b, "#open-connect-ui").await?;
+    b.wait_for("#event-log li[data-kind='ready']").await?;
+    Ok(())
+}
+
+async fn click(b: &Browser, css: &str) -> Result<(), Error> {
+    b.wait_for(css).await?.click().await.map_err(|e| format!("click {css}: {e}"))
+}
+
+async fn type_into(b: &Browser, css: &str, text: &str) -> Result<(), Error> {
+    let input = b.wait_for(css).await?;
+    input.clear().await.map_err(|e| e.to_string())?;
+    input.send_keys(text).await.map_err(|e| format!("type into {css}: {e}"))
+}
+
+/// Enters the Connect UI iframe (leave with `leave_frame`).
+async fn enter_connect_ui(b: &Browser) -> Result<(), Error> {
+    let frame = b.wait_for("iframe#connect-ui").await?;
+    frame.enter_frame().await.map_err(|e| format!("enter iframe: {e}"))?;
+    b.wait_for("#connect-ui-dialog").await?;
+    Ok(())
+}
+
+async fn leave_frame(b: &Browser) -> Result<(), Error> {
+    b.client.enter_parent_frame().await.map_err(|e| e.to_string())
+}
+
+/// Closes the Connect UI with its own close button (the iframe covers the page).
+async fn close_from_inside(b: &Browser) -> Result<(), Error> {
+    let closes = count(b, "close").await?;
+    enter_connect_ui(b).await?;
+    click(b, "#close-button").await?;
+    leave_frame(b).await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while count(b, "close").await? <= closes {
+        if std::time::Instant::now() > deadline {
+            return Err("no close event".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// The number of event log entries of `kind`.
+async fn count(b: &Browser, kind: &str) -> Result<usize, Error> {
+    let found = b.client.find_all(Locator::Css(&format!("#event-log li[data-kind='{kind}']"))).await;
+    found.map(|v| v.len()).map_err(|e| e.to_string())
+}
+
+/// Connects an API-key integration through the Connect UI (inside the iframe).
+async fn submit_api_key(b: &Browser, key: &str) -> Result<(), Error> {
+    enter_connect_ui(b).await?;
+    click(b, "[data-integration='api-key-dev']").await?;
+    type_into(b, "#field-apiKey", key).await?;
+    click(b, "#connect-button").await
+}
+
+// 1. Open → `ready`; the iframe's origin differs from the page's.
+async fn opens_with_ready(_s: &Stack, b: &Browser, _fw: Framework) -> Result<(), Error> {
+    open_connect_ui(b).await?;
+    let origins = b
+        .js("const f = document.getElementById('connect-ui'); return [location.origin, new URL(f.src).origin];")
+        .await?;
+    let (page, frame) = (origins[0].as_str().unwrap_or(""), origins[1].as_str().unwrap_or(""));
+    if page == frame || frame.is_empty() {
+        return Err(format!("the iframe's origin {frame:?} should differ from the page's {page:?}"));
+    }
+    b.wait_text("#connect-ui-state", "ready", |t| t == "ready").await?;
+    Ok(())
+}
+
+// 2. Good API key → `connect` with the connection in the log and the list; close → `close`,
+//    iframe gone, page scrolls again.
+async fn api_key_connects_then_closes(s: &Stack, b: &Browser, _fw: Framework) -> Result<(), Error> {
+    open_connect_ui(b).await?;
+    submit_api_key(b, nango_dev_server::DEV_API_KEY).await?;
+    b.wait_for("#success-screen").await?;
+    leave_frame(b).await?;
+    let connect = b.wait_for("#event-log li[data-kind='connect']").await?;
+    let text = connect.text().await.map_err(|e| e.to_string())?;
+    let stored = s.server.connections();
+    let connection =
+        stored.iter().find(|c| c.provider_config_key == "api-key-dev").ok_or("no connection stored")?;
+    if !text.contains(&connection.connection_id) {
+        return Err(format!("the connect event {text:?} lacks the id {}", connection.connection_id));
+    }
+    b.wait_for(&format!("#connections li[data-connection-id='{}']", connection.connection_id)).await?;
+    enter_connect_ui(b).await?;
+    click(b, "#finish-button").await?;
+    leave_frame(b).await?;
+    b.wait_for("#event-log li[data-kind='close']").await?;
+    let state =
+        b.js("return [!!document.getElementById('connect-ui'), document.body.style.overflow];").await?;
+    if state[0] != true && state[1] != "hidden" {
+        Ok(())
+    } else {
+        Err(format!("after close: iframe present / body overflow = {state}"))
+    }
+}
+
+// 3. Bad key → `error` with `connection_test_failed`.
+async fn bad_key_is_an_error(_s: &Stack, b: &Browser, _fw: Framework) -> Result<(), Error> {
+    open_connect_ui(b).await?;
+    submit_api_key(b, "wrong-key").await?;
+    b.wait_for("#error-screen").await?;
+    leave_frame(b).await?;
+    b.wait_text("#event-log li[data-kind='error']", "connection_test_failed", |t| {
+        t.contains("connection_test_failed")
+    })
+    .await?;
+    Ok(())
+}
+
+/// Starts OAuth for `github-dev` inside the Connect UI and answers the fake provider.
+async fn connect_ui_oauth(b: &Browser, button: &str) -> Result<(), Error> {
+    let main = b.client.window().await.map_err(|e| e.to_string())?;
+    open_connect_ui(b).await?;
+    enter_connect_ui(b).await?;
+    click(b, "[data-integration='github-dev']").await?;
+    click(b, "#connect-button").await?;
+    b.switch_to_new_window(&main).await?;
+    click(b, button).await?;
+    b.client.switch_to_window(main).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+// 4a. OAuth through the Connect UI, Approve → `connect`.
+async fn connect_ui_oauth_approve(_s: &Stack, b: &Browser, _fw: Framework) -> Result<(), Error> {
+    connect_ui_oauth(b, "#approve").await?;
+    b.wait_text("#event-log li[data-kind='connect']", "github-dev", |t| t.contains("github-dev")).await?;
+    Ok(())
+}
+
+// 4b. Deny → `error`.
+async fn connect_ui_oauth_deny(_s: &Stack, b: &Browser, _fw: Framework) -> Result<(), Error> {
+    connect_ui_oauth(b, "#deny").await?;
+    b.wait_for("#event-log li[data-kind='error']").await?;
+    Ok(())
+}
+
+// 5a. Headless OAuth from the demo's button → connected.
+async fn headless_oauth_connects(_s: &Stack, b: &Browser, _fw: Framework) -> Result<(), Error> {
+    let main = b.client.window().await.map_err(|e| e.to_string())?;
+    b.wait_text("#auth-state", "idle", |t| t == "idle").await?;
+    click(b, "#oauth-button").await?;
+    b.switch_to_new_window(&main).await?;
+    click(b, "#approve").await?;
+    b.client.switch_to_window(main).await.map_err(|e| e.to_string())?;
+    b.wait_text("#auth-state", "connected", |t| t.starts_with("connected:")).await?;
+    b.wait_for("#connections li[data-provider-config-key='github-dev']").await?;
+    Ok(())
+}
+
+// 5b. The user closes the popup, detection on → `window_closed`.
+async fn headless_oauth_window_closed(_s: &Stack, b: &Browser, _fw: Framework) -> Result<(), Error> {
+    let main = b.client.window().await.map_err(|e| e.to_string())?;
+    click(b, "#oauth-button").await?;
+    b.switch_to_new_window(&main).await?;
+    b.wait_for("#approve").await?;
+    b.client.close_window().await.map_err(|e| e.to_string())?;
+    b.client.switch_to_window(main).await.map_err(|e| e.to_string())?;
+    b.wait_text("#auth-state", "failed:window_closed", |t| t == "failed:window_closed").await?;
+    Ok(())
+}
+
+// 6. Expired session → the Connect UI says so; the next open fetches a new token.
+async fn expired_session_refetches(s: &Stack, b: &Browser, _fw: Framework) -> Result<(), Error> {
+    open_connect_ui(b).await?;
+    close_from_inside(b).await?;
+    s.clock.advance(Duration::from_secs(31 * 60));
+    click(b, "#open-connect-ui").await?;
+    enter_connect_ui(b).await?;
+    b.wait_for("#session-expired").await?;
+    leave_frame(b).await?;
+    close_from_inside(b).await?;
+    let readies = count(b, "ready").await?;
+    click(b, "#open-connect-ui").await?;
+    enter_connect_ui(b).await?;
+    b.wait_for("[data-integration='api-key-dev']").await?;
+    leave_frame(b).await?;
+    if count(b, "ready").await? <= readies {
+        return Err("no ready event after reopening".into());
+    }
+    Ok(())
+}
+
+// 7. A Connect-UI-shaped message from another origin (or from the page itself) → no event.
+async fn foreign_messages_are_ignored(_s: &Stack, b: &Browser, _fw: Framework) -> Result<(), Error> {
+    open_connect_ui(b).await?;
+    b.js(
+        "window.postMessage({type: 'connect', payload: {providerConfigKey: 'evil', connectionId: 'x'}}, '*');
+         const f = document.createElement('iframe'); f.sandbox = 'allow-scripts';
+         f.srcdoc = \"<script>parent.postMessage({type:'connect',payload:{providerConfigKey:'evil',connectionId:'y'}}, '*')</script>\";
+         document.body.append(f);",
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    if count(b, "connect").await? != 0 {
+        return Err("a foreign message produced a connect event".into());
+    }
+    Ok(())
+}
+
+macro_rules! scenarios {
+    ($($name:ident),* $(,)?) => {
+        mod yew {
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { run(stringify!($name), Framework::Yew, super::$name).await }
+            )*
+        }
+        mod dioxus {
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { run(stringify!($name), Framework::Dioxus, super::$name).await }
+            )*
+        }
+    };
+}
+
+scenarios!(
+    opens_with_ready,
+    api_key_connects_then_closes,
+    bad_key_is_an_error,
+    connect_ui_oauth_approve,
+    connect_ui_oauth_deny,
+    headless_oauth_connects,
+    headless_oauth_window_closed,
+    expired_session_refetches,
+    foreign_messages_are_ignored,
+);
