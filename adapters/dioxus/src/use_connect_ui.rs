@@ -148,20 +148,22 @@ impl UseConnectUiHandle {
     /// Failures go to `last_error` and `on_error`.
     pub fn open(&self) {
         let Ok(state) = self.shared.try_peek() else { return };
-        let (ui, options, tokens) = (state.ui.clone(), state.latest.core_options(), state.tokens.clone());
-        let token = state.token.clone().or_else(|| state.client.as_ref().and_then(Nango::session_token));
+        // The client fills the token and API URL; a token given with `set_session_token` wins.
+        let mut options = state.latest.core_options();
+        if let Some(client) = &state.client {
+            options = client.connect_ui_options(options);
+        }
+        if let Some(token) = state.token.clone() {
+            options.session_token = Some(token);
+        }
+        let (ui, tokens) = (state.ui.clone(), state.tokens.clone());
         let (mut last_error, on_error) = (state.signals.last_error, state.latest.on_error);
         drop(state);
-        let shown = (if ui.is_open() { Ok(()) } else { ui.set_options(options) }).and_then(|()| {
-            match (&tokens, token) {
-                (Some(tokens), _) => ui.show_with_tokens(tokens),
-                (None, Some(token)) => {
-                    ui.set_session_token(token);
-                    ui.show()
-                }
-                (None, None) => ui.show(),
-            }
-        });
+        let shown =
+            (if ui.is_open() { Ok(()) } else { ui.set_options(options) }).and_then(|()| match &tokens {
+                Some(tokens) => ui.show_with_tokens(tokens),
+                None => ui.show(),
+            });
         sync(self.shared);
         if let Err(error) = shown {
             last_error.set(Some(error.clone()));
