@@ -76,8 +76,7 @@ impl Default for ConnectUi {
     /// [`set_options`](ConnectUi::set_options). Useful for hooks that own one handle for life.
     fn default() -> Self {
         let options = ConnectUiOptions::new();
-        let origin = options.origin().unwrap_or_default();
-        let iframe_url = options.iframe_url().unwrap_or_default();
+        let (origin, iframe_url) = options.urls().unwrap_or_default();
         Self::with_urls(options, origin, iframe_url)
     }
 }
@@ -93,8 +92,7 @@ impl ConnectUi {
     ///
     /// An invalid base URL is an `invalid_host_url` error.
     pub fn new(options: ConnectUiOptions) -> Result<Self, AuthError> {
-        let origin = options.origin()?;
-        let iframe_url = options.iframe_url()?;
+        let (origin, iframe_url) = options.urls()?;
         Ok(Self::with_urls(options, origin, iframe_url))
     }
 
@@ -119,8 +117,7 @@ impl ConnectUi {
     /// options carry one). They apply from the next [`show`](Self::show); an open iframe stays
     /// as it is. Subscribers, the snapshot and the connections made are kept.
     pub fn set_options(&self, options: ConnectUiOptions) -> Result<(), AuthError> {
-        let origin = options.origin()?;
-        let iframe_url = options.iframe_url()?;
+        let (origin, iframe_url) = options.urls()?;
         let mut state = self.state.borrow_mut();
         if options.session_token.is_some() {
             state.token = options.session_token.clone();

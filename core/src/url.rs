@@ -23,26 +23,27 @@ impl HttpUrl {
     /// Parses an absolute `http(s)` URL; anything else is `None`.
     pub fn parse(input: &str) -> Option<Self> {
         let input = input.trim_matches(|c: char| c <= ' ');
-        let colon = input.find(':')?;
+        let bytes = input.as_bytes();
+        let find = |from: usize, pred: &dyn Fn(u8) -> bool| {
+            bytes.get(from..).and_then(|rest| rest.iter().position(|&b| pred(b))).map(|i| i + from)
+        };
+        let colon = find(0, &|b| b == b':')?;
         let scheme = input.get(..colon)?.to_ascii_lowercase();
-        if scheme != "http" && scheme != "https" {
+        if (scheme != "http" && scheme != "https") || bytes.get(colon + 1..colon + 3) != Some(b"//") {
             return None;
         }
-        let rest = input.get(colon + 1..)?.strip_prefix("//")?;
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let (authority, rest) = (rest.get(..end)?, rest.get(end..)?);
-        let authority = normalize_authority(&scheme, authority)?;
-        let (rest, fragment) = match rest.split_once('#') {
-            Some((before, frag)) => (before, Some(frag.to_owned())),
-            None => (rest, None),
-        };
-        let (path, query) = match rest.split_once('?') {
-            Some((path, query)) => (path, Some(query.to_owned())),
-            None => (rest, None),
-        };
-        if path.chars().chain(query.iter().flat_map(|q| q.chars())).any(|c| c.is_whitespace()) {
+        let start = colon + 3;
+        let len = bytes.len();
+        let authority_end = find(start, &|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(len);
+        let hash = find(authority_end, &|b| b == b'#').unwrap_or(len);
+        let question = find(authority_end, &|b| b == b'?').filter(|&q| q < hash).unwrap_or(hash);
+        if bytes.get(authority_end..hash)?.iter().any(u8::is_ascii_whitespace) {
             return None;
         }
+        let authority = normalize_authority(&scheme, input.get(start..authority_end)?)?;
+        let path = input.get(authority_end..question)?;
+        let query = (question < hash).then(|| input.get(question + 1..hash).map(str::to_owned)).flatten();
+        let fragment = (hash < len).then(|| input.get(hash + 1..).map(str::to_owned)).flatten();
         let path = if path.is_empty() { "/".to_owned() } else { path.to_owned() };
         Some(Self { scheme, authority, path, query, fragment })
     }

@@ -335,7 +335,13 @@ impl ConnectUiOptions {
     /// The iframe's `src`: the base URL with a path ending in `/` and the query of
     /// PROTOCOL.md §5.
     pub fn iframe_url(&self) -> Result<String, AuthError> {
+        self.urls().map(|(_, url)| url)
+    }
+
+    /// The origin and the iframe URL, from one parse of the base URL.
+    pub(crate) fn urls(&self) -> Result<(String, String), AuthError> {
         let mut url = self.base()?;
+        let origin = url.origin();
         if !url.path.ends_with('/') {
             url.path.push('/');
         }
@@ -353,7 +359,7 @@ impl ConnectUiOptions {
         let mut query = url.query.take().filter(|q| !q.is_empty()).map(|q| vec![q]).unwrap_or_default();
         query.extend(added);
         url.query = Some(crate::protocol::plan::join(query.iter().map(String::as_str), "&"));
-        Ok(url.href())
+        Ok((origin, url.href()))
     }
 }
 
