@@ -1,0 +1,309 @@
+//! The root component: owns the [`State`], performs its effects, renders the dialog.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_timers::callback::Timeout;
+use nango_frontend::{AuthError, AuthErrorType, AuthFuture, AuthOptions, ConnectUiEvent, Nango, NangoConfig};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{KeyboardEvent, MouseEvent, SubmitEvent};
+use yew::html::Scope;
+use yew::prelude::*;
+
+use crate::bridge::{self, Parent};
+use crate::form::{FormError, Method, Submission};
+use crate::i18n::{Key, Lang};
+use crate::query::Query;
+use crate::screens;
+use crate::state::{Action, Effect, Phase, State};
+use crate::{api, dom, theme};
+
+/// How long the page waits for the parent's `session_token` before saying so.
+const TOKEN_WAIT_MS: u32 = 10_000;
+
+/// The Connect UI page.
+pub struct App {
+    state: State,
+    query: Query,
+    lang: Lang,
+    parent: Parent,
+    nango: Result<Nango, AuthError>,
+    /// Which screen got the focus last, to move it only when the screen changes.
+    focused_screen: Option<&'static str>,
+    /// A submit was refused: focus the first invalid field after the render.
+    focus_invalid: bool,
+    /// The pointer went down on the backdrop itself (a click outside starts and ends there).
+    pressed_outside: Rc<Cell<bool>>,
+    _listeners: Vec<EventListener>,
+    _token_timeout: Option<Timeout>,
+}
+
+impl Component for App {
+    type Message = Action;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let window = web_sys::window();
+        let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let query = Query::parse(&search);
+        let navigator_lang = window.as_ref().and_then(|w| w.navigator().language());
+        let lang = Lang::detect(query.lang.as_deref(), navigator_lang.as_deref());
+        let in_iframe = window.as_ref().is_some_and(bridge::in_iframe);
+        let (state, effects) = State::new(in_iframe, query.session_token.clone());
+
+        let mut app = Self {
+            state,
+            lang,
+            parent: match &window {
+                Some(w) => Parent::new(w),
+                None => Parent::detached(),
+            },
+            nango: Err(AuthError::new(
+                AuthErrorType::MissingConnectSessionToken,
+                "The session is not loaded yet",
+            )),
+            focused_screen: None,
+            focus_invalid: false,
+            pressed_outside: Rc::new(Cell::new(false)),
+            _listeners: Vec::new(),
+            _token_timeout: None,
+            query,
+        };
+        if let Some(window) = &window {
+            dom::set_lang(window, lang.code());
+            let forced = theme::resolve(app.query.theme, &Default::default());
+            dom::apply_theme(window, forced, &theme::primaries(&Default::default()));
+            app.install_listeners(window, ctx.link());
+            if in_iframe && app.query.session_token.is_none() {
+                let link = ctx.link().clone();
+                app._token_timeout =
+                    Some(Timeout::new(TOKEN_WAIT_MS, move || link.send_message(Action::TokenTimeout)));
+            }
+        }
+        // After the listener is in place, so that the parent's answer cannot be missed.
+        app.parent.post(&ConnectUiEvent::Ready);
+        app.run(ctx, effects);
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, action: Action) -> bool {
+        match &action {
+            Action::SessionLoaded { session, .. } => {
+                let token = self.state.token.clone().unwrap_or_default();
+                let mut config =
+                    NangoConfig::new().connect_session_token(token).host(self.query.api_url.as_str());
+                if let Some(path) = &session.websockets_path {
+                    config = config.websockets_path(path.as_str());
+                }
+                self.nango = Nango::new(config);
+                if let Some(window) = web_sys::window() {
+                    let theme = theme::resolve(self.query.theme, &session.settings);
+                    dom::apply_theme(&window, theme, &theme::primaries(&session.settings));
+                }
+            }
+            Action::Token(_) => self._token_timeout = None,
+            Action::ShowErrors => self.focus_invalid = true,
+            _ => {}
+        }
+        let effects = self.state.apply(action);
+        self.run(ctx, effects);
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let lang = self.lang;
+        let link = ctx.link();
+        let close = link.callback(|_: MouseEvent| Action::RequestClose);
+        let pressed = Rc::clone(&self.pressed_outside);
+        let on_press = Callback::from(move |e: MouseEvent| pressed.set(is_on_self(&e)));
+        let pressed = Rc::clone(&self.pressed_outside);
+        let on_backdrop = link.batch_callback(move |e: MouseEvent| {
+            let outside = pressed.replace(false) && is_on_self(&e);
+            outside.then_some(Action::RequestClose)
+        });
+        let ui = screens::Ui { state: &self.state, lang, link };
+        let body = if let Some(leave) = self.state.confirm {
+            screens::confirm::view(&ui, leave)
+        } else {
+            match &self.state.phase {
+                Phase::WaitingForToken | Phase::Loading | Phase::LoadingProvider => {
+                    screens::loading::view(&ui)
+                }
+                Phase::NoToken => screens::message::no_token(&ui),
+                Phase::SessionExpired => screens::message::expired(&ui),
+                Phase::LoadError(details) => screens::message::load_error(&ui, details),
+                Phase::Closed => screens::message::closed(&ui),
+                Phase::List => screens::list::view(&ui),
+                Phase::Form | Phase::Connecting => screens::form::view(&ui, self.connect_callback(ctx)),
+                Phase::Success(success) => screens::outcome::success(&ui, success),
+                Phase::Failure(error) => screens::outcome::failure(&ui, error),
+            }
+        };
+        let title = match (&self.state.phase, &self.state.selected) {
+            (Phase::List | Phase::Loading | Phase::WaitingForToken, _) | (_, None) => {
+                lang.t(Key::Title).to_owned()
+            }
+            (_, Some(integration)) => lang.fill(Key::ConnectTo, &integration.display_name),
+        };
+        let watermark = self.state.session.settings.show_watermark.unwrap_or(true);
+        html! {
+            <div class="backdrop" onmousedown={on_press} onclick={on_backdrop}>
+                <div id={dom::DIALOG_ID} class="dialog" role="dialog" aria-modal="true"
+                     aria-labelledby="dialog-title" tabindex="-1">
+                    <header class="dialog-header">
+                        <h1 id="dialog-title">{ title }</h1>
+                        <button id="close-button" type="button" class="icon-button"
+                                aria-label={lang.t(Key::Close)} title={lang.t(Key::Close)} onclick={close}>
+                            { screens::icon_close() }
+                        </button>
+                    </header>
+                    <div class="dialog-body">{ body }</div>
+                    if watermark {
+                        <footer class="dialog-footer">{ lang.t(Key::SecuredBy) }</footer>
+                    }
+                </div>
+            </div>
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        let Some(window) = web_sys::window() else { return };
+        let screen = screens::focus_key(&self.state);
+        if self.focused_screen != Some(screen) {
+            self.focused_screen = Some(screen);
+            dom::focus_screen(&window);
+        }
+        if std::mem::take(&mut self.focus_invalid) {
+            dom::focus_first_invalid(&window);
+        }
+    }
+}
+
+impl App {
+    fn install_listeners(&mut self, window: &web_sys::Window, link: &Scope<Self>) {
+        let api_origin = web_sys::Url::new(&self.query.api_url).map(|u| u.origin()).unwrap_or_default();
+        let on_token = link.callback(Action::Token);
+        self._listeners.push(bridge::listen(window, &self.parent, api_origin, move |t| on_token.emit(t)));
+        let keys = link.clone();
+        let key_window = window.clone();
+        // Not passive: Tab's default is prevented to keep the focus in the dialog.
+        self._listeners.push(EventListener::new_with_options(
+            window,
+            "keydown",
+            EventListenerOptions::enable_prevent_default(),
+            move |event| {
+                let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+                match event.key().as_str() {
+                    "Escape" => {
+                        event.prevent_default();
+                        keys.send_message(Action::Escape);
+                    }
+                    "Tab" => dom::trap_tab(&key_window, event),
+                    _ => {}
+                }
+            },
+        ));
+    }
+
+    fn run(&mut self, ctx: &Context<Self>, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::LoadSession(token) => {
+                    let link = ctx.link().clone();
+                    let api_url = self.query.api_url.clone();
+                    spawn_local(async move {
+                        link.send_message(match api::load_session(&api_url, &token).await {
+                            Ok((session, integrations)) => Action::SessionLoaded { session, integrations },
+                            Err(error) => Action::LoadFailed(error),
+                        });
+                    });
+                }
+                Effect::LoadProvider { key, provider } => {
+                    let link = ctx.link().clone();
+                    let api_url = self.query.api_url.clone();
+                    let token = self.state.token.clone().unwrap_or_default();
+                    spawn_local(async move {
+                        link.send_message(match api::load_provider(&api_url, &token, &provider).await {
+                            Ok(provider) => Action::ProviderLoaded { key, provider },
+                            Err(error) => Action::ProviderFailed { key, error },
+                        });
+                    });
+                }
+                Effect::Post(event) => self.parent.post(&event),
+                Effect::CancelAuth => {
+                    if let Ok(nango) = &self.nango {
+                        nango.cancel_pending_auth();
+                    }
+                }
+                Effect::Close => self.parent.post(&ConnectUiEvent::Close),
+            }
+        }
+    }
+
+    /// The form's submit handler. The auth call starts inside the handler itself, so that the
+    /// OAuth popup opens within the user's click (Safari blocks it after an await).
+    fn connect_callback(&self, ctx: &Context<Self>) -> Callback<SubmitEvent> {
+        let link = ctx.link().clone();
+        let submission = self.state.form.as_ref().map(|f| f.submission());
+        let key = self.state.selected.as_ref().map(|i| i.unique_key.clone()).unwrap_or_default();
+        let nango = self.nango.clone();
+        let detect = self.query.detect_closed_auth_window;
+        let reconnect = self.state.session.is_reconnecting;
+        let busy = self.state.phase == Phase::Connecting;
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if busy {
+                return;
+            }
+            let future: Result<AuthFuture, AuthError> = match &submission {
+                None => return,
+                Some(Err(FormError::Fields(_))) => {
+                    link.send_message(Action::ShowErrors);
+                    return;
+                }
+                Some(Err(FormError::Auth(error))) => Err(error.clone()),
+                Some(Ok(submission)) => match &nango {
+                    Ok(nango) => Ok(start_auth(nango, &key, submission.clone(), detect, reconnect)),
+                    Err(error) => Err(error.clone()),
+                },
+            };
+            link.send_message(Action::Connecting);
+            let link = link.clone();
+            spawn_local(async move {
+                let result = match future {
+                    Ok(future) => future.await,
+                    Err(error) => Err(error),
+                };
+                link.send_message(Action::AuthDone(result));
+            });
+        })
+    }
+}
+
+/// Starts the core's auth call for a valid form (synchronously: an OAuth popup opens here).
+fn start_auth(nango: &Nango, key: &str, submission: Submission, detect: bool, reconnect: bool) -> AuthFuture {
+    let mut options = AuthOptions::new().detect_closed_auth_window(detect);
+    for (name, value) in submission.params {
+        options = options.param(name, value);
+    }
+    match submission.method {
+        Method::Create => nango.create(key, options),
+        Method::OAuth if reconnect => nango.reconnect(key, options),
+        Method::OAuth => nango.auth(key, options),
+        Method::Credentials(credentials) if reconnect => {
+            nango.reconnect(key, options.credentials(credentials))
+        }
+        Method::Credentials(credentials) => nango.auth(key, options.credentials(credentials)),
+    }
+}
+
+/// Whether a mouse event hit the backdrop itself, not the dialog. (Yew delegates events, so
+/// `currentTarget` is not the backdrop: look at the target's class.)
+fn is_on_self(event: &MouseEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| el.class_list().contains("backdrop"))
+}

@@ -1,0 +1,110 @@
+//! The page's side of the Connect UI protocol (PROTOCOL.md §5): messages to and from the
+//! parent window, and the acknowledgement the OAuth callback page waits for.
+
+use gloo_events::EventListener;
+use js_sys::{JSON, Reflect};
+use nango_frontend::ConnectUiEvent;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{MessageEvent, Window};
+
+/// Whether the page runs inside a frame.
+pub fn in_iframe(window: &Window) -> bool {
+    match window.parent() {
+        Ok(Some(parent)) => JsValue::from(parent) != JsValue::from(window.clone()),
+        _ => false,
+    }
+}
+
+/// The parent's origin, when the browser tells it: `location.ancestorOrigins[0]` (Chromium,
+/// Safari), else the origin of `document.referrer` (the iframe's first navigation).
+pub fn parent_origin(window: &Window) -> Option<String> {
+    // `ancestorOrigins` is not in web-sys: read it through Reflect (absent in Firefox).
+    let from_ancestors = Reflect::get(&window.location(), &JsValue::from_str("ancestorOrigins"))
+        .ok()
+        .filter(JsValue::is_object)
+        .and_then(|list| Reflect::get(&list, &JsValue::from_f64(0.0)).ok())
+        .and_then(|first| first.as_string());
+    let origin = from_ancestors.or_else(|| {
+        let referrer = window.document()?.referrer();
+        web_sys::Url::new(&referrer).ok().map(|url| url.origin())
+    })?;
+    (!origin.is_empty() && origin != "null").then_some(origin)
+}
+
+/// Posts events to the parent window, to its origin when known (else `*`, as Nango's page).
+#[derive(Debug, Clone)]
+pub struct Parent {
+    target_origin: String,
+    in_iframe: bool,
+}
+
+impl Parent {
+    /// The parent of `window`.
+    pub fn new(window: &Window) -> Self {
+        Self {
+            target_origin: parent_origin(window).unwrap_or_else(|| "*".to_owned()),
+            in_iframe: in_iframe(window),
+        }
+    }
+
+    /// No parent (no window at all).
+    pub fn detached() -> Self {
+        Self { target_origin: "*".to_owned(), in_iframe: false }
+    }
+
+    /// Posts `event` as `{type, payload?}`; does nothing outside a frame.
+    pub fn post(&self, event: &ConnectUiEvent) {
+        if !self.in_iframe {
+            return;
+        }
+        let Some(window) = web_sys::window() else { return };
+        let Ok(Some(parent)) = window.parent() else { return };
+        if let Ok(message) = JSON::parse(&event.to_message().to_string()) {
+            let _ = parent.post_message(&message, &self.target_origin);
+        }
+    }
+}
+
+/// Listens for `{type: "session_token", sessionToken}` from the parent window only (and from
+/// the parent's origin when known), and acknowledges the OAuth callback page's
+/// `nango_oauth_callback_*` messages when they come from the API's origin.
+pub fn listen(
+    window: &Window,
+    parent: &Parent,
+    api_origin: String,
+    on_token: impl Fn(String) + 'static,
+) -> EventListener {
+    let parent_window: Option<JsValue> =
+        if parent.in_iframe { window.parent().ok().flatten().map(JsValue::from) } else { None };
+    let parent_origin = (parent.target_origin != "*").then(|| parent.target_origin.clone());
+    EventListener::new(window, "message", move |event| {
+        let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
+        let data = event.data();
+        let Some(kind) = text(&data, "type") else { return };
+        let source = event.source().map(JsValue::from);
+        match kind.as_str() {
+            "session_token" => {
+                let from_parent = matches!((&source, &parent_window), (Some(s), Some(p)) if s == p);
+                let origin_ok = parent_origin.as_deref().is_none_or(|o| o == event.origin());
+                if let (true, true, Some(token)) = (from_parent, origin_ok, text(&data, "sessionToken")) {
+                    on_token(token);
+                }
+            }
+            "nango_oauth_callback_success" | "nango_oauth_callback_error" if event.origin() == api_origin => {
+                let popup = source.and_then(|s| s.dyn_into::<Window>().ok());
+                if let (Some(popup), Ok(ack)) = (popup, JSON::parse(r#"{"type":"nango_oauth_callback_ack"}"#))
+                {
+                    let _ = popup.post_message(&ack, &api_origin);
+                }
+            }
+            _ => {}
+        }
+    })
+}
+
+fn text(object: &JsValue, key: &str) -> Option<String> {
+    if !object.is_object() {
+        return None;
+    }
+    Reflect::get(object, &JsValue::from_str(key)).ok()?.as_string()
+}

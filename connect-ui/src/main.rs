@@ -1,0 +1,25 @@
+//! The Nango Connect UI page, in Rust: a Yew app loaded in the iframe that
+//! `nango.open_connect_ui()` (or the official JavaScript SDK's `openConnectUI`) opens.
+//!
+//! It speaks the Connect UI protocol (`ready`, `session_token`, `connect`, `error`, `close`,
+//! `settings_changed`), loads the session and integrations from the Nango API, shows a form per
+//! auth mode and connects through the `nango-frontend` core.
+//!
+//! Pure logic ([`query`], [`i18n`], [`model`], [`form`], [`state`], [`theme`]) is tested
+//! natively; [`app`], [`screens`], [`bridge`], [`api`] and [`dom`] touch the browser.
+
+mod api;
+mod app;
+mod bridge;
+mod dom;
+mod form;
+mod i18n;
+mod model;
+mod query;
+mod screens;
+mod state;
+mod theme;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,148 @@
+//! The auth form: an OAuth button, a "connect" button (no auth), or credential fields; plus
+//! the connection config fields the provider asks for.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::{Ui, logo};
+use crate::form::{AuthKind, FieldError, Form, FormField};
+use crate::i18n::{Key, Lang};
+use crate::state::{Action, Phase};
+
+/// The form of the selected integration; `connect` is the submit handler.
+pub fn view(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
+    let (Some(form), Some(integration)) = (&ui.state.form, &ui.state.selected) else {
+        return Html::default();
+    };
+    let lang = ui.lang;
+    let busy = ui.state.phase == Phase::Connecting;
+    let name = integration.display_name.as_str();
+    let hint = match form.kind() {
+        AuthKind::OAuth => lang.fill(Key::OAuthHint, name),
+        AuthKind::NoAuth => lang.fill(Key::NoAuthHint, name),
+        AuthKind::Credentials => lang.fill(Key::CredentialsHint, name),
+    };
+    let has_errors = form.show_errors && !form.validate().is_empty();
+    let fields = form.fields.iter().enumerate().map(|(i, field)| field_view(ui, form, field, i == 0, busy));
+    let back = if busy {
+        Some((lang.t(Key::Back), "cancel-button"))
+    } else {
+        ui.state.can_go_back_to_list().then_some((lang.t(Key::Back), "form-back-button"))
+    };
+    let first_is_button = form.fields.is_empty();
+    html! {
+        <form id="auth-form" class="auth-form" novalidate=true onsubmit={connect} aria-busy={busy.to_string()}>
+            <div class="form-head">
+                { logo(integration, 40) }
+                <p class="muted">{ hint }</p>
+            </div>
+            if has_errors {
+                <p class="form-error" role="alert">{ lang.t(Key::FixErrors) }</p>
+            }
+            { for fields }
+            if let (Some(docs), false) = (&form.docs, form.fields.is_empty()) {
+                <p class="docs"><a href={docs.clone()} target="_blank" rel="noopener noreferrer">{ lang.t(Key::Docs) }</a></p>
+            }
+            if busy && form.kind() == AuthKind::OAuth {
+                <p class="muted small" role="status">{ lang.t(Key::PopupHint) }</p>
+            }
+            <div class="actions">
+                if let Some((label, id)) = back {
+                    <button id={id} type="button" class="secondary"
+                            onclick={ui.link.callback(|_: MouseEvent| Action::Back)}>{ label }</button>
+                }
+                <button id="connect-button" type="submit" class="primary grow" disabled={busy}
+                        data-autofocus={first_is_button.then_some("")}>
+                    if busy {
+                        <span class="spinner small" aria-hidden="true"></span>
+                        { lang.t(Key::Connecting) }
+                    } else {
+                        { lang.t(Key::Connect) }
+                    }
+                </button>
+            </div>
+        </form>
+    }
+}
+
+fn error_text(lang: Lang, error: FieldError) -> &'static str {
+    lang.t(match error {
+        FieldError::Required => Key::Required,
+        FieldError::InvalidUrl => Key::InvalidUrl,
+        FieldError::InvalidChoice => Key::InvalidChoice,
+    })
+}
+
+fn field_view(ui: &Ui<'_>, form: &Form, field: &FormField, first: bool, busy: bool) -> Html {
+    let spec = &field.spec;
+    let id = format!("field-{}", spec.name);
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let error = form.error_of(&spec.name);
+    let described: Vec<&str> =
+        [spec.description.is_some().then_some(help_id.as_str()), error.map(|_| error_id.as_str())]
+            .into_iter()
+            .flatten()
+            .collect();
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    let label = spec.title.clone().unwrap_or_else(|| spec.name.clone());
+    let value = form.value(&spec.name).to_owned();
+    let name = spec.name.clone();
+    let control = if spec.choices.is_empty() {
+        let oninput = ui.link.callback(move |e: InputEvent| Action::Input {
+            name: name.clone(),
+            value: e.target_unchecked_into::<HtmlInputElement>().value(),
+        });
+        let kind = if spec.secret {
+            "password"
+        } else if spec.format.as_deref() == Some("uri") {
+            "url"
+        } else {
+            "text"
+        };
+        html! {
+            <input id={id.clone()} name={spec.name.clone()} type={kind} value={value}
+                   placeholder={spec.example.clone()} required={!spec.optional} disabled={busy}
+                   autocomplete={if spec.secret { "off" } else { "on" }} spellcheck="false"
+                   aria-invalid={error.is_some().then_some("true")} aria-describedby={described}
+                   data-autofocus={first.then_some("")} {oninput} />
+        }
+    } else {
+        let onchange = ui.link.callback(move |e: Event| Action::Input {
+            name: name.clone(),
+            value: e.target_unchecked_into::<HtmlSelectElement>().value(),
+        });
+        let options = spec.choices.iter().map(|choice| {
+            html! { <option value={choice.clone()} selected={*choice == value}>{ choice }</option> }
+        });
+        html! {
+            <select id={id.clone()} name={spec.name.clone()} required={!spec.optional} disabled={busy}
+                    aria-invalid={error.is_some().then_some("true")} aria-describedby={described}
+                    data-autofocus={first.then_some("")} {onchange}>
+                <option value="" selected={value.is_empty()}>{ ui.lang.t(Key::Select) }</option>
+                { for options }
+            </select>
+        }
+    };
+    html! {
+        <div class={classes!("field", error.is_some().then_some("invalid"))} key={spec.name.clone()}>
+            <label for={id.clone()}>
+                { label }
+                if spec.optional {
+                    <span class="optional">{ format!(" ({})", ui.lang.t(Key::Optional)) }</span>
+                }
+            </label>
+            <div class="control">
+                if let Some(prefix) = &spec.prefix { <span class="affix">{ prefix }</span> }
+                { control }
+                if let Some(suffix) = &spec.suffix { <span class="affix">{ suffix }</span> }
+            </div>
+            if let Some(description) = &spec.description {
+                <p id={help_id} class="help">{ description }</p>
+            }
+            if let Some(error) = error {
+                <p id={error_id} class="error">{ error_text(ui.lang, error) }</p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,56 @@
+//! Success and failure screens.
+
+use nango_frontend::{AuthError, AuthSuccess};
+use yew::prelude::*;
+
+use super::{Ui, status_icon};
+use crate::i18n::Key;
+use crate::state::Action;
+
+fn name(ui: &Ui<'_>) -> String {
+    ui.state.selected.as_ref().map(|i| i.display_name.clone()).unwrap_or_default()
+}
+
+/// Connected: "Finish" posts `close`.
+pub fn success(ui: &Ui<'_>, success: &AuthSuccess) -> Html {
+    let body = if success.is_pending { Key::PendingBody } else { Key::SuccessBody };
+    html! {
+        <div id="success-screen" class="center message" role="status">
+            { status_icon("ok") }
+            <h2>{ ui.lang.t(Key::SuccessTitle) }</h2>
+            <p class="muted">{ ui.lang.fill(body, &name(ui)) }</p>
+            <div class="actions">
+                <button id="finish-button" type="button" class="primary wide" data-autofocus=""
+                        onclick={ui.link.callback(|_: MouseEvent| Action::Finish)}>{ ui.lang.t(Key::Finish) }</button>
+            </div>
+        </div>
+    }
+}
+
+/// Failed: the error type and message, "Back" to the form.
+pub fn failure(ui: &Ui<'_>, error: &AuthError) -> Html {
+    let can_go_back = ui.state.form.is_some() || ui.state.can_go_back_to_list();
+    html! {
+        <div id="error-screen" class="center message" role="alert">
+            { status_icon("error") }
+            <h2>{ ui.lang.t(Key::FailureTitle) }</h2>
+            <p class="muted">{ ui.lang.fill(Key::FailureBody, &name(ui)) }</p>
+            <dl class="error-details">
+                <dt>{ ui.lang.t(Key::ErrorType) }</dt>
+                <dd><code id="error-type">{ error.error_type() }</code></dd>
+                if !error.message.is_empty() {
+                    <dd id="error-message">{ &error.message }</dd>
+                }
+            </dl>
+            <div class="actions">
+                if can_go_back {
+                    <button id="back-button" type="button" class="primary wide" data-autofocus=""
+                            onclick={ui.link.callback(|_: MouseEvent| Action::Back)}>{ ui.lang.t(Key::Back) }</button>
+                } else {
+                    <button id="back-button" type="button" class="secondary wide" data-autofocus=""
+                            onclick={ui.link.callback(|_: MouseEvent| Action::RequestClose)}>{ ui.lang.t(Key::Close) }</button>
+                }
+            </div>
+        </div>
+    }
+}
