@@ -8,6 +8,7 @@
 //! - `size`: what the core adds to a wasm app (wasm-bindgen + `wasm-opt -Oz`, gzip).
 //! - `robustness [CASES]`: the property tests with many cases (default 100,000).
 
+mod bench;
 mod examples;
 mod setup;
 mod size;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("examples") => examples::examples(args.get(1..).unwrap_or_default()),
         Some("size") => size::size(),
+        Some("bench") => bench::bench(),
         Some("robustness") => robustness(args.get(1).map(String::as_str).unwrap_or("100000")),
         _ => {
             eprintln!(
@@ -84,8 +86,10 @@ fn test() -> Result<(), String> {
         run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     })?;
     stage("clippy (wasm32)", || {
-        let mut cmd = with_packages(cargo(), WASM_CRATES);
-        cmd.args(["clippy", "--target", "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings"]);
+        let mut cmd = cargo();
+        cmd.args(["clippy", "--target", "wasm32-unknown-unknown", "--all-targets"]);
+        let mut cmd = with_packages(cmd, WASM_CRATES);
+        cmd.args(["--", "-D", "warnings"]);
         run(&mut cmd)
     })?;
     stage("docs", || {

@@ -90,7 +90,7 @@ fn ensure_wasm_bindgen_cli() -> Result<(), String> {
     run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))
 }
 
-fn ensure_chromium() -> Result<PathBuf, String> {
+pub fn ensure_chromium() -> Result<PathBuf, String> {
     let driver = PathBuf::from("/usr/bin/chromedriver");
     let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
         .iter()
