@@ -69,9 +69,11 @@ impl AuthErrorType {
         }
     }
 
-    /// The error type for a wire code; unknown codes become [`AuthErrorType::Other`].
+    /// The error type for a wire code; unknown codes become [`AuthErrorType::Other`], an empty
+    /// one [`AuthErrorType::UnknownError`].
     pub fn from_code(code: &str) -> Self {
         match code {
+            "" => Self::UnknownError,
             "missing_auth_token" => Self::MissingAuthToken,
             "blocked_by_browser" => Self::BlockedByBrowser,
             "invalid_host_url" => Self::InvalidHostUrl,
@@ -199,6 +201,7 @@ mod tests {
         ] {
             assert_eq!(AuthErrorType::from_code(code).as_str(), code);
         }
+        assert_eq!(AuthErrorType::from_code(""), AuthErrorType::UnknownError, "never an empty type");
         assert_eq!(
             AuthErrorType::from_code("integration_not_allowed"),
             AuthErrorType::Other("integration_not_allowed".into())
