@@ -12,13 +12,11 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use gloo_timers::future::sleep;
-use js_sys::{Function, Reflect};
+use nango_browser_test_support::*;
 use nango_frontend::{
     AuthErrorType, AuthOptions, ConnectUi, ConnectUiEvent, ConnectUiOptions, Credentials, Nango, NangoConfig,
 };
-use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use web_sys::HtmlIFrameElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -26,68 +24,11 @@ fn window() -> web_sys::Window {
     web_sys::window().unwrap()
 }
 
-fn origin() -> String {
-    window().location().origin().unwrap()
-}
-
-fn page_eval(code: &str) -> JsValue {
-    js_sys::eval(code).unwrap()
-}
-
-fn iframes() -> u32 {
-    window().document().unwrap().query_selector_all("iframe#connect-ui").unwrap().length()
-}
-
-fn the_iframe() -> HtmlIFrameElement {
-    window().document().unwrap().get_element_by_id("connect-ui").unwrap().dyn_into().unwrap()
-}
-
-/// Runs `code` inside the iframe's realm (same origin), as the Connect UI would.
-fn frame_eval(code: &str) -> JsValue {
-    let win = the_iframe().content_window().unwrap();
-    let eval: Function = Reflect::get(&win, &"eval".into()).unwrap().dyn_into().unwrap();
-    eval.call1(&win, &code.into()).unwrap()
-}
-
-async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..200 {
-        if cond() {
-            return;
-        }
-        sleep(Duration::from_millis(10)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-async fn loaded_iframe() {
-    until("the iframe to load", || {
-        let doc = the_iframe().content_document();
-        doc.is_some_and(|d| {
-            d.ready_state() == "complete" && d.url().is_ok_and(|u| u.contains("connect-ui-test"))
-        })
-    })
-    .await;
-}
-
 fn options() -> ConnectUiOptions {
     ConnectUiOptions::new()
         .base_url(format!("{}/connect-ui-test", origin()))
         .api_url("http://localhost:3003")
         .lang("fr")
-}
-
-/// Counts `message` listeners on the window (the page's own addEventListener is wrapped once).
-fn message_listeners() -> i32 {
-    page_eval(
-        "if (!window.__nangoCount) { window.__nangoCount = {n: 0};
-           const add = window.addEventListener, remove = window.removeEventListener;
-           window.addEventListener = function (t, ...r) { if (t === 'message') window.__nangoCount.n++; return add.call(this, t, ...r); };
-           window.removeEventListener = function (t, ...r) { if (t === 'message') window.__nangoCount.n--; return remove.call(this, t, ...r); };
-         }
-         window.__nangoCount.n",
-    )
-    .as_f64()
-    .unwrap() as i32
 }
 
 #[wasm_bindgen_test]
@@ -209,18 +150,6 @@ async fn a_blocked_popup_is_blocked_by_browser() {
     assert_eq!(result.unwrap_err().kind, AuthErrorType::BlockedByBrowser);
 }
 
-/// Records the popups the SDK opens, to check that it closes them.
-fn track_popups() {
-    page_eval(
-        "if (!window.__popups) { window.__popups = []; const open = window.open;
-           window.open = function (...a) { const w = open.apply(this, a); window.__popups.push(w); return w; }; }",
-    );
-}
-
-fn last_popup_closed() -> bool {
-    page_eval("window.__popups[window.__popups.length - 1].closed").as_bool().unwrap()
-}
-
 #[wasm_bindgen_test]
 async fn a_socket_that_fails_ends_the_auth_and_closes_the_popup() {
     track_popups();
@@ -237,10 +166,7 @@ async fn a_second_auth_cancels_the_first_and_drop_cancels() {
     let nango = Nango::new(NangoConfig::new().connect_session_token("t").host("http://127.0.0.1:9")).unwrap();
     let first = nango.auth("github", AuthOptions::new());
     let second = nango.clone().auth("github", AuthOptions::new());
-    until("the first popup to close", || {
-        page_eval("window.__popups[window.__popups.length - 2].closed").as_bool() == Some(true)
-    })
-    .await;
+    until("the first popup to close", || popup_closed(1)).await;
     assert_eq!(first.await.unwrap_err().kind, AuthErrorType::Cancelled);
     drop(second);
     until("the dropped auth's popup to close", last_popup_closed).await;

@@ -14,31 +14,19 @@ use std::time::Duration;
 
 use dioxus::prelude::*;
 use gloo_timers::future::sleep;
-use js_sys::{Function, Reflect};
+use nango_browser_test_support::*;
 use nango_dioxus::{
     AuthError, AuthOptions, AuthState, AuthSuccess, ConnectUiEvent, Credentials, NangoConfig, NangoProvider,
     Theme, TokenSource, UseAuthOptions, UseConnectUiOptions, try_use_nango, use_auth_with_options,
     use_connect_ui_with_options, use_nango,
 };
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element as DomElement, HtmlElement, HtmlIFrameElement};
+use web_sys::{Element as DomElement, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 // ---- page helpers ----
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn origin() -> String {
-    web_sys::window().unwrap().location().origin().unwrap()
-}
-
-fn page_eval(code: &str) -> JsValue {
-    js_sys::eval(code).unwrap()
-}
 
 /// Mounts `app` into a fresh root element and returns that element.
 fn mount(app: fn() -> Element) -> DomElement {
@@ -60,57 +48,9 @@ fn click(root: &DomElement, id: &str) {
     find(root, id).unwrap().dyn_into::<HtmlElement>().unwrap().click();
 }
 
-async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..300 {
-        if cond() {
-            return;
-        }
-        sleep(Duration::from_millis(10)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
 async fn until_text(root: &DomElement, id: &str, want: &str) {
     until(&format!("#{id} to read {want:?}"), || text(root, id) == want).await;
     assert_eq!(text(root, id), want);
-}
-
-fn iframes() -> u32 {
-    document().query_selector_all("iframe#connect-ui").unwrap().length()
-}
-
-fn the_iframe() -> HtmlIFrameElement {
-    document().get_element_by_id("connect-ui").unwrap().dyn_into().unwrap()
-}
-
-/// Runs `code` inside the iframe's realm (same origin), as the Connect UI would.
-fn frame_eval(code: &str) -> JsValue {
-    let win = the_iframe().content_window().unwrap();
-    let eval: Function = Reflect::get(&win, &"eval".into()).unwrap().dyn_into().unwrap();
-    eval.call1(&win, &code.into()).unwrap()
-}
-
-async fn loaded_iframe() {
-    until("the iframe to load", || {
-        the_iframe().content_document().is_some_and(|d| {
-            d.ready_state() == "complete" && d.url().is_ok_and(|u| u.contains("connect-ui-test"))
-        })
-    })
-    .await;
-}
-
-/// Counts `message` listeners on the window (addEventListener is wrapped once).
-fn message_listeners() -> i32 {
-    page_eval(
-        "if (!window.__nangoCount) { window.__nangoCount = {n: 0};
-           const add = window.addEventListener, remove = window.removeEventListener;
-           window.addEventListener = function (t, ...r) { if (t === 'message') window.__nangoCount.n++; return add.call(this, t, ...r); };
-           window.removeEventListener = function (t, ...r) { if (t === 'message') window.__nangoCount.n--; return remove.call(this, t, ...r); };
-         }
-         window.__nangoCount.n",
-    )
-    .as_f64()
-    .unwrap() as i32
 }
 
 fn auth_state_text(state: &AuthState) -> String {
@@ -305,14 +245,6 @@ fn socket_says(json: &str) {
     page_eval(&format!(
         "window.__sockets[window.__sockets.length - 1].dispatchEvent(new MessageEvent('message', {{data: {json:?}}}))"
     ));
-}
-
-fn popups() -> u32 {
-    page_eval("window.__popups.length").as_f64().unwrap() as u32
-}
-
-fn last_popup_closed() -> bool {
-    page_eval("window.__popups[window.__popups.length - 1].closed").as_bool().unwrap()
 }
 
 #[allow(non_snake_case)]

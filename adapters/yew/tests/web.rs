@@ -10,94 +10,19 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use gloo_timers::future::sleep;
-use js_sys::{Function, Reflect};
+use nango_browser_test_support::*;
 use nango_yew::{
     AuthOptions, AuthState, ClientToken, ConnectUiEvent, Credentials, Nango, NangoConfig, NangoProvider,
     TokenSource, UseAuthOptions, UseConnectUiOptions, use_auth_with_options, use_connect_ui_with_options,
 };
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlIFrameElement};
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 // ---- page helpers (as in the core's browser tests) ----
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn origin() -> String {
-    web_sys::window().unwrap().location().origin().unwrap()
-}
-
-fn page_eval(code: &str) -> JsValue {
-    js_sys::eval(code).unwrap()
-}
-
-fn iframes() -> u32 {
-    document().query_selector_all("iframe#connect-ui").unwrap().length()
-}
-
-fn the_iframe() -> HtmlIFrameElement {
-    document().get_element_by_id("connect-ui").unwrap().dyn_into().unwrap()
-}
-
-/// Runs `code` inside the iframe's realm, as the Connect UI would.
-fn frame_eval(code: &str) -> JsValue {
-    let win = the_iframe().content_window().unwrap();
-    let eval: Function = Reflect::get(&win, &"eval".into()).unwrap().dyn_into().unwrap();
-    eval.call1(&win, &code.into()).unwrap()
-}
-
-async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..300 {
-        if cond() {
-            return;
-        }
-        sleep(Duration::from_millis(10)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-async fn loaded_iframe() {
-    until("the iframe to load", || {
-        the_iframe().content_document().is_some_and(|d| {
-            d.ready_state() == "complete" && d.url().is_ok_and(|u| u.contains("connect-ui-test"))
-        })
-    })
-    .await;
-}
-
-/// Counts `message` listeners on the window (addEventListener is wrapped once).
-fn message_listeners() -> i32 {
-    page_eval(
-        "if (!window.__nangoCount) { window.__nangoCount = {n: 0};
-           const add = window.addEventListener, remove = window.removeEventListener;
-           window.addEventListener = function (t, ...r) { if (t === 'message') window.__nangoCount.n++; return add.call(this, t, ...r); };
-           window.removeEventListener = function (t, ...r) { if (t === 'message') window.__nangoCount.n--; return remove.call(this, t, ...r); };
-         }
-         window.__nangoCount.n",
-    )
-    .as_f64()
-    .unwrap() as i32
-}
-
-fn track_popups() {
-    page_eval(
-        "if (!window.__popups) { window.__popups = []; const open = window.open;
-           window.open = function (...a) { const w = open.apply(this, a); window.__popups.push(w); return w; }; }",
-    );
-}
-
-fn popups() -> u32 {
-    page_eval("window.__popups.length").as_f64().unwrap() as u32
-}
-
-fn last_popup_closed() -> bool {
-    page_eval("window.__popups[window.__popups.length - 1].closed").as_bool().unwrap()
-}
 
 /// A fresh root in the page.
 fn root() -> Element {
