@@ -161,6 +161,11 @@ pub struct Browser {
 impl Browser {
     /// Starts ChromeDriver on a free port and opens a headless Chromium session.
     pub async fn start() -> Result<Self, Error> {
+        Self::start_with_args(&[]).await
+    }
+
+    /// [`start`](Self::start) with extra Chromium arguments (e.g. `--js-flags=--expose-gc`).
+    pub async fn start_with_args(extra_args: &[&str]) -> Result<Self, Error> {
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         if !Path::new(&chromedriver).exists() {
             return Err(format!(
@@ -186,6 +191,10 @@ impl Browser {
                 ]
             }
         });
+        let mut caps = caps;
+        if let Some(args) = caps.pointer_mut("/goog:chromeOptions/args").and_then(Value::as_array_mut) {
+            args.extend(extra_args.iter().map(|a| Value::from(*a)));
+        }
         let Value::Object(caps) = caps else { return Err("capabilities".into()) };
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);

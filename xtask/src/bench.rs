@@ -61,13 +61,15 @@ impl Report {
         ratio: impl Into<String>,
         note: impl Into<String>,
     ) {
-        self.rows.push(Row {
+        let row = Row {
             what: what.into(),
             ours: ours.into(),
             js: js.into(),
             ratio: ratio.into(),
             note: note.into(),
-        });
+        };
+        eprintln!("bench: {}: ours {}, JS {}, ratio {}", row.what, row.ours, row.js, row.ratio);
+        self.rows.push(row);
     }
 
     fn failed(&mut self, what: &str, error: &str) {
@@ -119,10 +121,10 @@ pub fn bench() -> Result<(), String> {
     let chromedriver = crate::setup::ensure_chromium()?;
     let mut report = Report::default();
     let sdk = timed("the JS SDK from npm, bundled by esbuild", js_sdk)?;
-    if o.size {
-        if let Err(e) = size_rows(&mut report, &sdk) {
-            report.failed("sizes", &e);
-        }
+    if o.size
+        && let Err(e) = size_rows(&mut report, &sdk)
+    {
+        report.failed("sizes", &e);
     }
     let site = timed("bench page (latency-probe wasm, JS SDK bundle)", || site(&sdk))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -131,10 +133,10 @@ pub fn bench() -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(browser_rows(&mut report, &site, &chromedriver, o.cycles))?;
-    if o.load {
-        if let Err(e) = load_rows(&mut report) {
-            report.failed("dev server load", &e);
-        }
+    if o.load
+        && let Err(e) = load_rows(&mut report)
+    {
+        report.failed("dev server load", &e);
     }
     let table = report.markdown();
     let out = target_dir().join("bench/report.md");
@@ -399,7 +401,8 @@ async fn page_run(browser: &Browser, name: &str, args: Value, limit: Duration) -
     let deadline = Instant::now() + limit;
     loop {
         tokio::time::sleep(Duration::from_millis(250)).await;
-        let state = browser.js("return window.bench.poll();").await?;
+        // A busy page (hundreds of popups) may miss WebDriver's script timeout: poll again.
+        let Ok(state) = browser.js("return window.bench.poll();").await else { continue };
         if state.get("done").and_then(Value::as_bool) == Some(true) {
             if let Some(error) = state.get("error").and_then(Value::as_str) {
                 return Err(format!("{name}: {error}"));
@@ -499,23 +502,23 @@ fn percentiles(values: &[f64]) -> (f64, f64) {
     (at(0.5), at(0.99))
 }
 
-/// Latency subjects: page name, label, kinds, where the time is taken.
-const SUBJECTS: [(&str, &str, &[&str], &str); 5] = [
-    ("js", "JS SDK: ConnectUI onEvent", KINDS, "onEvent's first statement"),
+/// Latency subjects: page name, label, kinds, where the time is taken. Each is measured paired
+/// with the JS SDK's `onEvent` on the same messages.
+const SUBJECTS: [(&str, &str, &[&str], &str); 4] = [
     ("core-callback", "core: on_event callback", KINDS, "the callback's first statement"),
     ("core-stream", "core: events() stream item", KINDS, "a spawn_local task's `next().await`"),
     ("yew", "Yew: use_connect_ui state update", STATE_KINDS, "use_effect_with after the re-render"),
     ("dioxus", "Dioxus: use_connect_ui state update", STATE_KINDS, "use_effect after the signal update"),
 ];
-/// Latency runs are split into rounds, the subjects taking turns, so that drift (other work on
-/// the machine, the browser warming up) is shared by all.
+/// Latency runs are split into rounds, the subjects taking turns and the listener order
+/// alternating (JS first in even rounds), so that drift and being second are shared alike.
 const ROUNDS: u32 = 4;
 
 async fn latency_rows(report: &mut Report, browser: &Browser, stub_origin: &str, n: u32) {
     let per_round = n.div_ceil(ROUNDS);
-    // subject → kind → latencies (ms)
-    let mut values: Vec<Vec<Vec<f64>>> =
-        SUBJECTS.iter().map(|(_, _, kinds, _)| vec![Vec::new(); kinds.len()]).collect();
+    // subject → kind → (ours, JS) latencies in ms
+    let mut values: Vec<Vec<(Vec<f64>, Vec<f64>)>> =
+        SUBJECTS.iter().map(|(_, _, kinds, _)| vec![(Vec::new(), Vec::new()); kinds.len()]).collect();
     let mut errors: Vec<Option<String>> = vec![None; SUBJECTS.len()];
     for round in 0..ROUNDS {
         eprintln!(
@@ -526,14 +529,21 @@ async fn latency_rows(report: &mut Report, browser: &Browser, stub_origin: &str,
             if errors.get(i).is_some_and(Option::is_some) {
                 continue;
             }
-            let args =
-                json!({ "subject": subject, "stubOrigin": stub_origin, "kinds": kinds, "n": per_round });
+            let args = json!({
+                "subject": subject, "stubOrigin": stub_origin, "kinds": kinds, "n": per_round, "jsFirst": round % 2 == 0,
+            });
             match page_run(browser, "latency", args, Duration::from_secs(600)).await {
                 Ok(v) => {
                     for (k, kind) in kinds.iter().enumerate() {
-                        let got = v.pointer(&format!("/perKind/{kind}")).and_then(Value::as_array);
-                        if let (Some(got), Some(slot)) = (got, values.get_mut(i).and_then(|s| s.get_mut(k))) {
-                            slot.extend(got.iter().filter_map(Value::as_f64));
+                        let get = |side: &str| -> Vec<f64> {
+                            v.pointer(&format!("/perKind/{kind}/{side}"))
+                                .and_then(Value::as_array)
+                                .map(|a| a.iter().filter_map(Value::as_f64).collect())
+                                .unwrap_or_default()
+                        };
+                        if let Some(slot) = values.get_mut(i).and_then(|s| s.get_mut(k)) {
+                            slot.0.extend(get("ours"));
+                            slot.1.extend(get("js"));
                         }
                     }
                 }
@@ -546,68 +556,50 @@ async fn latency_rows(report: &mut Report, browser: &Browser, stub_origin: &str,
         }
     }
     let sent = per_round * ROUNDS;
-    let js: Vec<(f64, f64)> =
-        values.first().map(|v| v.iter().map(|k| percentiles(k)).collect()).unwrap_or_default();
-    let js_of = |kind: &str| KINDS.iter().position(|k| *k == kind).and_then(|p| js.get(p)).copied();
     let mut detail = String::from(
-        "Event latency per kind (stub's postMessage → arrival; nearest-rank median and p99):\n\n\
-         | subject | kind | median | p99 | received | ours/JS median | ours/JS p99 |\n|---|---|---|---|---|---|---|\n",
+        "Event latency per kind (stub's postMessage → arrival; nearest-rank median and p99; the JS SDK measured on \
+         the same messages in the same runs):\n\n\
+         | subject | kind | ours median | ours p99 | JS median | JS p99 | received ours / JS | ratio median | ratio p99 |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
     );
     for (i, (_, label, kinds, note)) in SUBJECTS.iter().enumerate() {
         if let Some(Some(e)) = errors.get(i) {
             report.failed(&format!("event latency: {label}"), e);
             continue;
         }
-        let mut all = Vec::new();
-        let mut all_js = Vec::new();
+        let (mut all, mut all_js) = (Vec::new(), Vec::new());
         for (k, kind) in kinds.iter().enumerate() {
-            let v = values.get(i).and_then(|s| s.get(k)).cloned().unwrap_or_default();
-            let (m, p) = percentiles(&v);
-            let (jm, jp) = js_of(kind).unwrap_or((f64::NAN, f64::NAN));
-            let vs_js = |a: f64, b: f64| if i == 0 { "–".to_owned() } else { ratio(a, b) };
+            let (ours, js) = values.get(i).and_then(|s| s.get(k)).cloned().unwrap_or_default();
+            let ((m, p), (jm, jp)) = (percentiles(&ours), percentiles(&js));
             let _ = writeln!(
                 detail,
-                "| {label} | {kind} | {} | {} | {}/{sent} | {} | {} |",
+                "| {label} | {kind} | {} | {} | {} | {} | {}/{sent} / {}/{sent} | {} | {} |",
                 ms(m),
                 ms(p),
-                v.len(),
-                vs_js(m, jm),
-                vs_js(p, jp)
+                ms(jm),
+                ms(jp),
+                ours.len(),
+                js.len(),
+                ratio(m, jm),
+                ratio(p, jp)
             );
-            all.extend_from_slice(&v);
-            if let Some(j) = KINDS.iter().position(|x| x == kind).and_then(|p| values.first()?.get(p)) {
-                all_js.extend_from_slice(j);
-            }
+            all.extend_from_slice(&ours);
+            all_js.extend_from_slice(&js);
         }
-        let (m, p) = percentiles(&all);
-        let (jm, jp) = percentiles(&all_js);
-        if i == 0 {
-            report.row(
-                format!("event latency: {label} (median / p99)"),
-                "",
-                format!("{} / {}", ms(m), ms(p)),
-                "",
-                format!(
-                    "{} × {sent} events ({}), {} received; measured at {note}",
-                    kinds.len(),
-                    kinds.join(", "),
-                    all.len()
-                ),
-            );
-        } else {
-            report.row(
-                format!("event latency: {label} (median / p99)"),
-                format!("{} / {}", ms(m), ms(p)),
-                format!("{} / {}", ms(jm), ms(jp)),
-                format!("{} / {}", ratio(m, jm), ratio(p, jp)),
-                format!(
-                    "{} × {sent} events ({}), {} received; measured at {note}; JS figure over the same kinds",
-                    kinds.len(),
-                    kinds.join(", "),
-                    all.len()
-                ),
-            );
-        }
+        let ((m, p), (jm, jp)) = (percentiles(&all), percentiles(&all_js));
+        report.row(
+            format!("event latency: {label} (median / p99)"),
+            format!("{} / {}", ms(m), ms(p)),
+            format!("{} / {}", ms(jm), ms(jp)),
+            format!("{} / {}", ratio(m, jm), ratio(p, jp)),
+            format!(
+                "{} × {sent} events ({}); {} / {} received; ours at {note}, JS at onEvent's first statement, same messages",
+                kinds.len(),
+                kinds.join(", "),
+                all.len(),
+                all_js.len()
+            ),
+        );
     }
     report.details.push(detail);
 }
