@@ -1,7 +1,7 @@
 //! The hooks' options: plain data with builder methods.
 
 use dioxus::prelude::*;
-use nango_frontend::{AuthError, AuthSuccess, ConnectUiEvent, ConnectUiOptions, Theme, TokenSource};
+use nango_frontend::{AuthError, AuthSuccess, ConnectUiEvent, ConnectUiOptions, TokenSource};
 
 /// Options of [`use_connect_ui_with_options`](crate::use_connect_ui_with_options): those of
 /// [`ConnectUiOptions`], the session token source and the event callbacks.
@@ -14,16 +14,9 @@ use nango_frontend::{AuthError, AuthSuccess, ConnectUiEvent, ConnectUiOptions, T
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UseConnectUiOptions {
-    /// Where the Connect UI is served from (default `https://connect.nango.dev`).
-    pub base_url: Option<String>,
-    /// The Nango API the Connect UI talks to (default `https://api.nango.dev`).
-    pub api_url: Option<String>,
-    /// Treat a closed OAuth popup as a failure inside the Connect UI.
-    pub detect_closed_auth_window: bool,
-    /// Language code, e.g. `en` or `fr`.
-    pub lang: Option<String>,
-    /// Forces a theme over the dashboard's setting.
-    pub theme: Option<Theme>,
+    /// The core's options: base URL, API URL (default: the provider's host), language, theme,
+    /// closed-window detection.
+    pub connect_ui: ConnectUiOptions,
     /// Where session tokens come from; without one, the [`NangoProvider`](crate::NangoProvider)
     /// client's session token is used, or [`set_session_token`](crate::UseConnectUiHandle::set_session_token).
     pub session_token: Option<TokenSource>,
@@ -42,29 +35,10 @@ impl UseConnectUiOptions {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the Connect UI URL.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-    /// Sets the API URL passed to the Connect UI.
-    pub fn api_url(mut self, url: impl Into<String>) -> Self {
-        self.api_url = Some(url.into());
-        self
-    }
-    /// Treats a closed OAuth popup as a failure.
-    pub fn detect_closed_auth_window(mut self, detect: bool) -> Self {
-        self.detect_closed_auth_window = detect;
-        self
-    }
-    /// Sets the language.
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.lang = Some(lang.into());
-        self
-    }
-    /// Forces a theme.
-    pub fn theme(mut self, theme: Theme) -> Self {
-        self.theme = Some(theme);
+
+    /// Sets the core's options (URLs, language, theme, closed-window detection).
+    pub fn connect_ui(mut self, options: ConnectUiOptions) -> Self {
+        self.connect_ui = options;
         self
     }
     /// Sets where session tokens come from (a fixed token, or a fetch from your backend).
@@ -91,15 +65,6 @@ impl UseConnectUiOptions {
     pub fn on_error(mut self, handler: EventHandler<AuthError>) -> Self {
         self.on_error = Some(handler);
         self
-    }
-
-    pub(crate) fn core_options(&self) -> ConnectUiOptions {
-        let mut options = ConnectUiOptions::new().detect_closed_auth_window(self.detect_closed_auth_window);
-        options.base_url.clone_from(&self.base_url);
-        options.api_url.clone_from(&self.api_url);
-        options.lang.clone_from(&self.lang);
-        options.theme = self.theme;
-        options
     }
 }
 

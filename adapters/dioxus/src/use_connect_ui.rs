@@ -149,7 +149,7 @@ impl UseConnectUiHandle {
     pub fn open(&self) {
         let Ok(state) = self.shared.try_peek() else { return };
         // The client fills the token and API URL; a token given with `set_session_token` wins.
-        let mut options = state.latest.core_options();
+        let mut options = state.latest.connect_ui.clone();
         if let Some(client) = &state.client {
             options = client.connect_ui_options(options);
         }

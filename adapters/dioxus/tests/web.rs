@@ -16,9 +16,9 @@ use dioxus::prelude::*;
 use gloo_timers::future::sleep;
 use nango_browser_test_support::*;
 use nango_dioxus::{
-    AuthError, AuthOptions, AuthState, AuthSuccess, ConnectUiEvent, Credentials, NangoConfig, NangoProvider,
-    Theme, TokenSource, UseAuthOptions, UseConnectUiOptions, try_use_nango, use_auth_with_options,
-    use_connect_ui_with_options, use_nango,
+    AuthError, AuthOptions, AuthState, AuthSuccess, ConnectUiEvent, ConnectUiOptions, Credentials,
+    NangoConfig, NangoProvider, Theme, TokenSource, UseAuthOptions, UseConnectUiOptions, try_use_nango,
+    use_auth_with_options, use_connect_ui_with_options, use_nango,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -104,9 +104,12 @@ fn ConnectChild() -> Element {
     });
     let ui = use_connect_ui_with_options(
         UseConnectUiOptions::new()
-            .base_url(format!("{}/connect-ui-test", origin()))
-            .api_url("http://localhost:3003")
-            .theme(if dark() { Theme::Dark } else { Theme::Light })
+            .connect_ui(
+                ConnectUiOptions::new()
+                    .base_url(connect_ui_test_url())
+                    .api_url("http://localhost:3003")
+                    .theme(if dark() { Theme::Dark } else { Theme::Light }),
+            )
             .session_token(tokens)
             .on_event(use_callback(|e: ConnectUiEvent| record(format!("event:{}", e.kind()))))
             .on_connect(use_callback(|c: AuthSuccess| record(format!("connect:{}", c.connection_id))))

@@ -1,6 +1,6 @@
 //! The options of `use_connect_ui_with_options`.
 
-use nango_frontend::{AuthError, AuthSuccess, ConnectUiEvent, ConnectUiOptions, Nango, Theme, TokenSource};
+use nango_frontend::{AuthError, AuthSuccess, ConnectUiEvent, ConnectUiOptions, Nango, TokenSource};
 use yew::Callback;
 
 /// Options of [`use_connect_ui_with_options`](crate::use_connect_ui_with_options): those of [`ConnectUiOptions`], the session
@@ -9,16 +9,9 @@ use yew::Callback;
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UseConnectUiOptions {
-    /// Where the Connect UI is served from (default Nango Cloud's).
-    pub base_url: Option<String>,
-    /// The Nango API the Connect UI talks to (default: the provider's host, else Nango Cloud).
-    pub api_url: Option<String>,
-    /// Language code, e.g. `en` or `fr`.
-    pub lang: Option<String>,
-    /// Forces a theme over the dashboard's setting.
-    pub theme: Option<Theme>,
-    /// Treat a closed OAuth popup as a failure inside the Connect UI.
-    pub detect_closed_auth_window: bool,
+    /// The core's options: base URL, API URL (default: the provider's host), language, theme,
+    /// closed-window detection.
+    pub connect_ui: ConnectUiOptions,
     /// Where session tokens come from; the Connect UI shows at once and gets the token when it
     /// arrives. Without one, the provider's client token is used (or call `set_session_token`).
     pub session_token: Option<TokenSource>,
@@ -38,33 +31,9 @@ impl UseConnectUiOptions {
         Self::default()
     }
 
-    /// Sets the Connect UI URL.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Sets the API URL passed to the Connect UI.
-    pub fn api_url(mut self, url: impl Into<String>) -> Self {
-        self.api_url = Some(url.into());
-        self
-    }
-
-    /// Sets the language.
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.lang = Some(lang.into());
-        self
-    }
-
-    /// Forces a theme (`None`: the dashboard's setting).
-    pub fn theme(mut self, theme: Option<Theme>) -> Self {
-        self.theme = theme;
-        self
-    }
-
-    /// Turns closed-popup detection on or off.
-    pub fn detect_closed_auth_window(mut self, detect: bool) -> Self {
-        self.detect_closed_auth_window = detect;
+    /// Sets the core's options (URLs, language, theme, closed-window detection).
+    pub fn connect_ui(mut self, options: ConnectUiOptions) -> Self {
+        self.connect_ui = options;
         self
     }
 
@@ -100,11 +69,7 @@ impl UseConnectUiOptions {
 
     /// The core's options: the API URL defaults to the client's host, as in the JS SDK.
     pub(crate) fn connect_ui_options(&self, client: Option<&Nango>) -> ConnectUiOptions {
-        let mut options = ConnectUiOptions::new().detect_closed_auth_window(self.detect_closed_auth_window);
-        options.base_url.clone_from(&self.base_url);
-        options.api_url.clone_from(&self.api_url);
-        options.lang.clone_from(&self.lang);
-        options.theme = self.theme;
+        let options = self.connect_ui.clone();
         match client {
             Some(client) => client.connect_ui_options(options),
             None => options,

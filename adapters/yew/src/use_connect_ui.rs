@@ -186,12 +186,12 @@ pub fn use_connect_ui_with_options(options: UseConnectUiOptions) -> UseConnectUi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nango_frontend::Theme;
+    use nango_frontend::{ConnectUiOptions, Theme};
 
     #[test]
     fn options_map_to_the_core_and_default_the_api_to_the_provider_host() {
-        let o =
-            UseConnectUiOptions::new().base_url("http://localhost:3009").lang("fr").theme(Some(Theme::Dark));
+        let core = ConnectUiOptions::new().base_url("http://localhost:3009").lang("fr").theme(Theme::Dark);
+        let o = UseConnectUiOptions::new().connect_ui(core.clone());
         let client = Nango::new(nango_frontend::NangoConfig::new().host("http://localhost:3003")).unwrap();
         let core = o.connect_ui_options(Some(&client));
         assert_eq!(
@@ -199,7 +199,11 @@ mod tests {
             "http://localhost:3009/?apiURL=http%3A%2F%2Flocalhost%3A3003&lang=fr&theme=dark"
         );
         assert_eq!(
-            o.clone().api_url("https://api.example.com").connect_ui_options(Some(&client)).api_url.as_deref(),
+            o.clone()
+                .connect_ui(core.api_url("https://api.example.com"))
+                .connect_ui_options(Some(&client))
+                .api_url
+                .as_deref(),
             Some("https://api.example.com")
         );
         assert_eq!(o.connect_ui_options(None).api_url, None);

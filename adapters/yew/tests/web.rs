@@ -12,8 +12,9 @@ use std::time::Duration;
 use gloo_timers::future::sleep;
 use nango_browser_test_support::*;
 use nango_yew::{
-    AuthOptions, AuthState, ClientToken, ConnectUiEvent, Credentials, Nango, NangoConfig, NangoProvider,
-    TokenSource, UseAuthOptions, UseConnectUiOptions, use_auth_with_options, use_connect_ui_with_options,
+    AuthOptions, AuthState, ClientToken, ConnectUiEvent, ConnectUiOptions, Credentials, Nango, NangoConfig,
+    NangoProvider, TokenSource, UseAuthOptions, UseConnectUiOptions, use_auth_with_options,
+    use_connect_ui_with_options,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -71,9 +72,12 @@ fn UiProbe(props: &UiProps) -> Html {
         (entry("event:"), entry("connect:"), entry("close"), entry("error:"));
     let ui = use_connect_ui_with_options(
         UseConnectUiOptions::new()
-            .base_url(format!("{}/connect-ui-test", origin()))
-            .api_url("http://localhost:3003")
-            .lang(props.lang)
+            .connect_ui(
+                ConnectUiOptions::new()
+                    .base_url(connect_ui_test_url())
+                    .api_url("http://localhost:3003")
+                    .lang(props.lang),
+            )
             .session_token(props.token.clone())
             .on_event(move |e: ConnectUiEvent| on_event(e.kind().to_owned()))
             .on_connect(move |c: nango_yew::AuthSuccess| on_connect(c.connection_id))

@@ -193,11 +193,11 @@ pub fn dioxus_ui(open: bool) -> bool {
 
 #[yew::component]
 fn YewProbe() -> yew::Html {
-    use nango_yew::{TokenSource, UseConnectUiOptions, use_connect_ui_with_options};
+    use nango_yew::{ConnectUiOptions, TokenSource, UseConnectUiOptions, use_connect_ui_with_options};
     let base = STUB.with(|s| s.borrow().clone());
     let ui = use_connect_ui_with_options(
         UseConnectUiOptions::new()
-            .base_url(base)
+            .connect_ui(ConnectUiOptions::new().base_url(base))
             .session_token(TokenSource::fixed("nango_connect_session_bench")),
     );
     let seq = ui.last_event.as_ref().and_then(event_seq);
@@ -213,10 +213,11 @@ fn YewProbe() -> yew::Html {
 #[allow(non_snake_case)]
 fn DioxusProbe() -> dioxus::prelude::Element {
     use dioxus::prelude::*;
-    use nango_dioxus::{TokenSource, UseConnectUiOptions, use_connect_ui_with_options};
+    use nango_dioxus::{ConnectUiOptions, TokenSource, UseConnectUiOptions, use_connect_ui_with_options};
     let base = STUB.with(|s| s.borrow().clone());
     let tokens = use_hook(|| TokenSource::fixed("nango_connect_session_bench"));
-    let ui = use_connect_ui_with_options(UseConnectUiOptions::new().base_url(base).session_token(tokens));
+    let options = UseConnectUiOptions::new().connect_ui(ConnectUiOptions::new().base_url(base));
+    let ui = use_connect_ui_with_options(options.session_token(tokens));
     use_future(move || async move {
         let rx = DIOXUS_RX.with(|r| r.borrow_mut().take());
         let Some(mut rx) = rx else { return };

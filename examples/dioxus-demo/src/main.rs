@@ -7,8 +7,9 @@
 
 use dioxus::prelude::*;
 use nango_dioxus::{
-    AuthOptions, AuthState, AuthSuccess, ConnectUiEvent, Credentials, NangoConfig, NangoProvider, Theme,
-    TokenSource, UseAuthOptions, UseConnectUiOptions, use_auth_with_options, use_connect_ui_with_options,
+    AuthOptions, AuthState, AuthSuccess, ConnectUiEvent, ConnectUiOptions, Credentials, NangoConfig,
+    NangoProvider, Theme, TokenSource, UseAuthOptions, UseConnectUiOptions, use_auth_with_options,
+    use_connect_ui_with_options,
 };
 
 fn main() {
@@ -83,9 +84,12 @@ fn Demo(config: DemoConfig) -> Element {
     let mut events = use_signal(Vec::<ConnectUiEvent>::new);
     let ui = use_connect_ui_with_options(
         UseConnectUiOptions::new()
-            .base_url(config.connect_ui_url.clone())
-            .api_url(config.api_url.clone())
-            .theme(theme())
+            .connect_ui(
+                ConnectUiOptions::new()
+                    .base_url(config.connect_ui_url.clone())
+                    .api_url(config.api_url.clone())
+                    .theme(theme()),
+            )
             .session_token(tokens.clone())
             .on_event(use_callback(move |event| events.write().insert(0, event))),
     );

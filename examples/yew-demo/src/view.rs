@@ -1,8 +1,8 @@
 //! The page: Connect UI, headless auth, connections and the live event log.
 
 use nango_yew::{
-    AuthOptions, AuthState, AuthSuccess, ConnectUiEvent, Credentials, Theme, TokenSource, UseAuthOptions,
-    UseConnectUiOptions, use_auth_with_options, use_connect_ui_with_options,
+    AuthOptions, AuthState, AuthSuccess, ConnectUiEvent, ConnectUiOptions, Credentials, Theme, TokenSource,
+    UseAuthOptions, UseConnectUiOptions, use_auth_with_options, use_connect_ui_with_options,
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -51,9 +51,12 @@ pub fn Demo(props: &DemoProps) -> Html {
     let log = use_reducer(EventLog::default);
     let ui = use_connect_ui_with_options(
         UseConnectUiOptions::new()
-            .base_url(config.connect_ui_url.clone())
-            .api_url(config.api_url.clone())
-            .theme(Some(*theme))
+            .connect_ui(
+                ConnectUiOptions::new()
+                    .base_url(config.connect_ui_url.clone())
+                    .api_url(config.api_url.clone())
+                    .theme(*theme),
+            )
             .session_token((*tokens).clone())
             .on_event({
                 let log = log.dispatcher();
