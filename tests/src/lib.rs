@@ -105,7 +105,8 @@ impl Stack {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), Error> {
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
     for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
         let entry = entry.map_err(|e| e.to_string())?;

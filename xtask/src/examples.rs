@@ -96,21 +96,7 @@ fn copy_static(from: &Path, to: &Path) -> Result<(), String> {
     }
     let assets = from.join("assets");
     if assets.is_dir() {
-        copy_dir(&assets, &to.join("assets"))?;
-    }
-    Ok(())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target).map_err(|e| e.to_string())?;
-        }
+        nango_e2e::copy_dir(&assets, &to.join("assets"))?;
     }
     Ok(())
 }
