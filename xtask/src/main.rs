@@ -6,6 +6,8 @@
 //!   fmt, clippy (native and wasm32), docs, the wasm apps, native tests (with the end-to-end
 //!   suite), browser tests. A failure names its stage.
 //! - `size`: what the core adds to a wasm app (wasm-bindgen + `wasm-opt -Oz`, gzip).
+//! - `bench [--skip-size] [--skip-load] [--cycles N]`: sizes, event latency, open cost and leaks
+//!   beside the official JS SDK in headless Chromium (prints; `docs/benchmarks.md` has a run).
 //! - `robustness [CASES]`: the property tests with many cases (default 100,000).
 
 mod bench;
@@ -43,7 +45,7 @@ fn main() -> ExitCode {
         _ => {
             eprintln!(
                 "usage: cargo xtask <examples [--build-only] [--wasm-opt] [--nango-host URL] [--connect-ui-url URL] \
-                 [--api-port N] [--connect-ui-port N] | test | size | robustness [CASES]>"
+                 [--api-port N] [--connect-ui-port N] | test | size | bench | robustness [CASES]>"
             );
             return ExitCode::from(2);
         }
