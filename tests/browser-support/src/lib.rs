@@ -56,9 +56,9 @@ pub fn frame_eval(code: &str) -> JsValue {
     eval.call1(&win, &code.into()).unwrap()
 }
 
-/// Waits (up to 3 s) until `cond` holds.
+/// Waits (up to 10 s: CI machines can be slow) until `cond` holds.
 pub async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..300 {
+    for _ in 0..1000 {
         if cond() {
             return;
         }
