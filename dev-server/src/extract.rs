@@ -175,6 +175,20 @@ impl Caller {
     }
 }
 
+/// The `connection_id` query parameter of an auth call: well-formed, and absent with a session
+/// token (Nango answers 400 `invalid_query_params` to both).
+pub(crate) fn check_connection_id(caller: &Caller, q: &AuthQuery) -> Result<(), ApiError> {
+    let Some(id) = &q.connection_id else { return Ok(()) };
+    let issue = if !is_valid_connection_id(id) {
+        FieldError::new("invalid_string", "Invalid connection id", &["connection_id"])
+    } else if matches!(caller, Caller::Session(_)) {
+        FieldError::new("custom", "connection_id is forbidden when using session token", &["connection_id"])
+    } else {
+        return Ok(());
+    };
+    Err(ApiError::invalid_query(vec![issue]))
+}
+
 /// Nango's `connectSessionOrPublicKeyAuth`: the session token in the query wins, else the
 /// public key.
 pub(crate) fn authenticate_query(state: &AppState, q: &AuthQuery) -> Result<Caller, ApiError> {

@@ -12,8 +12,8 @@ use serde_json::{Map, Value, json};
 use crate::config::{AuthMode, IntegrationConfig};
 use crate::error::{ApiError, FieldError};
 use crate::extract::{
-    AuthQuery, Caller, RawBody, Validator, authenticate_query, is_valid_connection_id, parse_json,
-    require_empty, require_json_content_type, require_object,
+    AuthQuery, RawBody, Validator, authenticate_query, check_connection_id, parse_json, require_empty,
+    require_json_content_type, require_object,
 };
 use crate::state::{AppState, NewConnection, uuid_v4};
 
@@ -182,22 +182,7 @@ pub(super) async fn handle(
     let caller = authenticate_query(&state, &q)?;
     let credentials = kind.validate(parse_json(&body.0)?)?;
 
-    if let Some(id) = &q.connection_id
-        && !is_valid_connection_id(id)
-    {
-        return Err(ApiError::invalid_query(vec![FieldError::new(
-            "invalid_string",
-            "Invalid connection id",
-            &["connection_id"],
-        )]));
-    }
-    if matches!(caller, Caller::Session(_)) && q.connection_id.is_some() {
-        return Err(ApiError::invalid_query(vec![FieldError::new(
-            "custom",
-            "connection_id is forbidden when using session token",
-            &["connection_id"],
-        )]));
-    }
+    check_connection_id(&caller, &q)?;
     let integration = state.integration(&key).ok_or_else(|| ApiError::unknown_provider_config(&key))?;
     if integration.auth_mode != kind.auth_mode() {
         return Err(ApiError::bad_request(

@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::config::{AuthMode, is_valid_provider_config_key};
-use crate::error::{ApiError, FieldError};
-use crate::extract::{AuthQuery, Caller, RawBody, authenticate_query, is_valid_connection_id, query_pairs};
+use crate::error::ApiError;
+use crate::extract::{AuthQuery, RawBody, authenticate_query, check_connection_id, query_pairs};
 use crate::html::{self, AuthorizeView, FlowOutcome};
 use crate::state::{
     AppState, AuthCode, MAX_PENDING_FLOWS, NewConnection, PendingFlow, StateEnd, lock, random_hex, uuid_v4,
@@ -143,22 +143,7 @@ fn start_flow(
     let key = key
         .filter(|k| is_valid_provider_config_key(k))
         .ok_or_else(|| ApiError::bad_request("invalid_uri_params", "Invalid integration key"))?;
-    if let Some(id) = &q.connection_id
-        && !is_valid_connection_id(id)
-    {
-        return Err(ApiError::invalid_query(vec![FieldError::new(
-            "invalid_string",
-            "Invalid connection id",
-            &["connection_id"],
-        )]));
-    }
-    if matches!(caller, Caller::Session(_)) && q.connection_id.is_some() {
-        return Err(ApiError::invalid_query(vec![FieldError::new(
-            "custom",
-            "connection_id is forbidden when using session token",
-            &["connection_id"],
-        )]));
-    }
+    check_connection_id(&caller, q)?;
     let integration = state.integration(key).ok_or_else(|| ApiError::unknown_provider_config(key))?;
     if integration.auth_mode != AuthMode::OAuth2 {
         return Err(ApiError::bad_request(
