@@ -253,13 +253,13 @@ impl ConnectUi {
     /// Feeds a raw message as if the Connect UI had posted it (origin and source already
     /// checked). Useful for tests and for hosting the Connect UI some other way.
     pub fn deliver_message(&self, json: &str) {
-        deliver(&self.state, json);
+        deliver(&self.state, parse_message(json));
     }
 }
 
 /// Handles one accepted message: updates state, reacts (token, close) and notifies.
-pub(crate) fn deliver(ui: &UiRef, json: &str) {
-    if let Some(event) = parse_message(json) {
+pub(crate) fn deliver(ui: &UiRef, event: Option<ConnectUiEvent>) {
+    if let Some(event) = event {
         dispatch(ui, event);
     }
 }

@@ -188,10 +188,44 @@ impl Json {
             _ => None,
         }
     }
+}
 
-    /// A string field of an object.
-    pub(crate) fn str_field(&self, key: &str) -> Option<&str> {
-        self.get(key).and_then(Json::as_str)
+/// Read access to a parsed JSON value: all the protocol's parsers need.
+///
+/// Implemented by `&Json` everywhere and by `JsValue` in the browser, where messages arrive
+/// already parsed (`postMessage` data, `JSON.parse` of a socket frame or a response body): reading
+/// them in place keeps a JSON parser out of the wasm build (see `cargo xtask size`).
+pub(crate) trait JsonRead: Sized {
+    /// The value of `key`, when this is an object that has it.
+    fn field(&self, key: &str) -> Option<Self>;
+    /// The string, when this is one.
+    fn string(&self) -> Option<String>;
+    /// The boolean, when this is one.
+    fn boolean(&self) -> Option<bool>;
+    /// Whether this is an object or an array (what JavaScript's `typeof` calls an object).
+    fn is_object(&self) -> bool;
+
+    /// The string value of `key`.
+    fn text(&self, key: &str) -> Option<String> {
+        self.field(key)?.string()
+    }
+}
+
+impl JsonRead for &Json {
+    fn field(&self, key: &str) -> Option<Self> {
+        self.get(key)
+    }
+
+    fn string(&self) -> Option<String> {
+        self.as_str().map(str::to_owned)
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+
+    fn is_object(&self) -> bool {
+        matches!(self, Json::Object(_) | Json::Array(_))
     }
 }
 

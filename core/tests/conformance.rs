@@ -177,7 +177,7 @@ fn run_auth(scenario: &Value) {
             }
             let mut navigations = Vec::new();
             for message in input["websocket_messages"].as_array().unwrap() {
-                match flow.handle(FlowInput::SocketMessage(&message.to_string())) {
+                match flow.handle(FlowInput::socket_text(&message.to_string())) {
                     FlowStep::Navigate(url) => navigations.push(url),
                     FlowStep::Finish(r) => finished = Some(r),
                     FlowStep::Wait => {}

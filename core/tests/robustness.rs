@@ -117,7 +117,7 @@ proptest! {
             other => panic!("{other:?}"),
         };
         let parsed = parse_ws_message(&frame);
-        let step = flow.handle(FlowInput::SocketMessage(&frame));
+        let step = flow.handle(FlowInput::socket_text(&frame));
         match (parsed, step) {
             (WsMessage::Ack { ws_client_id }, FlowStep::Navigate(url)) => prop_assert!(url.contains("ws_client_id=") && !ws_client_id.is_empty()),
             (WsMessage::Success(s), FlowStep::Finish(Ok(r))) => prop_assert_eq!(s, r),

@@ -4,15 +4,15 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
-use gloo_events::EventListener;
 use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, MessageEvent, Response, WebSocket, Window};
 
 use super::{js_error_text, log};
-use crate::protocol::oauth::{FlowInput, FlowStep, OAuthFlow};
-use crate::protocol::{PopupLayout, PostRequest, parse_auth_response};
+use crate::protocol::oauth::{FlowInput, FlowStep, OAuthFlow, ws_message};
+use crate::protocol::response::auth_result;
+use crate::protocol::{PopupLayout, PostRequest};
 use crate::task::{AuthFuture, Task, TaskRef};
 use crate::{AuthError, AuthErrorType, NangoConfig};
 
@@ -39,7 +39,7 @@ impl Drop for Popup {
 /// The WebSocket and its listeners; closed on drop.
 pub(crate) struct Socket {
     ws: WebSocket,
-    _listeners: [EventListener; 3],
+    _listeners: [super::Listener; 3],
 }
 
 impl Drop for Socket {
@@ -60,13 +60,14 @@ struct OAuthDriver {
 
 type DriverRef = Rc<RefCell<OAuthDriver>>;
 
-fn feed(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>, input: FlowInput<'_>) {
+fn feed(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>, input: FlowInput) {
     let Some(driver) = driver.upgrade() else { return };
     let step = {
         let Ok(mut d) = driver.try_borrow_mut() else { return };
+        let name = input.name();
         let mut step = d.flow.handle(input);
         if d.debug {
-            log(&["oauth ", input.name(), " -> ", step.name()].concat());
+            log(&["oauth ", name, " -> ", step.name()].concat());
         }
         if let FlowStep::Navigate(url) = &step {
             let navigated = d.popup.0.location().set_href(url).is_ok() && !d.popup.is_closed();
@@ -116,11 +117,11 @@ pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig, timeout: Option
 
     let on = |kind: &'static str| {
         let (wd, wt) = (wd.clone(), wt.clone());
-        EventListener::new(&ws, kind, move |event| {
+        super::Listener::new(&ws, kind, move |event| {
             if kind == "message" {
-                if let Some(text) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) {
-                    feed(&wd, &wt, FlowInput::SocketMessage(&text));
-                }
+                let text = event.unchecked_ref::<MessageEvent>().data().as_string();
+                let value = text.and_then(|t| js_sys::JSON::parse(&t).ok());
+                feed(&wd, &wt, FlowInput::SocketMessage(ws_message(value)));
             } else {
                 feed(&wd, &wt, FlowInput::SocketClosed);
             }
@@ -168,15 +169,7 @@ pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> Aut
         return AuthFuture::ready(Err(AuthError::unsupported()));
     };
     let controller = AbortController::new().ok();
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    if let Ok(headers) = web_sys::Headers::new() {
-        let _ = headers.set("Content-Type", "application/json");
-        init.set_headers(&headers);
-    }
-    if let Some(body) = &request.body {
-        init.set_body(&body.into());
-    }
+    let init = super::request_init(request.body.as_deref());
     init.set_signal(controller.as_ref().map(|c| c.signal()).as_ref());
     let promise = window.fetch_with_str_and_init(&request.url, &init);
     let task = TaskRef::default();
@@ -191,12 +184,13 @@ pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> Aut
     });
     let work = async move {
         let response = JsFuture::from(promise).await.map_err(|e| AuthError::network(js_error_text(&e)))?;
-        let response: Response =
-            response.dyn_into().map_err(|_| AuthError::invalid_response("fetch gave no Response"))?;
+        // `fetch` resolves to a Response, always.
+        let response: Response = response.unchecked_into();
         let status = response.status();
         let text = response.text().map_err(|e| AuthError::network(js_error_text(&e)))?;
         let text = JsFuture::from(text).await.map_err(|e| AuthError::network(js_error_text(&e)))?;
-        parse_auth_response(status, &text.as_string().unwrap_or_default())
+        let text = text.as_string().unwrap_or_default();
+        auth_result(status, js_sys::JSON::parse(&text).ok(), &text)
     };
     AuthFuture::from_work_with_task(task, work, Box::new((Abort(controller), timer)))
 }

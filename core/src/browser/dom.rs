@@ -2,13 +2,12 @@
 
 use std::rc::Rc;
 
-use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, HtmlIFrameElement, MessageEvent};
 
 use crate::AuthError;
 use crate::connect_ui::{UiRef, deliver};
-use crate::protocol::connect_ui::session_token_message;
+use crate::protocol::connect_ui::{message_event, session_token_message};
 
 /// The mounted iframe. Dropping or [`remove`](Dom::remove)-ing it removes the listener and the
 /// iframe and restores the page's previous `overflow`.
@@ -16,7 +15,7 @@ pub(crate) struct Dom {
     iframe: HtmlIFrameElement,
     body: HtmlElement,
     previous_overflow: String,
-    _listener: EventListener,
+    _listener: super::Listener,
 }
 
 impl Dom {
@@ -38,8 +37,9 @@ impl Dom {
         // The listener exists before the iframe, so that no early message is missed.
         let weak = Rc::downgrade(ui);
         let frame = iframe.clone();
-        let listener = EventListener::new(&window, "message", move |event| {
-            let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
+        let listener = super::Listener::new(&window, "message", move |event| {
+            // A `message` listener on a window only receives MessageEvents.
+            let event = event.unchecked_ref::<MessageEvent>();
             if event.origin() != origin {
                 return;
             }
@@ -51,15 +51,8 @@ impl Dom {
             if !from_frame {
                 return;
             }
-            let data = event.data();
-            if !data.is_object() {
-                return;
-            }
-            let Some(json) = js_sys::JSON::stringify(&data).ok().and_then(|s| s.as_string()) else {
-                return;
-            };
             if let Some(ui) = weak.upgrade() {
-                deliver(&ui, &json);
+                deliver(&ui, message_event(event.data()));
             }
         });
 

@@ -7,6 +7,10 @@
 mod auth;
 mod dom;
 
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{Event, EventTarget};
+
 pub(crate) use auth::{start_popup, start_post};
 pub(crate) use dom::Dom;
 
@@ -26,16 +30,33 @@ pub(crate) async fn post_for_token(url: String) -> Result<String, crate::AuthErr
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let window = web_sys::window().ok_or_else(AuthError::unsupported)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
+    let init = request_init(None);
     let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
         .map_err(|e| AuthError::network(js_error_text(&e)))?;
-    let response: web_sys::Response =
-        response.dyn_into().map_err(|_| AuthError::invalid_response("fetch gave no Response"))?;
+    // `fetch` resolves to a Response, always.
+    let response: web_sys::Response = response.unchecked_into();
     let text = response.text().map_err(|e| AuthError::network(js_error_text(&e)))?;
     let text = JsFuture::from(text).await.map_err(|e| AuthError::network(js_error_text(&e)))?;
-    crate::protocol::parse_token_response(response.status(), &text.as_string().unwrap_or_default())
+    let text = text.as_string().unwrap_or_default();
+    crate::protocol::response::token_result(response.status(), js_sys::JSON::parse(&text).ok(), &text)
+}
+
+/// The `RequestInit` of a JSON `POST`.
+///
+/// Written as a JSON literal and parsed by the browser: `RequestInit` and `Headers` setters
+/// would each cost a JS import (see `cargo xtask size`).
+fn request_init(json_body: Option<&str>) -> web_sys::RequestInit {
+    use crate::json::{Json, JsonObject};
+    let mut init = JsonObject::new();
+    init.insert("method", "POST");
+    init.insert("headers", [("Content-Type", "application/json")].into_iter().collect::<JsonObject>());
+    if let Some(body) = json_body {
+        init.insert("body", body);
+    }
+    js_sys::JSON::parse(&Json::Object(init).to_json_string())
+        .map(JsCast::unchecked_into)
+        .unwrap_or_else(|_| web_sys::RequestInit::new())
 }
 
 /// Logs to the browser console (debug mode).
@@ -46,8 +67,61 @@ pub(crate) fn log(message: &str) {
 /// A JS exception as text.
 pub(crate) fn js_error_text(value: &wasm_bindgen::JsValue) -> String {
     use wasm_bindgen::JsCast;
-    if let Some(error) = value.dyn_ref::<js_sys::Error>() {
-        return String::from(error.message());
+    // Any object with a string `message` (an Error, a DOMException); `is_object` keeps the
+    // property read from throwing on null/undefined.
+    if value.is_object()
+        && let Some(message) = value.unchecked_ref::<js_sys::Error>().message().as_string()
+    {
+        return message;
     }
     value.as_string().unwrap_or_else(|| "a JavaScript exception".to_owned())
+}
+
+/// An event listener, removed on drop.
+///
+/// `gloo_events::EventListener` does the same with an options object (`passive`, `once`,
+/// `capture`); the plain two-argument form costs four fewer JS imports, which matters to the
+/// core's size budget (`cargo xtask size`).
+pub(crate) struct Listener {
+    target: EventTarget,
+    kind: &'static str,
+    callback: Closure<dyn FnMut(Event)>,
+}
+
+impl Listener {
+    pub fn new(target: &EventTarget, kind: &'static str, callback: impl FnMut(Event) + 'static) -> Self {
+        let callback = Closure::<dyn FnMut(Event)>::new(callback);
+        let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
+        Self { target: target.clone(), kind, callback }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+    }
+}
+
+/// Parsed JSON read in place (see [`JsonRead`](crate::json::JsonRead)).
+impl crate::json::JsonRead for wasm_bindgen::JsValue {
+    fn field(&self, key: &str) -> Option<Self> {
+        if !self.is_object() {
+            return None;
+        }
+        js_sys::Reflect::get(self, &key.into()).ok().filter(|v| !v.is_undefined())
+    }
+
+    fn string(&self) -> Option<String> {
+        self.as_string()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+
+    fn is_object(&self) -> bool {
+        wasm_bindgen::JsValue::is_object(self)
+    }
 }

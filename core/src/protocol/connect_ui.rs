@@ -4,7 +4,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::config::{DEFAULT_CONNECT_UI_URL, DEFAULT_HOST};
-use crate::json::{Json, JsonObject};
+use crate::json::{Json, JsonObject, JsonRead};
 use crate::protocol::response::AuthSuccess;
 use crate::url::{HttpUrl, encode_form};
 use crate::{AuthError, AuthErrorType};
@@ -73,20 +73,24 @@ pub struct ConnectUiSettings {
 
 impl ConnectUiSettings {
     /// Reads `{theme: {light: {primary}, dark: {primary}}, defaultTheme, showWatermark}`;
-    /// missing or mistyped fields are `None`. Only a non-object is rejected.
+    /// missing or mistyped fields are `None`. Only a non-object (arrays count as objects, as in
+    /// JavaScript) is rejected.
     pub fn from_json(value: &Json) -> Option<Self> {
-        value.as_object()?;
+        Self::from_value(value)
+    }
+
+    /// Reads settings from a parsed object (`&Json`, or a `JsValue` in the browser).
+    pub(crate) fn from_value(value: impl JsonRead) -> Option<Self> {
+        if !value.is_object() {
+            return None;
+        }
         let primary = |mode: &str| ThemeColors {
-            primary: value
-                .get("theme")
-                .and_then(|t| t.get(mode))
-                .and_then(|m| m.str_field("primary"))
-                .map(str::to_owned),
+            primary: value.field("theme").and_then(|t| t.field(mode)).and_then(|m| m.text("primary")),
         };
         Some(Self {
             theme: ThemeSettings { light: primary("light"), dark: primary("dark") },
-            default_theme: value.str_field("defaultTheme").and_then(Theme::parse),
-            show_watermark: value.get("showWatermark").and_then(Json::as_bool),
+            default_theme: value.text("defaultTheme").and_then(|t| Theme::parse(&t)),
+            show_watermark: value.field("showWatermark").and_then(|w| w.boolean()),
         })
     }
 
@@ -174,27 +178,31 @@ impl ConnectUiEvent {
     }
 }
 
-/// Parses a message posted by the Connect UI, given as JSON text (the browser layer
-/// `JSON.stringify`s `MessageEvent.data`).
+/// Parses a message posted by the Connect UI, given as JSON text (the browser layer reads
+/// `MessageEvent.data` in place, with the same rules).
 ///
 /// Non-objects, objects without a string `type`, unknown types and malformed payloads are
 /// `None`: a page receives many messages that are not for us.
 pub fn parse_message(json: &str) -> Option<ConnectUiEvent> {
-    let value = Json::parse(json)?;
-    let ty = value.str_field("type")?;
-    let payload = value.get("payload");
-    Some(match ty {
+    message_event(Json::parse(json).as_ref()?)
+}
+
+/// [`parse_message`] on data already parsed (a `JsValue` in the browser).
+pub(crate) fn message_event(value: impl JsonRead) -> Option<ConnectUiEvent> {
+    let ty = value.text("type")?;
+    let payload = value.field("payload");
+    Some(match ty.as_str() {
         "ready" => ConnectUiEvent::Ready,
         "close" => ConnectUiEvent::Close,
-        "connect" => ConnectUiEvent::Connect(AuthSuccess::from_json(payload?)?),
+        "connect" => ConnectUiEvent::Connect(AuthSuccess::from_value(payload?)?),
         "error" => {
-            let text = |k: &str| payload.and_then(|p| p.str_field(k)).map(str::to_owned);
+            let text = |k: &str| payload.as_ref().and_then(|p| p.text(k));
             ConnectUiEvent::Error {
                 error_type: text("errorType").unwrap_or_else(|| "unknown_error".to_owned()),
                 error_message: text("errorMessage").unwrap_or_default(),
             }
         }
-        "settings_changed" => ConnectUiEvent::SettingsChanged(ConnectUiSettings::from_json(payload?)?),
+        "settings_changed" => ConnectUiEvent::SettingsChanged(ConnectUiSettings::from_value(payload?)?),
         _ => return None,
     })
 }

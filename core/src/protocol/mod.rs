@@ -8,7 +8,7 @@
 pub mod connect_ui;
 pub mod oauth;
 mod plan;
-mod response;
+pub(crate) mod response;
 
 pub(crate) use plan::plan_auth;
 pub use plan::{AuthMode, AuthPlan, PopupLayout, PostRequest};

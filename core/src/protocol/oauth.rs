@@ -5,17 +5,17 @@
 //! the socket, the socket closing or failing, the popup closing (when detection is on), the
 //! optional timeout, or cancellation.
 
-use crate::json::Json;
+use crate::json::{Json, JsonRead};
 use crate::protocol::response::AuthSuccess;
 use crate::{AuthError, AuthErrorType};
 
 /// Something that happened to a running OAuth flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlowInput<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlowInput {
     /// The popup could not be opened (`window.open` returned nothing or a closed window).
     PopupBlocked,
     /// A text frame arrived on the WebSocket.
-    SocketMessage(&'a str),
+    SocketMessage(WsMessage),
     /// The WebSocket failed or closed.
     SocketClosed,
     /// A poll saw the popup closed.
@@ -24,7 +24,12 @@ pub enum FlowInput<'a> {
     TimedOut,
 }
 
-impl FlowInput<'_> {
+impl FlowInput {
+    /// A socket text frame, parsed.
+    pub fn socket_text(text: &str) -> Self {
+        Self::SocketMessage(parse_ws_message(text))
+    }
+
     /// A short name, for debug logs.
     pub fn name(&self) -> &'static str {
         match self {
@@ -102,13 +107,13 @@ impl OAuthFlow {
     }
 
     /// Advances the flow. After a [`FlowStep::Finish`] every input gives [`FlowStep::Wait`].
-    pub fn handle(&mut self, input: FlowInput<'_>) -> FlowStep {
+    pub fn handle(&mut self, input: FlowInput) -> FlowStep {
         if self.state == State::Done {
             return FlowStep::Wait;
         }
         let step = match input {
             FlowInput::PopupBlocked => FlowStep::Finish(Err(AuthError::blocked_by_browser())),
-            FlowInput::SocketMessage(text) => self.on_message(text),
+            FlowInput::SocketMessage(message) => self.on_message(message),
             FlowInput::SocketClosed => FlowStep::Finish(Err(AuthError::network(
                 "The connection to Nango closed before the authorization finished",
             ))),
@@ -127,8 +132,8 @@ impl OAuthFlow {
         step
     }
 
-    fn on_message(&mut self, text: &str) -> FlowStep {
-        match parse_ws_message(text) {
+    fn on_message(&mut self, message: WsMessage) -> FlowStep {
+        match message {
             WsMessage::Ack { ws_client_id } if self.state == State::AwaitingAck => {
                 self.state = State::Authorizing;
                 let sep = if self.connect_url.contains('?') { "&" } else { "?" };
@@ -160,29 +165,34 @@ pub enum WsMessage {
 
 /// Parses one WebSocket text frame.
 pub fn parse_ws_message(text: &str) -> WsMessage {
-    let Some(value) = Json::parse(text) else {
+    ws_message(Json::parse(text).as_ref())
+}
+
+/// [`parse_ws_message`] on a frame already parsed (`None`: it is not JSON).
+pub(crate) fn ws_message(value: Option<impl JsonRead>) -> WsMessage {
+    let Some(value) = value else {
         return WsMessage::Ignored;
     };
-    let field = |k: &str| value.str_field(k);
-    match field("message_type") {
+    let field = |k: &str| value.text(k);
+    match field("message_type").as_deref() {
         Some("connection_ack") => match field("ws_client_id") {
-            Some(id) if !id.is_empty() => WsMessage::Ack { ws_client_id: id.to_owned() },
+            Some(id) if !id.is_empty() => WsMessage::Ack { ws_client_id: id },
             _ => WsMessage::Error(AuthError::invalid_response("Nango's connection_ack has no ws_client_id")),
         },
         Some("success") => match (field("provider_config_key"), field("connection_id")) {
-            (Some(key), Some(id)) => WsMessage::Success(AuthSuccess {
-                provider_config_key: key.to_owned(),
-                connection_id: id.to_owned(),
-                is_pending: value.get("is_pending").and_then(Json::as_bool).unwrap_or(false),
+            (Some(provider_config_key), Some(connection_id)) => WsMessage::Success(AuthSuccess {
+                provider_config_key,
+                connection_id,
+                is_pending: value.field("is_pending").and_then(|v| v.boolean()).unwrap_or(false),
             }),
             _ => WsMessage::Error(AuthError::invalid_response(
                 "Nango's success message lacks provider_config_key or connection_id",
             )),
         },
         Some("error") => {
-            let code = field("error_type").unwrap_or("unknown_error");
-            let message = field("error_desc").unwrap_or("The authorization failed");
-            WsMessage::Error(AuthError::new(AuthErrorType::from_code(code), message))
+            let code = field("error_type").unwrap_or_else(|| "unknown_error".to_owned());
+            let message = field("error_desc").unwrap_or_else(|| "The authorization failed".to_owned());
+            WsMessage::Error(AuthError::new(AuthErrorType::from_code(&code), message))
         }
         _ => WsMessage::Ignored,
     }
@@ -200,12 +210,12 @@ mod tests {
     fn ack_then_success() {
         let mut f = flow(false);
         assert_eq!(
-            f.handle(FlowInput::SocketMessage(r#"{"message_type":"connection_ack","ws_client_id":"a b"}"#)),
+            f.handle(FlowInput::socket_text(r#"{"message_type":"connection_ack","ws_client_id":"a b"}"#)),
             FlowStep::Navigate("https://h/oauth/connect/g?public_key=k&ws_client_id=a%20b".into())
         );
-        assert_eq!(f.handle(FlowInput::SocketMessage("not json")), FlowStep::Wait);
+        assert_eq!(f.handle(FlowInput::socket_text("not json")), FlowStep::Wait);
         assert_eq!(f.handle(FlowInput::PopupClosed), FlowStep::Wait, "detection is opt-in");
-        let FlowStep::Finish(Ok(s)) = f.handle(FlowInput::SocketMessage(
+        let FlowStep::Finish(Ok(s)) = f.handle(FlowInput::socket_text(
             r#"{"message_type":"success","provider_config_key":"g","connection_id":"c","is_pending":true}"#,
         )) else {
             panic!("expected success")
@@ -217,19 +227,15 @@ mod tests {
 
     #[test]
     fn every_failure_ends_the_flow() {
-        let cases: [(FlowInput<'_>, bool, AuthErrorType); 5] = [
+        let cases: [(FlowInput, bool, AuthErrorType); 5] = [
             (FlowInput::SocketClosed, false, AuthErrorType::NetworkError),
             (FlowInput::PopupClosed, true, AuthErrorType::WindowClosed),
             (FlowInput::TimedOut, false, AuthErrorType::Timeout),
             (FlowInput::PopupBlocked, false, AuthErrorType::BlockedByBrowser),
-            (
-                FlowInput::SocketMessage(r#"{"message_type":"success"}"#),
-                false,
-                AuthErrorType::InvalidResponse,
-            ),
+            (FlowInput::socket_text(r#"{"message_type":"success"}"#), false, AuthErrorType::InvalidResponse),
         ];
         for (input, detect, kind) in cases {
-            match flow(detect).handle(input) {
+            match flow(detect).handle(input.clone()) {
                 FlowStep::Finish(Err(e)) => assert_eq!(e.kind, kind),
                 other => panic!("{input:?}: {other:?}"),
             }
@@ -240,7 +246,7 @@ mod tests {
     fn a_second_ack_does_not_navigate_again() {
         let mut f = flow(false);
         let ack = r#"{"message_type":"connection_ack","ws_client_id":"x"}"#;
-        assert!(matches!(f.handle(FlowInput::SocketMessage(ack)), FlowStep::Navigate(_)));
-        assert_eq!(f.handle(FlowInput::SocketMessage(ack)), FlowStep::Wait);
+        assert!(matches!(f.handle(FlowInput::socket_text(ack)), FlowStep::Navigate(_)));
+        assert_eq!(f.handle(FlowInput::socket_text(ack)), FlowStep::Wait);
     }
 }

@@ -1,6 +1,6 @@
 //! Parsing what the server answers to a credential POST.
 
-use crate::json::{Json, JsonObject};
+use crate::json::{Json, JsonObject, JsonRead};
 use crate::url::decimal;
 use crate::{AuthError, AuthErrorType};
 
@@ -21,10 +21,15 @@ pub struct AuthSuccess {
 impl AuthSuccess {
     /// Reads `{providerConfigKey, connectionId, isPending?}` (the HTTP and Connect UI shape).
     pub fn from_json(value: &Json) -> Option<Self> {
+        Self::from_value(value)
+    }
+
+    /// Reads a success from a parsed object (`&Json`, or a `JsValue` in the browser).
+    pub(crate) fn from_value(value: impl JsonRead) -> Option<Self> {
         Some(Self {
-            provider_config_key: value.str_field("providerConfigKey")?.to_owned(),
-            connection_id: value.str_field("connectionId")?.to_owned(),
-            is_pending: value.get("isPending").and_then(Json::as_bool).unwrap_or(false),
+            provider_config_key: value.text("providerConfigKey")?,
+            connection_id: value.text("connectionId")?,
+            is_pending: value.field("isPending").and_then(|v| v.boolean()).unwrap_or(false),
         })
     }
 
@@ -47,8 +52,16 @@ impl AuthSuccess {
 /// reports a failed credential test as HTTP 200 with an error body. A body that is not the
 /// documented JSON is an `invalid_response` error, never a panic.
 pub fn parse_auth_response(status: u16, body: &str) -> Result<AuthSuccess, AuthError> {
-    let ok = (200..300).contains(&status);
-    let Some(value) = Json::parse(body) else {
+    auth_result(status, Json::parse(body).as_ref(), body)
+}
+
+/// [`parse_auth_response`] on a body already parsed (`None`: it is not JSON).
+pub(crate) fn auth_result(
+    status: u16,
+    value: Option<impl JsonRead>,
+    body: &str,
+) -> Result<AuthSuccess, AuthError> {
+    let Some(value) = value else {
         return Err(AuthError::invalid_response(
             [
                 "Nango answered HTTP ",
@@ -62,58 +75,60 @@ pub fn parse_auth_response(status: u16, body: &str) -> Result<AuthSuccess, AuthE
     if let Some(error) = server_error(&value) {
         return Err(error);
     }
-    if !ok {
+    if !(200..300).contains(&status) {
         return Err(AuthError::new(
             AuthErrorType::UnknownError,
             ["Nango answered HTTP ", &decimal(status.into()), ": ", &snippet(body)].concat(),
         ));
     }
-    AuthSuccess::from_json(&value).ok_or_else(|| {
+    AuthSuccess::from_value(value).ok_or_else(|| {
         AuthError::invalid_response(
             ["Nango's answer lacks providerConfigKey/connectionId: ", &snippet(body)].concat(),
         )
     })
 }
 
-/// Reads Nango's error shape `{"error": {"code", "message"}}` (and the older `{"error": "text",
-/// "type": "code"}`).
-pub(crate) fn server_error(value: &Json) -> Option<AuthError> {
-    match value.get("error")? {
-        error @ Json::Object(_) => {
-            let code = error.str_field("code").unwrap_or("unknown_error");
-            let message = error.str_field("message").unwrap_or(code);
-            Some(AuthError::new(AuthErrorType::from_code(code), message))
-        }
-        Json::String(message) => {
-            let code = value.str_field("type").unwrap_or("unknown_error");
-            Some(AuthError::new(AuthErrorType::from_code(code), message.as_str()))
-        }
-        _ => None,
+/// The error a body reports: `{"error": {"code", "message"}}`, or the older
+/// `{"error": "message", "type": "code"}`.
+pub(crate) fn server_error(value: &impl JsonRead) -> Option<AuthError> {
+    let error = value.field("error")?;
+    if error.is_object() {
+        let code = error.text("code").unwrap_or_else(|| "unknown_error".to_owned());
+        let message = error.text("message").unwrap_or_else(|| code.clone());
+        return Some(AuthError::new(AuthErrorType::from_code(&code), message));
     }
+    let message = error.string()?;
+    let code = value.text("type").unwrap_or_else(|| "unknown_error".to_owned());
+    Some(AuthError::new(AuthErrorType::from_code(&code), message))
 }
 
-/// Reads a session token from a backend's answer: `{"token": …}` or `{"data": {"token": …}}`.
+/// Reads the session token from a backend's answer (`{"token"}` or Nango's
+/// `{"data": {"token"}}`), for [`TokenSource::backend`](crate::TokenSource::backend).
 pub fn parse_token_response(status: u16, body: &str) -> Result<String, AuthError> {
-    let value = Json::parse(body).ok_or_else(|| {
-        AuthError::invalid_response(format!(
-            "The token endpoint answered HTTP {status}, not JSON: {}",
-            snippet(body)
-        ))
-    })?;
+    token_result(status, Json::parse(body).as_ref(), body)
+}
+
+/// [`parse_token_response`] on a body already parsed (`None`: it is not JSON).
+pub(crate) fn token_result(
+    status: u16,
+    value: Option<impl JsonRead>,
+    body: &str,
+) -> Result<String, AuthError> {
+    let status_text = decimal(status.into());
+    let Some(value) = value else {
+        return Err(AuthError::invalid_response(
+            ["The token endpoint answered HTTP ", &status_text, ", not JSON: ", &snippet(body)].concat(),
+        ));
+    };
     if let Some(error) = server_error(&value) {
         return Err(error);
     }
-    let token = value.get("token").or_else(|| value.get("data").and_then(|d| d.get("token")));
-    match token.and_then(Json::as_str) {
-        Some(token) if (200..300).contains(&status) && !token.is_empty() => Ok(token.to_owned()),
+    let token = value.field("token").or_else(|| value.field("data").and_then(|d| d.field("token")));
+    match token.and_then(|t| t.string()) {
+        Some(token) if (200..300).contains(&status) && !token.is_empty() => Ok(token),
         _ => Err(AuthError::invalid_response(
-            [
-                "The token endpoint answered HTTP ",
-                &decimal(status.into()),
-                " without a token: ",
-                &snippet(body),
-            ]
-            .concat(),
+            ["The token endpoint answered HTTP ", &status_text, " without a token: ", &snippet(body)]
+                .concat(),
         )),
     }
 }
