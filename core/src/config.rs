@@ -106,7 +106,10 @@ impl NangoConfig {
     /// `http(s)` URL.
     pub(crate) fn validate(&self) -> Result<Endpoints, AuthError> {
         let host = if self.host.is_empty() { DEFAULT_HOST } else { self.host.as_str() };
-        let host = host.trim_end_matches('/');
+        let mut host = host;
+        while let Some(trimmed) = host.strip_suffix('/') {
+            host = trimmed;
+        }
         let base = HttpUrl::parse(host).ok_or_else(AuthError::invalid_host)?;
         let ws_path = if self.websockets_path.is_empty() { "/" } else { &self.websockets_path };
         let ws = base.join(ws_path).ok_or_else(AuthError::invalid_host)?;

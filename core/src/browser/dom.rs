@@ -95,10 +95,7 @@ impl Drop for Dom {
     fn drop(&mut self) {
         self.iframe.remove();
         let style = self.body.style();
-        let _ = if self.previous_overflow.is_empty() {
-            style.remove_property("overflow").map(drop)
-        } else {
-            style.set_property("overflow", &self.previous_overflow)
-        };
+        // An empty value removes the declaration (CSSOM), as when there was none before.
+        let _ = style.set_property("overflow", &self.previous_overflow);
     }
 }

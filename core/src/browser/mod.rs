@@ -6,6 +6,8 @@
 
 mod auth;
 mod dom;
+#[cfg(test)]
+mod tests;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;

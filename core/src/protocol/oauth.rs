@@ -136,7 +136,7 @@ impl OAuthFlow {
         match message {
             WsMessage::Ack { ws_client_id } if self.state == State::AwaitingAck => {
                 self.state = State::Authorizing;
-                let sep = if self.connect_url.contains('?') { "&" } else { "?" };
+                let sep = if self.connect_url.bytes().any(|b| b == b'?') { "&" } else { "?" };
                 let id = crate::url::encode_component(&ws_client_id);
                 FlowStep::Navigate([self.connect_url.as_str(), sep, "ws_client_id=", &id].concat())
             }
