@@ -353,20 +353,26 @@ impl ConnectUiOptions {
         if !url.path.ends_with('/') {
             url.path.push('/');
         }
-        let mut pairs = vec![("apiURL", self.api_url.as_deref().unwrap_or(DEFAULT_HOST))];
+        let mut query = url.query.take().unwrap_or_default();
+        let mut add = |key: &str, value: &str| {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(key);
+            query.push('=');
+            query.push_str(&encode_form(value));
+        };
+        add("apiURL", self.api_url.as_deref().unwrap_or(DEFAULT_HOST));
         if self.detect_closed_auth_window {
-            pairs.push(("detectClosedAuthWindow", "true"));
+            add("detectClosedAuthWindow", "true");
         }
         if let Some(lang) = &self.lang {
-            pairs.push(("lang", lang));
+            add("lang", lang);
         }
         if let Some(theme) = self.theme {
-            pairs.push(("theme", theme.as_str()));
+            add("theme", theme.as_str());
         }
-        let added: Vec<String> = pairs.iter().map(|(k, v)| [*k, "=", &encode_form(v)].concat()).collect();
-        let mut query = url.query.take().filter(|q| !q.is_empty()).map(|q| vec![q]).unwrap_or_default();
-        query.extend(added);
-        url.query = Some(crate::protocol::plan::join(query.iter().map(String::as_str), "&"));
+        url.query = Some(query);
         Ok((origin, url.href()))
     }
 }

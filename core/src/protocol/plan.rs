@@ -162,45 +162,45 @@ fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
 /// The query of PROTOCOL.md §2, every key and value percent-encoded (the official SDK leaves
 /// some raw: a JS bug that corrupts values holding `&` or `#`).
 fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrides: bool) -> String {
-    let mut query: Vec<(String, &str)> = Vec::new();
+    let mut query = String::new();
+    let mut add = |key: &str, value: &str| {
+        query.push(if query.is_empty() { '?' } else { '&' });
+        query.push_str(key);
+        query.push('=');
+        query.push_str(&encode_component(value));
+    };
     if let Some(id) = &options.connection_id {
-        query.push(("connection_id".into(), id));
+        add("connection_id", id);
     }
     if let Some(key) = config.public_key() {
-        query.push(("public_key".into(), key));
+        add("public_key", key);
     }
     if let Some(token) = config.session_token() {
-        query.push(("connect_session_token".into(), token));
+        add("connect_session_token", token);
     }
     for (k, v) in &options.params {
-        query.push((["params[", &encode_component(k), "]"].concat(), v));
+        add(&["params[", &encode_component(k), "]"].concat(), v);
     }
     if let Some(hmac) = &options.hmac {
-        query.push(("hmac".into(), hmac));
+        add("hmac", hmac);
     }
-    let scopes = join(options.user_scope.iter().map(String::as_str), ",");
     if !options.user_scope.is_empty() {
-        query.push(("user_scope".into(), &scopes));
+        add("user_scope", &join(options.user_scope.iter().map(String::as_str), ","));
     }
     if let (true, Some(Credentials::OAuthClientOverride { client_id, client_secret, refresh_token })) =
         (with_oauth_overrides, &options.credentials)
     {
-        query.push(("credentials[oauth_client_id_override]".into(), client_id));
-        query.push(("credentials[oauth_client_secret_override]".into(), client_secret));
+        add("credentials[oauth_client_id_override]", client_id);
+        add("credentials[oauth_client_secret_override]", client_secret);
         if let Some(token) = refresh_token {
-            query.push(("credentials[oauth_refresh_token_override]".into(), token));
+            add("credentials[oauth_refresh_token_override]", token);
         }
     }
     for (k, v) in &options.authorization_params {
         let value = v.as_deref().unwrap_or("undefined");
-        query.push((["authorization_params[", &encode_component(k), "]"].concat(), value));
+        add(&["authorization_params[", &encode_component(k), "]"].concat(), value);
     }
-    if query.is_empty() {
-        return String::new();
-    }
-    let pairs: Vec<String> =
-        query.iter().map(|(k, v)| [k.as_str(), "=", &encode_component(v)].concat()).collect();
-    ["?", &join(pairs.iter().map(String::as_str), "&")].concat()
+    query
 }
 
 /// `items.join(separator)` for any iterator, without `Vec` of copies.
