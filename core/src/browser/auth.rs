@@ -172,7 +172,10 @@ pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> Aut
         return AuthFuture::ready(Err(AuthError::unsupported()));
     };
     let controller = AbortController::new().ok();
-    let init = super::request_init(request.body.as_deref());
+    let init = match super::request_init(request.body.as_deref()) {
+        Ok(init) => init,
+        Err(error) => return AuthFuture::ready(Err(error)),
+    };
     init.set_signal(controller.as_ref().map(|c| c.signal()).as_ref());
     let promise = window.fetch_with_str_and_init(&request.url, &init);
     let task = TaskRef::default();

@@ -32,7 +32,7 @@ pub(crate) async fn post_for_token(url: String) -> Result<String, crate::AuthErr
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let window = web_sys::window().ok_or_else(AuthError::unsupported)?;
-    let init = request_init(None);
+    let init = request_init(None)?;
     let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
         .map_err(|e| AuthError::network(js_error_text(&e)))?;
@@ -48,17 +48,16 @@ pub(crate) async fn post_for_token(url: String) -> Result<String, crate::AuthErr
 ///
 /// Written as a JSON literal and parsed by the browser: `RequestInit` and `Headers` setters
 /// would each cost a JS import (see `cargo xtask size`).
-fn request_init(json_body: Option<&str>) -> web_sys::RequestInit {
-    use crate::json::{Json, JsonObject};
-    let mut init = JsonObject::new();
-    init.insert("method", "POST");
-    init.insert("headers", [("Content-Type", "application/json")].into_iter().collect::<JsonObject>());
+fn request_init(json_body: Option<&str>) -> Result<web_sys::RequestInit, crate::AuthError> {
+    let mut init = String::from(r#"{"method":"POST","headers":{"Content-Type":"application/json"}"#);
     if let Some(body) = json_body {
-        init.insert("body", body);
+        init.push_str(r#","body":"#);
+        crate::json::write_string(&mut init, body);
     }
-    js_sys::JSON::parse(&Json::Object(init).to_json_string())
+    init.push('}');
+    js_sys::JSON::parse(&init)
         .map(JsCast::unchecked_into)
-        .unwrap_or_else(|_| web_sys::RequestInit::new())
+        .map_err(|e| crate::AuthError::network(js_error_text(&e)))
 }
 
 /// Logs to the browser console (debug mode).
