@@ -100,3 +100,125 @@ fn postmessage_data_is_read_in_place() {
         assert_eq!(message_event(ignored), None);
     }
 }
+
+/// A small deterministic generator (xorshift), so that failures replay.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// Keys and strings the parsers look at, mixed with noise.
+const WORDS: &[&str] = &[
+    "type",
+    "payload",
+    "ready",
+    "close",
+    "connect",
+    "error",
+    "settings_changed",
+    "errorType",
+    "errorMessage",
+    "providerConfigKey",
+    "connectionId",
+    "isPending",
+    "theme",
+    "light",
+    "dark",
+    "primary",
+    "defaultTheme",
+    "showWatermark",
+    "system",
+    "message_type",
+    "connection_ack",
+    "success",
+    "ws_client_id",
+    "provider_config_key",
+    "connection_id",
+    "is_pending",
+    "error_type",
+    "error_desc",
+    "code",
+    "message",
+    "token",
+    "data",
+    "",
+    "é\u{0}\u{1F600}",
+    "__proto__",
+    "length",
+];
+
+/// Values the parsers switch on.
+const KINDS: &[&str] =
+    &["ready", "close", "connect", "error", "settings_changed", "connection_ack", "success", "nope"];
+
+fn random_json(rng: &mut Rng, depth: u32) -> Json {
+    match rng.below(if depth >= 3 { 4 } else { 10 }) {
+        0 => Json::Null,
+        1 => Json::Bool(rng.below(2) == 0),
+        2 => Json::from(rng.below(1000) as u32),
+        3 => Json::from(rng.pick(WORDS)),
+        4 => Json::Array((0..rng.below(3)).map(|_| random_json(rng, depth + 1)).collect()),
+        _ => random_object(rng, depth),
+    }
+}
+
+/// An object with fields the parsers read, mostly of the types they expect.
+fn random_object(rng: &mut Rng, depth: u32) -> Json {
+    let mut object = crate::JsonObject::new();
+    if depth == 0 && rng.below(3) > 0 {
+        object.insert(if rng.below(2) == 0 { "type" } else { "message_type" }, rng.pick(KINDS));
+    }
+    if depth == 0 && rng.below(2) == 0 {
+        object.insert("payload", random_object(rng, 1));
+    }
+    for _ in 0..rng.below(12) {
+        let key = rng.pick(WORDS);
+        let value = match (key, rng.below(4)) {
+            (_, 0) => random_json(rng, depth + 1),
+            ("type" | "message_type", _) => Json::from(rng.pick(KINDS)),
+            ("payload" | "theme" | "light" | "dark" | "error" | "data", _) => random_object(rng, depth + 1),
+            ("isPending" | "is_pending" | "showWatermark", _) => Json::Bool(rng.below(2) == 0),
+            _ => Json::from(rng.pick(WORDS)),
+        };
+        object.insert(key, value);
+    }
+    Json::Object(object)
+}
+
+#[wasm_bindgen_test]
+fn random_values_read_as_json_does() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let (mut events, mut frames, mut successes) = (0, 0, 0);
+    for case in 0..3_000 {
+        let value = if rng.below(5) > 0 { random_object(&mut rng, 0) } else { random_json(&mut rng, 0) };
+        let text = value.to_json_string();
+        let ours = Json::parse(&text);
+        let js = js_sys::JSON::parse(&text).ok();
+        assert!(ours.is_some() && js.is_some(), "case {case}: {text}");
+        let event = ours.as_ref().and_then(message_event);
+        events += usize::from(event.is_some());
+        assert_eq!(event, js.clone().and_then(message_event), "{text}");
+        let frame = ws_message(ours.as_ref());
+        frames += usize::from(frame != crate::protocol::oauth::WsMessage::Ignored);
+        assert_eq!(frame, ws_message(js.clone()), "{text}");
+        let result = auth_result(201, ours.as_ref(), &text);
+        successes += usize::from(result.is_ok());
+        assert_eq!(result, auth_result(201, js.clone(), &text), "{text}");
+        assert_eq!(token_result(200, ours.as_ref(), &text), token_result(200, js, &text), "{text}");
+    }
+    // The generator must reach the parsers' interesting paths, not only their rejections.
+    assert!(
+        events >= 300 && frames >= 300 && successes >= 30,
+        "{events} events, {frames} socket messages, {successes} successes"
+    );
+}
