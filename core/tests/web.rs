@@ -14,7 +14,8 @@ use futures_util::StreamExt;
 use gloo_timers::future::sleep;
 use nango_browser_test_support::*;
 use nango_frontend::{
-    AuthErrorType, AuthOptions, ConnectUi, ConnectUiEvent, ConnectUiOptions, Credentials, Nango, NangoConfig,
+    AuthErrorType, AuthOptions, ConnectUi, ConnectUiEvent, ConnectUiOptions, Credentials, Json, Nango,
+    NangoConfig, SessionTokens, TokenSource,
 };
 use wasm_bindgen_test::*;
 
@@ -180,4 +181,35 @@ async fn a_non_json_answer_is_a_typed_error() {
         nango.auth("stripe", AuthOptions::new().credentials(Credentials::api_key("k"))).await.unwrap_err();
     assert_eq!(err.kind, AuthErrorType::InvalidResponse, "{err:?}");
     assert!(err.message.contains("404"), "{err:?}");
+}
+
+#[wasm_bindgen_test]
+async fn each_post_carries_what_its_endpoint_expects() {
+    // `fetch` replaced by a recorder for the length of the test.
+    page_eval(
+        r#"window.__realFetch = window.fetch; window.__requests = [];
+        window.fetch = (url, init) => {
+            window.__requests.push({ url, method: init.method, headers: init.headers ?? null, body: init.body ?? null });
+            const body = JSON.stringify({ token: "tok", providerConfigKey: "stripe", connectionId: "c" });
+            return Promise.resolve(new Response(body, { status: 200 }));
+        };"#,
+    );
+    let token = SessionTokens::new(TokenSource::backend("/session")).get().await;
+    let nango =
+        Nango::new(NangoConfig::new().connect_session_token("t").host("http://localhost:3003")).unwrap();
+    let success = nango.auth("stripe", AuthOptions::new().credentials(Credentials::api_key("k"))).await;
+    let recorded = page_eval("window.fetch = window.__realFetch; JSON.stringify(window.__requests)");
+    assert_eq!(token.unwrap(), "tok");
+    assert_eq!(success.unwrap().connection_id, "c");
+
+    let recorded = Json::parse(&recorded.as_string().unwrap()).unwrap();
+    let Json::Array(requests) = recorded else { panic!("{recorded}") };
+    let [backend, nango_post] = &requests[..] else { panic!("{requests:?}") };
+    // The app's backend: no body and no content type, so no CORS preflight is needed.
+    assert_eq!(backend.to_string(), r#"{"url":"/session","method":"POST","headers":null,"body":null}"#);
+    // Nango: a JSON body with its content type, as the JS SDK sends it.
+    assert_eq!(
+        nango_post.to_string(),
+        r#"{"url":"http://localhost:3003/api-auth/api-key/stripe?connect_session_token=t","method":"POST","headers":{"Content-Type":"application/json"},"body":"{\"apiKey\":\"k\"}"}"#
+    );
 }

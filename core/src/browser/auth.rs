@@ -172,7 +172,7 @@ pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> Aut
         return AuthFuture::ready(Err(AuthError::unsupported()));
     };
     let controller = AbortController::new().ok();
-    let init = match super::request_init(request.body.as_deref()) {
+    let init = match super::nango_post_init(request.body.as_deref()) {
         Ok(init) => init,
         Err(error) => return AuthFuture::ready(Err(error)),
     };

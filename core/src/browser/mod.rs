@@ -32,7 +32,9 @@ pub(crate) async fn post_for_token(url: String) -> Result<String, crate::AuthErr
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let window = web_sys::window().ok_or_else(AuthError::unsupported)?;
-    let init = request_init(None)?;
+    // No body and no content type: a "simple" request, which needs no CORS preflight from the
+    // app's backend.
+    let init = request_init(r#"{"method":"POST"}"#)?;
     let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
         .map_err(|e| AuthError::network(js_error_text(&e)))?;
@@ -44,20 +46,24 @@ pub(crate) async fn post_for_token(url: String) -> Result<String, crate::AuthErr
     crate::protocol::response::token_result(response.status(), js_sys::JSON::parse(&text).ok(), &text)
 }
 
-/// The `RequestInit` of a JSON `POST`.
-///
-/// Written as a JSON literal and parsed by the browser: `RequestInit` and `Headers` setters
-/// would each cost a JS import (see `cargo xtask size`).
-fn request_init(json_body: Option<&str>) -> Result<web_sys::RequestInit, crate::AuthError> {
+/// A `RequestInit` from its JSON literal: `RequestInit` and `Headers` setters would each cost a
+/// JS import (see `cargo xtask size`).
+fn request_init(json: &str) -> Result<web_sys::RequestInit, crate::AuthError> {
+    js_sys::JSON::parse(json)
+        .map(JsCast::unchecked_into)
+        .map_err(|e| crate::AuthError::network(js_error_text(&e)))
+}
+
+/// The init of a credential `POST` to Nango: JSON content type even without a body, as the JS
+/// SDK sends it.
+fn nango_post_init(json_body: Option<&str>) -> Result<web_sys::RequestInit, crate::AuthError> {
     let mut init = String::from(r#"{"method":"POST","headers":{"Content-Type":"application/json"}"#);
     if let Some(body) = json_body {
         init.push_str(r#","body":"#);
         crate::json::write_string(&mut init, body);
     }
     init.push('}');
-    js_sys::JSON::parse(&init)
-        .map(JsCast::unchecked_into)
-        .map_err(|e| crate::AuthError::network(js_error_text(&e)))
+    request_init(&init)
 }
 
 /// Logs to the browser console (debug mode).
