@@ -71,25 +71,20 @@ pub(crate) fn is_session_token_format(token: &str) -> bool {
 #[derive(Debug)]
 pub(crate) struct Session {
     pub token: String,
-    pub end_user: Option<Value>,
-    pub organization: Option<Value>,
-    pub allowed_integrations: Option<Vec<String>>,
-    pub integrations_config_defaults: Option<Map<String, Value>>,
-    pub overrides: Option<Map<String, Value>>,
-    pub tags: Option<Map<String, Value>>,
-    /// Set for reconnect sessions: the connection id being re-authorized.
-    pub reconnect_connection_id: Option<String>,
     pub expires_at: SystemTime,
+    /// What it was created with.
+    pub settings: SessionSettings,
 }
 
 impl Session {
     pub(crate) fn allows(&self, key: &str) -> bool {
-        self.allowed_integrations.as_ref().is_none_or(|allowed| allowed.iter().any(|k| k == key))
+        self.settings.allowed_integrations.as_ref().is_none_or(|allowed| allowed.iter().any(|k| k == key))
     }
 
     /// `integrations_config_defaults[key].connection_config`, if any.
     pub(crate) fn connection_config_defaults(&self, key: &str) -> Map<String, Value> {
-        self.integrations_config_defaults
+        self.settings
+            .integrations_config_defaults
             .as_ref()
             .and_then(|d| d.get(key))
             .and_then(|d| d.get("connection_config"))
@@ -99,15 +94,16 @@ impl Session {
     }
 }
 
-/// What to create a session with.
+/// What a session is created with.
 #[derive(Debug, Default)]
-pub(crate) struct NewSession {
+pub(crate) struct SessionSettings {
     pub end_user: Option<Value>,
     pub organization: Option<Value>,
     pub allowed_integrations: Option<Vec<String>>,
     pub integrations_config_defaults: Option<Map<String, Value>>,
     pub overrides: Option<Map<String, Value>>,
     pub tags: Option<Map<String, Value>>,
+    /// Set for reconnect sessions: the connection id being re-authorized.
     pub reconnect_connection_id: Option<String>,
 }
 
@@ -300,18 +296,12 @@ impl AppState {
         self.config.integration(key)
     }
 
-    pub(crate) fn create_session(&self, new: NewSession) -> Result<Arc<Session>, ApiError> {
+    pub(crate) fn create_session(&self, settings: SessionSettings) -> Result<Arc<Session>, ApiError> {
         let now = self.now();
         let session = Arc::new(Session {
             token: format!("{SESSION_TOKEN_PREFIX}{}", random_hex(32)),
-            end_user: new.end_user,
-            organization: new.organization,
-            allowed_integrations: new.allowed_integrations,
-            integrations_config_defaults: new.integrations_config_defaults,
-            overrides: new.overrides,
-            tags: new.tags,
-            reconnect_connection_id: new.reconnect_connection_id,
             expires_at: now + Duration::from_secs(self.config.session_ttl_secs),
+            settings,
         });
         let mut sessions = lock(&self.sessions);
         if sessions.len() >= MAX_SESSIONS {

@@ -16,7 +16,7 @@ use crate::extract::{
     RawBody, Validator, is_valid_connection_id, parse_json, require_empty, require_empty_query,
     require_json_content_type, require_object, require_secret_key, require_session,
 };
-use crate::state::{AppState, NewSession, Session, iso};
+use crate::state::{AppState, Session, SessionSettings, iso};
 
 fn issue(code: &'static str, message: impl Into<String>, path: Vec<String>) -> FieldError {
     FieldError { code, message: message.into(), path }
@@ -69,7 +69,7 @@ fn string_map(value: &Value, name: &str, errors: &mut Vec<FieldError>) {
 fn common_fields(
     state: &AppState,
     obj: &Map<String, Value>,
-    new: &mut NewSession,
+    new: &mut SessionSettings,
     errors: &mut Vec<FieldError>,
 ) {
     if let Some(value) = obj.get("end_user") {
@@ -165,9 +165,18 @@ fn session_created(state: &AppState, headers: &HeaderMap, session: &Session) -> 
     })
 }
 
-fn json_body(headers: &HeaderMap, body: &RawBody) -> Result<Option<Value>, ApiError> {
+/// The checks of a secret-key JSON endpoint, in Nango's order: content type, secret key, no
+/// query, then a JSON object body.
+fn secret_json_object(
+    state: &AppState,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &RawBody,
+) -> Result<serde_json::Map<String, Value>, ApiError> {
     require_json_content_type(headers)?;
-    parse_json(&body.0)
+    require_secret_key(state, headers)?;
+    require_empty_query(query)?;
+    require_object(parse_json(&body.0)?)
 }
 
 /// `POST /connect/sessions` (secret key) → 201 `{data: {token, connect_link, expires_at}}`.
@@ -177,13 +186,10 @@ pub(super) async fn post_sessions(
     headers: HeaderMap,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    require_json_content_type(&headers)?;
-    require_secret_key(&state, &headers)?;
-    require_empty_query(query.as_deref())?;
-    let obj = require_object(json_body(&headers, &body)?)?;
+    let obj = secret_json_object(&state, query.as_deref(), &headers, &body)?;
 
     let mut errors = Vec::new();
-    let mut new = NewSession::default();
+    let mut new = SessionSettings::default();
     common_fields(&state, &obj, &mut new, &mut errors);
     if !obj.contains_key("end_user") && !obj.contains_key("tags") {
         errors.push(issue("invalid_type", "Required", vec!["end_user".into()]));
@@ -234,7 +240,7 @@ pub(super) async fn post_sessions(
     let session = state.create_session(new)?;
     state.log(format!(
         "connect session created (allowed: {})",
-        session.allowed_integrations.as_ref().map_or_else(|| "all".to_owned(), |a| a.join(","))
+        session.settings.allowed_integrations.as_ref().map_or_else(|| "all".to_owned(), |a| a.join(","))
     ));
     Ok((StatusCode::CREATED, Json(json!({ "data": session_created(&state, &headers, &session) })))
         .into_response())
@@ -248,13 +254,10 @@ pub(super) async fn post_reconnect(
     headers: HeaderMap,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    require_json_content_type(&headers)?;
-    require_secret_key(&state, &headers)?;
-    require_empty_query(query.as_deref())?;
-    let obj = require_object(json_body(&headers, &body)?)?;
+    let obj = secret_json_object(&state, query.as_deref(), &headers, &body)?;
 
     let mut errors = Vec::new();
-    let mut new = NewSession::default();
+    let mut new = SessionSettings::default();
     common_fields(&state, &obj, &mut new, &mut errors);
     let mut v = Validator::new(&obj);
     let connection_id = v.string("connection_id", 1);
@@ -299,9 +302,9 @@ pub(super) async fn get_session(
 ) -> Result<Json<Value>, ApiError> {
     let session = require_session(&state, &headers)?;
     require_empty_query(query.as_deref())?;
-    let end_user = session.end_user.as_ref().map(|u| {
+    let end_user = session.settings.end_user.as_ref().map(|u| {
         let field = |k: &str| u.get(k).cloned().unwrap_or(Value::Null);
-        let organization = session.organization.as_ref().map_or(Value::Null, |o| {
+        let organization = session.settings.organization.as_ref().map_or(Value::Null, |o| {
             json!({
                 "id": o.get("id").cloned().unwrap_or(Value::Null),
                 "display_name": o.get("display_name").cloned().unwrap_or(Value::Null),
@@ -318,10 +321,10 @@ pub(super) async fn get_session(
     let mut data = Map::new();
     data.insert("endUser".into(), end_user.unwrap_or(Value::Null));
     data.insert("connectUISettings".into(), state.config.connect_ui_settings.to_json());
-    if let Some(allowed) = &session.allowed_integrations {
+    if let Some(allowed) = &session.settings.allowed_integrations {
         data.insert("allowed_integrations".into(), json!(allowed));
     }
-    if let Some(defaults) = &session.integrations_config_defaults {
+    if let Some(defaults) = &session.settings.integrations_config_defaults {
         let mapped: Map<String, Value> = defaults
             .iter()
             .map(|(k, v)| {
@@ -336,10 +339,10 @@ pub(super) async fn get_session(
             .collect();
         data.insert("integrations_config_defaults".into(), Value::Object(mapped));
     }
-    if session.reconnect_connection_id.is_some() {
+    if session.settings.reconnect_connection_id.is_some() {
         data.insert("isReconnecting".into(), Value::Bool(true));
     }
-    if let Some(overrides) = &session.overrides {
+    if let Some(overrides) = &session.settings.overrides {
         data.insert("overrides".into(), Value::Object(overrides.clone()));
     }
     data.insert("websocketsPath".into(), Value::String(state.config.websockets_path.clone()));
@@ -460,13 +463,13 @@ pub(super) async fn demo_session(
     if let Some(remote) = &state.config.remote_nango {
         return remote_demo_session(&state, remote).await;
     }
-    let mut new = NewSession {
+    let mut new = SessionSettings {
         end_user: Some(json!({
             "id": state.config.demo_end_user.id,
             "email": state.config.demo_end_user.email,
             "display_name": state.config.demo_end_user.display_name,
         })),
-        ..NewSession::default()
+        ..SessionSettings::default()
     };
     if let Some(body) = parse_json(&body.0)? {
         let obj = require_object(Some(body))?;

@@ -202,7 +202,7 @@ pub(super) async fn handle(
         ));
     }
     let mut connection_id = q.connection_id.clone().unwrap_or_else(uuid_v4);
-    if let Some(reconnect) = session.and_then(|s| s.reconnect_connection_id.as_ref()) {
+    if let Some(reconnect) = session.and_then(|s| s.settings.reconnect_connection_id.as_ref()) {
         if state.find_connection(&key, reconnect).is_none() {
             return Err(ApiError::bad_request(
                 "invalid_connection",
@@ -242,8 +242,8 @@ pub(super) async fn handle(
     let connection = state.upsert_connection(NewConnection {
         integration,
         connection_id,
-        end_user: session.and_then(|s| s.end_user.clone()),
-        tags: session.and_then(|s| s.tags.clone()),
+        end_user: session.and_then(|s| s.settings.end_user.clone()),
+        tags: session.and_then(|s| s.settings.tags.clone()),
         connection_config,
         credentials: Value::Object(stored),
         pending: kind == Kind::Outbound,

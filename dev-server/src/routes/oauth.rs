@@ -159,7 +159,7 @@ fn start_flow(
         ));
     }
     let mut connection_id = q.connection_id.clone().unwrap_or_else(uuid_v4);
-    if let Some(reconnect) = session.and_then(|s| s.reconnect_connection_id.as_ref()) {
+    if let Some(reconnect) = session.and_then(|s| s.settings.reconnect_connection_id.as_ref()) {
         if state.find_connection(key, reconnect).is_none() {
             return Err(ApiError::bad_request(
                 "invalid_connection",
@@ -179,6 +179,7 @@ fn start_flow(
     if let Some(s) = session {
         connection_config.extend(s.connection_config_defaults(key));
         let enforced = s
+            .settings
             .integrations_config_defaults
             .as_ref()
             .and_then(|d| d.get(key))
@@ -235,8 +236,8 @@ fn start_flow(
         code_verifier,
         redirect_uri,
         connection_config,
-        end_user: session.and_then(|s| s.end_user.clone()),
-        tags: session.and_then(|s| s.tags.clone()),
+        end_user: session.and_then(|s| s.settings.end_user.clone()),
+        tags: session.and_then(|s| s.settings.tags.clone()),
         expires_at: state.flow_expiry(session.map(|s| s.as_ref())),
     };
     let mut flows = lock(&state.flows);
