@@ -80,18 +80,7 @@ async fn only_the_iframe_speaks_for_the_connect_ui() {
     let mut events = ui.events();
     loaded_iframe().await;
 
-    // From the test's own realm: right origin, wrong source.
-    window().post_message(&js_sys::JSON::parse(r#"{"type":"close"}"#).unwrap(), "*").unwrap();
-    // From a sandboxed iframe: origin "null".
-    page_eval(
-        r#"window.__foreignSeen = false;
-           window.addEventListener('message', e => { if (e.origin === 'null') window.__foreignSeen = true; });
-           const f = document.createElement('iframe');
-           f.id = 'foreign'; f.sandbox = 'allow-scripts';
-           f.srcdoc = "<script>parent.postMessage({type:'close'}, '*')</script>";
-           document.body.append(f);"#,
-    );
-    until("the foreign message", || page_eval("window.__foreignSeen").as_bool() == Some(true)).await;
+    post_foreign_close().await;
     // From the iframe's realm: non-objects and typeless objects are ignored, then a real event.
     frame_eval(
         "parent.postMessage('close', '*'); parent.postMessage({payload: 1}, '*');
@@ -100,7 +89,6 @@ async fn only_the_iframe_speaks_for_the_connect_ui() {
     let first = events.next().await.unwrap();
     assert_eq!(first, ConnectUiEvent::Error { error_type: "first".into(), error_message: "m".into() });
     assert!(ui.is_open(), "the foreign close messages were ignored");
-    page_eval("document.getElementById('foreign').remove()");
 }
 
 #[wasm_bindgen_test]

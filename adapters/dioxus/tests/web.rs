@@ -158,22 +158,7 @@ async fn connect_ui_signals_callbacks_origin_checks_and_unmount() {
     until_text(&root, "state", "ready").await;
     until("the token", || frame_eval("__got.join()").as_string().as_deref() == Some("async-tok")).await;
 
-    // Right origin, wrong source (the test's own realm); then origin "null" (a sandboxed frame).
-    web_sys::window()
-        .unwrap()
-        .post_message(&js_sys::JSON::parse(r#"{"type":"close"}"#).unwrap(), "*")
-        .unwrap();
-    page_eval(
-        r#"window.__foreignSeen = false;
-           window.addEventListener('message', e => { if (e.origin === 'null') window.__foreignSeen = true; });
-           const f = document.createElement('iframe');
-           f.id = 'foreign'; f.sandbox = 'allow-scripts';
-           f.srcdoc = "<script>parent.postMessage({type:'close'}, '*')</script>";
-           document.body.append(f);"#,
-    );
-    until("the foreign message", || page_eval("window.__foreignSeen").as_bool() == Some(true)).await;
-    page_eval("document.getElementById('foreign').remove()");
-    let listeners_before = listeners_before + 1; // the test's own listener, just added
+    post_foreign_close().await;
 
     // Then real events from the iframe: they update the signals and call the callbacks.
     frame_eval(

@@ -139,24 +139,7 @@ async fn connect_ui_renders_events_from_the_iframe_only_and_cleans_up() {
     until("the token", || frame_eval("__got.length").as_f64() == Some(1.0)).await;
     assert_eq!(frame_eval("__got[0]").as_string().unwrap(), "session_token tok-1");
 
-    // Wrong source: the test's own realm (right origin); a sandboxed iframe (origin "null").
-    web_sys::window()
-        .unwrap()
-        .post_message(&js_sys::JSON::parse(r#"{"type":"close"}"#).unwrap(), "*")
-        .unwrap();
-    page_eval(
-        r#"window.__foreignSeen = false;
-           window.__foreign = e => { if (e.origin === 'null') window.__foreignSeen = true; };
-           window.addEventListener('message', window.__foreign);
-           const f = document.createElement('iframe');
-           f.id = 'foreign'; f.sandbox = 'allow-scripts';
-           f.srcdoc = "<script>parent.postMessage({type:'close'}, '*')</script>";
-           document.body.append(f);"#,
-    );
-    until("the foreign message", || page_eval("window.__foreignSeen").as_bool() == Some(true)).await;
-    page_eval(
-        "document.getElementById('foreign').remove(); window.removeEventListener('message', window.__foreign)",
-    );
+    post_foreign_close().await;
     sleep(Duration::from_millis(30)).await;
     assert_eq!(text(&root, ".state"), "ready", "messages from other sources are ignored");
     assert!(!logged(&log, "v1:close"));

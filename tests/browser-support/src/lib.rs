@@ -67,6 +67,27 @@ pub async fn until(what: &str, mut cond: impl FnMut() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
+/// Posts `{type: 'close'}` from two senders the Connect UI must not listen to, and waits until
+/// the page has received both: the test's own realm (right origin, wrong source) and a
+/// sandboxed iframe (origin "null"). Leaves no iframe or listener behind.
+pub async fn post_foreign_close() {
+    let close = js_sys::JSON::parse(r#"{"type":"close"}"#).unwrap();
+    web_sys::window().unwrap().post_message(&close, "*").unwrap();
+    page_eval(
+        r#"window.__foreignSeen = false;
+           window.__foreign = e => { if (e.origin === 'null') window.__foreignSeen = true; };
+           window.addEventListener('message', window.__foreign);
+           const f = document.createElement('iframe');
+           f.id = 'foreign'; f.sandbox = 'allow-scripts';
+           f.srcdoc = "<script>parent.postMessage({type:'close'}, '*')</script>";
+           document.body.append(f);"#,
+    );
+    until("the foreign message", || page_eval("window.__foreignSeen").as_bool() == Some(true)).await;
+    page_eval(
+        "document.getElementById('foreign').remove(); window.removeEventListener('message', window.__foreign)",
+    );
+}
+
 /// Waits until the iframe has loaded its (missing) page, so that its realm is the final one.
 pub async fn loaded_iframe() {
     until("the iframe to load", || {
