@@ -61,6 +61,28 @@ impl Nango {
         })
     }
 
+    /// The client a framework adapter's provider offers: `client`, or one made from `config`.
+    /// Exactly one of them must be given, else `invalid_provider_setup`; an invalid `config` is
+    /// the error [`Nango::new`] gives.
+    ///
+    /// ```
+    /// use nango_frontend::{AuthErrorType, Nango, NangoConfig};
+    /// assert!(Nango::from_provider(None, Some(NangoConfig::new())).is_ok());
+    /// let neither = Nango::from_provider(None, None).unwrap_err();
+    /// assert_eq!(neither.kind, AuthErrorType::InvalidProviderSetup);
+    /// let bad = Nango::from_provider(None, Some(NangoConfig::new().host("nope"))).unwrap_err();
+    /// assert_eq!(bad.kind, AuthErrorType::InvalidHostUrl);
+    /// ```
+    pub fn from_provider(client: Option<Nango>, config: Option<NangoConfig>) -> Result<Self, AuthError> {
+        match (client, config) {
+            (Some(client), None) => Ok(client),
+            (None, Some(config)) => Self::new(config),
+            _ => Err(AuthError::invalid_provider_setup(
+                "The Nango provider needs exactly one of `config` and `client`",
+            )),
+        }
+    }
+
     /// The configuration the client was made with.
     pub fn config(&self) -> NangoConfig {
         self.inner.config.borrow().config.clone()
@@ -82,18 +104,18 @@ impl Nango {
     /// Not an `async fn`: the popup is opened before this returns, so call it directly in the
     /// click handler (Safari blocks popups opened after an `await`), then await the future.
     pub fn auth(&self, provider_config_key: &str, options: AuthOptions) -> AuthFuture {
-        self.start(AuthMode::Auth, provider_config_key, options)
+        self.start(AuthMode::Auth, provider_config_key, options, None)
     }
 
     /// Re-authorizes an existing connection; needs a connect session token (made with
     /// `/connect/sessions/reconnect`), else `missing_connect_session_token`.
     pub fn reconnect(&self, provider_config_key: &str, options: AuthOptions) -> AuthFuture {
-        self.start(AuthMode::Reconnect, provider_config_key, options)
+        self.start(AuthMode::Reconnect, provider_config_key, options, None)
     }
 
     /// Creates a connection to an integration that needs no auth (auth mode `NONE`).
     pub fn create(&self, provider_config_key: &str, options: AuthOptions) -> AuthFuture {
-        self.start(AuthMode::Create, provider_config_key, options)
+        self.start(AuthMode::Create, provider_config_key, options, None)
     }
 
     /// Ends the pending auth, if any, with a `cancelled` error.
@@ -102,9 +124,13 @@ impl Nango {
         pending.cancel(AuthError::cancelled("The auth was cancelled"));
     }
 
-    /// Opens the Connect UI with [`connect_ui_options`](Self::connect_ui_options).
+    /// Opens the Connect UI with this client's defaults for what `options` leave out (see
+    /// [`connect_ui_options`](Self::connect_ui_options)).
     pub fn open_connect_ui(&self, options: ConnectUiOptions) -> Result<ConnectUi, AuthError> {
-        ConnectUi::open(self.connect_ui_options(options))
+        let ui = ConnectUi::new(options)?;
+        ui.set_client(Some(self.clone()));
+        ui.show()?;
+        Ok(ui)
     }
 
     /// Completes Connect UI options from the client: its session token, and its host as the
@@ -142,8 +168,19 @@ impl Nango {
         plan_auth(&self.inner.config.borrow(), mode, provider_config_key, options)
     }
 
-    fn start(&self, mode: AuthMode, key: &str, options: AuthOptions) -> AuthFuture {
-        let config = self.inner.config.borrow().clone();
+    /// Starts an auth; `token`, when given, is this call's connect session token (the client's
+    /// own configuration is not changed).
+    pub(crate) fn start(
+        &self,
+        mode: AuthMode,
+        key: &str,
+        options: AuthOptions,
+        token: Option<String>,
+    ) -> AuthFuture {
+        let mut config = self.inner.config.borrow().clone();
+        if let Some(token) = token {
+            config.config.token = Some(ClientToken::ConnectSession(token));
+        }
         let plan = match plan_auth(&config, mode, key, &options) {
             Ok(plan) => plan,
             Err(error) => return AuthFuture::ready(Err(error)),

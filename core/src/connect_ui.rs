@@ -6,30 +6,40 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::pin::Pin;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use futures_channel::mpsc;
 use futures_core::Stream;
 
-use crate::AuthError;
 use crate::platform::Dom;
-use crate::protocol::connect_ui::{ConnectUiEvent, ConnectUiOptions, EventCallback, parse_message};
+use crate::protocol::connect_ui::{ConnectUiEvent, ConnectUiOptions, parse_message};
 use crate::state::ConnectUiSnapshot;
+use crate::subscribe::{Listeners, Subscription};
 use crate::token::SessionTokens;
+use crate::{AuthError, Nango, TokenSource};
 
 pub(crate) struct UiState {
-    pub options: ConnectUiOptions,
+    /// The options of the next show (the shown iframe keeps those it was shown with).
+    options: ConnectUiOptions,
+    /// The origin and URL of the iframe shown, or last shown.
     pub origin: String,
     pub iframe_url: String,
-    pub token: Option<String>,
-    pub ready: bool,
-    pub dom: Option<Dom>,
-    /// Where the token came from, to forget it when the Connect UI says it expired.
+    /// The token handed to the shown iframe on `ready`.
+    token: Option<String>,
+    /// A token the app set itself: it wins over every default until replaced.
+    explicit: Option<String>,
+    /// Defaults for what the options leave out: the API URL and the session token.
+    client: Option<Nango>,
+    /// Where tokens come from; the cache is forgotten when the Connect UI says the session expired.
     tokens: Option<SessionTokens>,
+    ready: bool,
+    pub dom: Option<Dom>,
+    /// Counts shows, so that a token fetched for an earlier one is not handed to a later one.
+    shows: u64,
     snapshot: ConnectUiSnapshot,
-    subscribers: Vec<(u64, EventCallback)>,
-    next_id: u64,
+    events: Rc<Listeners<ConnectUiEvent>>,
+    changes: Rc<Listeners<ConnectUiSnapshot>>,
 }
 
 impl Drop for UiState {
@@ -42,10 +52,32 @@ impl Drop for UiState {
 
 pub(crate) type UiRef = Rc<RefCell<UiState>>;
 
-/// A Connect UI: the iframe, its message listener and its event subscribers.
+/// What a show does: the iframe's origin and URL, and its token (or a fetch for one).
+#[derive(Debug, PartialEq)]
+struct ShowPlan {
+    origin: String,
+    iframe_url: String,
+    token: Option<String>,
+    fetch: bool,
+}
+
+/// A Connect UI: the iframe, its message listener, its event subscribers and its state.
 ///
 /// Cheap to clone (the clones share one iframe). Opening twice never makes a second iframe.
 /// Dropping the last clone closes the iframe and ends every event stream.
+///
+/// What each show uses (read when [`show`](Self::show) is called; an open iframe keeps what it
+/// was shown with):
+/// - the [options](Self::set_options) (URLs, language, theme, callbacks);
+/// - the session token: one the app set itself ([`set_session_token`](Self::set_session_token)
+///   or the options' `session_token`) until it sets another; else one from the
+///   [token source](Self::set_token_source) (the iframe shows at once and gets the token when it
+///   arrives); else the [client](Self::set_client)'s;
+/// - the API URL: the options', else the client's host.
+///
+/// A failure to show is an error of [`snapshot`](Self::snapshot)`().last_error` and goes to
+/// `on_error`; a successful show clears `last_error`. Each event goes once to `on_event`, then
+/// to the callback of its kind (`on_connect`, `on_close`, `on_error`), then to subscribers.
 ///
 /// ```no_run
 /// use futures_util::StreamExt;
@@ -75,9 +107,7 @@ impl Default for ConnectUi {
     /// A hidden handle with the default options (Nango Cloud); set real ones with
     /// [`set_options`](ConnectUi::set_options). Useful for hooks that own one handle for life.
     fn default() -> Self {
-        let options = ConnectUiOptions::new();
-        let (origin, iframe_url) = options.urls().unwrap_or_default();
-        Self::with_urls(options, origin, iframe_url)
+        Self::with_options(ConnectUiOptions::new())
     }
 }
 
@@ -92,40 +122,27 @@ impl ConnectUi {
     ///
     /// An invalid base URL is an `invalid_host_url` error.
     pub fn new(options: ConnectUiOptions) -> Result<Self, AuthError> {
-        let (origin, iframe_url) = options.urls()?;
-        Ok(Self::with_urls(options, origin, iframe_url))
+        options.urls()?;
+        Ok(Self::with_options(options))
     }
 
-    fn with_urls(options: ConnectUiOptions, origin: String, iframe_url: String) -> Self {
-        let token = options.session_token.clone();
+    fn with_options(options: ConnectUiOptions) -> Self {
         let state = UiState {
+            explicit: options.session_token.clone(),
             options,
-            origin,
-            iframe_url,
-            token,
+            origin: String::new(),
+            iframe_url: String::new(),
+            token: None,
+            client: None,
+            tokens: None,
             ready: false,
             dom: None,
-            tokens: None,
+            shows: 0,
             snapshot: ConnectUiSnapshot::default(),
-            subscribers: Vec::new(),
-            next_id: 0,
+            events: Rc::default(),
+            changes: Rc::default(),
         };
         Self { state: Rc::new(RefCell::new(state)) }
-    }
-
-    /// Replaces the options (URLs, theme, language, callback, and the token when the new
-    /// options carry one). They apply from the next [`show`](Self::show); an open iframe stays
-    /// as it is. Subscribers, the snapshot and the connections made are kept.
-    pub fn set_options(&self, options: ConnectUiOptions) -> Result<(), AuthError> {
-        let (origin, iframe_url) = options.urls()?;
-        let mut state = self.state.borrow_mut();
-        if options.session_token.is_some() {
-            state.token = options.session_token.clone();
-        }
-        state.options = options;
-        state.origin = origin;
-        state.iframe_url = iframe_url;
-        Ok(())
     }
 
     /// Creates the handle and shows the Connect UI.
@@ -135,54 +152,100 @@ impl ConnectUi {
         Ok(ui)
     }
 
-    /// Shows the Connect UI (again). A no-op while it is open. Outside a browser this is an
-    /// `unsupported_environment` error.
+    /// Replaces the options (URLs, theme, language, callbacks; a `session_token` in them is a
+    /// token set by the app). They apply from the next [`show`](Self::show); an open iframe
+    /// stays as it is, and its token keeps going to its own origin. Invalid URLs are reported
+    /// by that show. Subscribers, the snapshot and the connections made are kept.
+    pub fn set_options(&self, options: ConnectUiOptions) {
+        let mut state = self.state.borrow_mut();
+        if options.session_token.is_some() {
+            state.explicit.clone_from(&options.session_token);
+        }
+        state.options = options;
+    }
+
+    /// Sets the client whose defaults fill what the options leave out (API URL, token).
+    pub fn set_client(&self, client: Option<Nango>) {
+        self.state.borrow_mut().client = client;
+    }
+
+    /// Sets where session tokens come from (`None`: none). A new source of the same kind keeps
+    /// the cached token (see [`SessionTokens::set_source`]).
+    pub fn set_token_source(&self, source: Option<TokenSource>) {
+        let mut state = self.state.borrow_mut();
+        match (source, state.tokens.as_ref()) {
+            (None, _) => state.tokens = None,
+            (Some(source), Some(tokens)) => tokens.set_source(source),
+            (Some(source), None) => state.tokens = Some(SessionTokens::new(source)),
+        }
+    }
+
+    /// Shows the Connect UI (again); a no-op while it is open. Outside a browser this is an
+    /// `unsupported_environment` error. The error is also `last_error` of the snapshot and goes
+    /// to `on_error`; a successful show clears `last_error`.
     pub fn show(&self) -> Result<(), AuthError> {
         if self.is_open() {
             return Ok(());
         }
-        let stale = {
+        let result = self.mount();
+        let on_error = {
+            let mut state = self.state.borrow_mut();
+            state.snapshot.last_error = result.as_ref().err().cloned();
+            state.options.on_error.clone()
+        };
+        if let (Err(error), Some(on_error)) = (&result, on_error) {
+            on_error(error);
+        }
+        self.changed();
+        result
+    }
+
+    fn mount(&self) -> Result<(), AuthError> {
+        let plan = plan_show(&self.state.borrow())?;
+        let (stale, show) = {
             let mut state = self.state.borrow_mut();
             state.ready = false;
-            state.dom.take()
+            state.shows += 1;
+            state.origin = plan.origin;
+            state.iframe_url = plan.iframe_url;
+            state.token = plan.token;
+            (state.dom.take(), state.shows)
         };
         if let Some(dom) = stale {
             dom.remove();
         }
         let dom = Dom::mount(&self.state)?;
-        self.state.borrow_mut().dom = Some(dom);
-        Ok(())
-    }
-
-    /// Shows the Connect UI at once and hands it a token from `tokens` when one arrives (as
-    /// Nango's dashboard does): the user sees the loading screen instead of waiting for your
-    /// backend. A failed fetch is reported as an `Error` event (`last_error` of the snapshot).
-    ///
-    /// When the Connect UI reports that the session expired, the cached token is forgotten, so
-    /// the next `show_with_tokens` fetches a fresh one.
-    pub fn show_with_tokens(&self, tokens: &SessionTokens) -> Result<(), AuthError> {
-        self.state.borrow_mut().tokens = Some(tokens.clone());
-        self.show()?;
-        if let Some(token) = tokens.fresh() {
-            self.set_session_token(token);
-            return Ok(());
-        }
-        let ui = Rc::downgrade(&self.state);
-        let token = tokens.get();
-        crate::platform::spawn(async move {
-            let result = token.await;
-            let Some(ui) = ui.upgrade() else { return };
-            match result {
-                Ok(token) => ConnectUi { state: ui }.set_session_token(token),
-                Err(error) => {
-                    let event = ConnectUiEvent::Error {
-                        error_type: error.error_type().to_owned(),
-                        error_message: error.message,
-                    };
-                    dispatch(&ui, event);
+        let tokens = {
+            let mut state = self.state.borrow_mut();
+            state.dom = Some(dom);
+            state.tokens.clone().filter(|_| plan.fetch)
+        };
+        if let Some(tokens) = tokens {
+            let (ui, token) = (Rc::downgrade(&self.state), tokens.get());
+            crate::platform::spawn(async move {
+                let result = token.await;
+                let Some(ui) = ui.upgrade() else { return };
+                let current = {
+                    let state = ui.borrow();
+                    state.shows == show && state.explicit.is_none() && state.dom.is_some()
+                };
+                match result {
+                    Ok(token) if current => {
+                        let mut state = ui.borrow_mut();
+                        state.token = Some(token);
+                        post_token(&state);
+                    }
+                    Ok(_) => {}
+                    Err(error) => dispatch(
+                        &ui,
+                        ConnectUiEvent::Error {
+                            error_type: error.error_type().to_owned(),
+                            error_message: error.message,
+                        },
+                    ),
                 }
-            }
-        });
+            });
+        }
         Ok(())
     }
 
@@ -204,7 +267,22 @@ impl ConnectUi {
         };
         if let Some(dom) = dom {
             dom.remove();
+            self.changed();
         }
+    }
+
+    /// Closes the Connect UI and lets go of everything it holds, without telling anyone:
+    /// subscribers, callbacks, client and token source. For a component that unmounts (its
+    /// callbacks may hold this handle, so dropping it would not be enough).
+    pub fn release(&self) {
+        let held = {
+            let mut state = self.state.borrow_mut();
+            state.events.clear();
+            state.changes.clear();
+            (std::mem::take(&mut state.options), state.client.take(), state.tokens.take())
+        };
+        drop(held);
+        self.close();
     }
 
     /// Whether the iframe is in the page.
@@ -217,28 +295,39 @@ impl ConnectUi {
         self.state.borrow().ready
     }
 
-    /// Hands the Connect UI its session token: at once if it is ready, else on `ready`.
+    /// Hands the Connect UI a session token: at once if it is ready, else on `ready`. It is the
+    /// token of every later show too, until the app sets another.
     pub fn set_session_token(&self, token: impl Into<String>) {
         let token = token.into();
         let mut state = self.state.borrow_mut();
+        state.explicit = Some(token.clone());
         state.token = Some(token);
         if state.ready {
             post_token(&state);
         }
     }
 
-    /// The URL the iframe loads.
+    /// The URL the iframe loads (or would load at the next show, while closed).
     pub fn iframe_url(&self) -> String {
-        self.state.borrow().iframe_url.clone()
+        let state = self.state.borrow();
+        match (&state.dom, plan_show(&state)) {
+            (None, Ok(plan)) => plan.iframe_url,
+            _ => state.iframe_url.clone(),
+        }
     }
 
     /// Calls `callback` with every event until the returned guard is dropped.
     pub fn subscribe(&self, callback: impl Fn(&ConnectUiEvent) + 'static) -> Subscription {
-        let mut state = self.state.borrow_mut();
-        let id = state.next_id;
-        state.next_id += 1;
-        state.subscribers.push((id, Rc::new(callback)));
-        Subscription { state: Rc::downgrade(&self.state), id }
+        let events = self.state.borrow().events.clone();
+        events.add(callback)
+    }
+
+    /// Calls `callback` with the new [`snapshot`](Self::snapshot) after every change (an event,
+    /// a show, a failure to show, a close) until the returned guard is dropped: what UI
+    /// adapters re-render from.
+    pub fn watch(&self, callback: impl Fn(&ConnectUiSnapshot) + 'static) -> Subscription {
+        let changes = self.state.borrow().changes.clone();
+        changes.add(callback)
     }
 
     /// A stream of every event from now on; it ends when the last handle is dropped.
@@ -255,6 +344,29 @@ impl ConnectUi {
     pub fn deliver_message(&self, json: &str) {
         deliver(&self.state, parse_message(json));
     }
+
+    fn changed(&self) {
+        let changes = self.state.borrow().changes.clone();
+        changes.notify(&self.snapshot());
+    }
+}
+
+/// Decides what the next show does, from the options, the tokens and the client.
+fn plan_show(state: &UiState) -> Result<ShowPlan, AuthError> {
+    let mut options = state.options.clone();
+    let client = state.client.as_ref().map(|c| c.connect_ui_options(ConnectUiOptions::new()));
+    if options.api_url.is_none() {
+        options.api_url = client.as_ref().and_then(|c| c.api_url.clone());
+    }
+    let (origin, iframe_url) = options.urls()?;
+    let source = state.tokens.as_ref().map(SessionTokens::fresh);
+    let token = match (&state.explicit, source) {
+        (Some(token), _) => Some(token.clone()),
+        (None, Some(fresh)) => fresh,
+        (None, None) => client.and_then(|c| c.session_token),
+    };
+    let fetch = token.is_none() && state.tokens.is_some();
+    Ok(ShowPlan { origin, iframe_url, token, fetch })
 }
 
 /// Handles one accepted message: updates state, reacts (token, close) and notifies.
@@ -265,7 +377,7 @@ pub(crate) fn deliver(ui: &UiRef, event: Option<ConnectUiEvent>) {
 }
 
 fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
-    let (callbacks, closed_dom) = {
+    let (options, events, changes, closed_dom) = {
         let mut state = ui.borrow_mut();
         let mut closed_dom = None;
         match &event {
@@ -285,16 +397,34 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
             _ => {}
         }
         state.snapshot.apply(&event);
-        let mut callbacks: Vec<EventCallback> = state.options.on_event.iter().cloned().collect();
-        callbacks.extend(state.subscribers.iter().map(|(_, cb)| cb.clone()));
-        (callbacks, closed_dom)
+        (state.options.clone(), state.events.clone(), state.changes.clone(), closed_dom)
     };
     if let Some(dom) = closed_dom {
         dom.remove();
     }
-    for callback in callbacks {
-        callback(&event);
+    changes.notify(&ConnectUi { state: ui.clone() }.snapshot());
+    if let Some(on_event) = &options.on_event {
+        on_event(&event);
     }
+    match (&event, event.as_error()) {
+        (ConnectUiEvent::Connect(connection), _) => {
+            if let Some(cb) = &options.on_connect {
+                cb(connection);
+            }
+        }
+        (ConnectUiEvent::Close, _) => {
+            if let Some(cb) = &options.on_close {
+                cb();
+            }
+        }
+        (_, Some(error)) => {
+            if let Some(cb) = &options.on_error {
+                cb(&error);
+            }
+        }
+        _ => {}
+    }
+    events.notify(&event);
 }
 
 /// Error types meaning that the session token is no longer valid.
@@ -308,24 +438,6 @@ fn is_expired_session(error_type: &str) -> bool {
 fn post_token(state: &UiState) {
     if let (Some(token), Some(dom)) = (&state.token, &state.dom) {
         dom.post_token(token, &state.origin);
-    }
-}
-
-/// Keeps a [`ConnectUi::subscribe`] callback registered; dropping it unsubscribes.
-#[must_use = "dropping a Subscription unsubscribes at once"]
-#[derive(Debug)]
-pub struct Subscription {
-    state: Weak<RefCell<UiState>>,
-    id: u64,
-}
-
-impl Drop for Subscription {
-    fn drop(&mut self) {
-        if let Some(state) = self.state.upgrade()
-            && let Ok(mut state) = state.try_borrow_mut()
-        {
-            state.subscribers.retain(|(id, _)| *id != self.id);
-        }
     }
 }
 
@@ -395,30 +507,132 @@ mod tests {
         let count = seen.clone();
         let _sub = ui.subscribe(move |_| count.set(count.get() + 1));
         ui.deliver_message(r#"{"type":"connect","payload":{"providerConfigKey":"p","connectionId":"c"}}"#);
-        ui.set_options(ConnectUiOptions::new().base_url("http://localhost:3009").theme(crate::Theme::Dark))
-            .unwrap();
+        ui.set_options(ConnectUiOptions::new().base_url("http://localhost:3009").theme(crate::Theme::Dark));
         assert_eq!(ui.iframe_url(), "http://localhost:3009/?apiURL=https%3A%2F%2Fapi.nango.dev&theme=dark");
-        assert_eq!(ui.state.borrow().token.as_deref(), Some("t1"), "no new token: the old one stays");
+        assert_eq!(plan(&ui).token.as_deref(), Some("t1"), "no new token: the old one stays");
         ui.deliver_message(r#"{"type":"ready"}"#);
         assert_eq!(seen.get(), 2);
         assert_eq!(ui.snapshot().connections.len(), 1);
-        assert!(ui.set_options(ConnectUiOptions::new().base_url("nope")).is_err());
-        assert_eq!(ui.iframe_url(), "http://localhost:3009/?apiURL=https%3A%2F%2Fapi.nango.dev&theme=dark");
+    }
+
+    fn plan(ui: &ConnectUi) -> ShowPlan {
+        plan_show(&ui.state.borrow()).unwrap()
+    }
+
+    fn client(token: Option<&str>) -> Nango {
+        let config = crate::NangoConfig::new().host("http://localhost:3003");
+        Nango::new(match token {
+            Some(token) => config.connect_session_token(token),
+            None => config,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_token_of_a_show_the_app_set_then_the_source_then_the_client() {
+        let ui = ConnectUi::default();
+        assert_eq!(plan(&ui).token, None);
+        ui.set_client(Some(client(Some("client"))));
+        assert_eq!(plan(&ui).token.as_deref(), Some("client"));
+        assert!(plan(&ui).iframe_url.contains("apiURL=http%3A%2F%2Flocalhost%3A3003"), "the client's host");
+        ui.set_token_source(Some(TokenSource::new(|| async { Ok("fetched".to_owned()) })));
+        let waiting = plan(&ui);
+        assert_eq!(
+            (waiting.token, waiting.fetch),
+            (None, true),
+            "a source wins over the client: wait for it"
+        );
+        ui.set_token_source(Some(TokenSource::fixed("fixed")));
+        assert_eq!(plan(&ui).token.as_deref(), Some("fixed"));
+        ui.set_session_token("mine");
+        // Options without a token (as an adapter passes at every render) do not replace it.
+        ui.set_options(ConnectUiOptions::new().api_url("https://api.example.com"));
+        let mine = plan(&ui);
+        assert_eq!((mine.token.as_deref(), mine.fetch), (Some("mine"), false), "the app's token wins");
+        assert!(mine.iframe_url.contains("apiURL=https%3A%2F%2Fapi.example.com"), "the options' API URL");
+        ui.set_options(ConnectUiOptions::new().session_token("newer"));
+        assert_eq!(plan(&ui).token.as_deref(), Some("newer"), "until the app sets another");
+    }
+
+    #[test]
+    fn a_failed_show_is_the_last_error_and_goes_to_on_error_and_watchers() {
+        let errors = Rc::new(RefCell::new(Vec::new()));
+        let log = errors.clone();
+        let ui = ConnectUi::default();
+        ui.set_options(
+            ConnectUiOptions::new()
+                .base_url("nope")
+                .on_error(move |e| log.borrow_mut().push(e.error_type().to_owned())),
+        );
+        let snapshots = Rc::new(RefCell::new(Vec::new()));
+        let log = snapshots.clone();
+        let _watch = ui.watch(move |s| log.borrow_mut().push(s.last_error.clone().map(|e| e.kind)));
+        assert_eq!(ui.show().unwrap_err().kind, crate::AuthErrorType::InvalidHostUrl);
+        assert_eq!(*errors.borrow(), ["invalid_host_url"]);
+        assert_eq!(*snapshots.borrow(), [Some(crate::AuthErrorType::InvalidHostUrl)]);
+        assert_eq!(ui.snapshot().last_error.map(|e| e.kind), Some(crate::AuthErrorType::InvalidHostUrl));
+    }
+
+    #[test]
+    fn events_are_routed_once_to_the_callback_of_their_kind() {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let entry = |what: &'static str| {
+            let log = seen.clone();
+            move |detail: String| log.borrow_mut().push(format!("{what}:{detail}"))
+        };
+        let (ev, co, cl, er) = (entry("event"), entry("connect"), entry("close"), entry("error"));
+        let ui = ConnectUi::new(
+            ConnectUiOptions::new()
+                .on_event(move |e| ev(e.kind().to_owned()))
+                .on_connect(move |c| co(c.connection_id.clone()))
+                .on_close(move || cl(String::new()))
+                .on_error(move |e| er(e.error_type().to_owned())),
+        )
+        .unwrap();
+        ui.deliver_message(r#"{"type":"connect","payload":{"providerConfigKey":"p","connectionId":"c"}}"#);
+        ui.deliver_message(r#"{"type":"error","payload":{"errorType":"window_closed","errorMessage":"m"}}"#);
+        ui.deliver_message(r#"{"type":"close"}"#);
+        ui.deliver_message(r#"{"type":"ready"}"#);
+        assert_eq!(
+            *seen.borrow(),
+            [
+                "event:connect",
+                "connect:c",
+                "event:error",
+                "error:window_closed",
+                "event:close",
+                "close:",
+                "event:ready"
+            ]
+        );
+    }
+
+    #[test]
+    fn release_lets_go_of_callbacks_and_subscribers() {
+        let calls = Rc::new(Cell::new(0));
+        let (a, b) = (calls.clone(), calls.clone());
+        let ui = ConnectUi::new(ConnectUiOptions::new().on_event(move |_| a.set(a.get() + 1))).unwrap();
+        let _sub = ui.subscribe(move |_| b.set(b.get() + 1));
+        ui.deliver_message(r#"{"type":"ready"}"#);
+        assert_eq!(calls.get(), 2);
+        ui.release();
+        ui.deliver_message(r#"{"type":"ready"}"#);
+        assert_eq!(calls.get(), 2);
+        assert_eq!(Rc::strong_count(&calls), 1, "the callbacks were dropped");
     }
 
     #[test]
     fn an_expired_session_error_forgets_the_cached_token() {
-        use crate::TokenSource;
         let fetches = Rc::new(Cell::new(0));
         let count = fetches.clone();
-        let tokens = SessionTokens::new(TokenSource::new(move || {
+        let ui = ConnectUi::new(ConnectUiOptions::new()).unwrap();
+        ui.set_token_source(Some(TokenSource::new(move || {
             count.set(count.get() + 1);
             let n = count.get();
             async move { Ok(format!("t{n}")) }
-        }));
+        })));
+        let tokens = ui.state.borrow().tokens.clone().unwrap();
         futures_util::FutureExt::now_or_never(tokens.get()).unwrap().unwrap();
-        let ui = ConnectUi::new(ConnectUiOptions::new()).unwrap();
-        let _ = ui.show_with_tokens(&tokens); // no browser here: the tokens are still recorded
         ui.deliver_message(r#"{"type":"error","payload":{"errorType":"window_closed","errorMessage":"m"}}"#);
         assert_eq!(tokens.fresh().as_deref(), Some("t1"), "other errors keep the token");
         ui.deliver_message(

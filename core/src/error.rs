@@ -42,6 +42,9 @@ pub enum AuthErrorType {
     /// *(Rust SDK)* Browser-only functionality was used outside a browser, e.g. during
     /// server-side rendering (`unsupported_environment`).
     UnsupportedEnvironment,
+    /// *(Rust SDK)* A framework adapter's provider is set up wrongly: neither or both of a
+    /// configuration and a client, or a hook used without a provider (`invalid_provider_setup`).
+    InvalidProviderSetup,
     /// Any other error code, as the server sent it.
     Other(String),
 }
@@ -65,6 +68,7 @@ impl AuthErrorType {
             Self::NetworkError => "network_error",
             Self::InvalidResponse => "invalid_response",
             Self::UnsupportedEnvironment => "unsupported_environment",
+            Self::InvalidProviderSetup => "invalid_provider_setup",
             Self::Other(code) => code,
         }
     }
@@ -89,6 +93,7 @@ impl AuthErrorType {
             "network_error" => Self::NetworkError,
             "invalid_response" => Self::InvalidResponse,
             "unsupported_environment" => Self::UnsupportedEnvironment,
+            "invalid_provider_setup" => Self::InvalidProviderSetup,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -132,42 +137,54 @@ impl AuthError {
         self.kind.as_str()
     }
 
-    pub(crate) fn invalid_host() -> Self {
+    /// `invalid_host_url`: the host of a configuration is not an absolute `http(s)` URL.
+    pub fn invalid_host() -> Self {
         Self::new(AuthErrorType::InvalidHostUrl, "Invalid URL provided for the Nango host.")
     }
 
-    pub(crate) fn missing_auth_token() -> Self {
+    /// `missing_auth_token`: neither a public key nor a connect session token.
+    pub fn missing_auth_token() -> Self {
         Self::new(
             AuthErrorType::MissingAuthToken,
             "You must specify a public key OR a connect session token (cf. documentation).",
         )
     }
 
-    pub(crate) fn blocked_by_browser() -> Self {
+    /// `blocked_by_browser`: the popup could not be opened.
+    pub fn blocked_by_browser() -> Self {
         Self::new(AuthErrorType::BlockedByBrowser, "Modal blocked by browser")
     }
 
-    pub(crate) fn window_closed() -> Self {
+    /// `window_closed`: the user closed the popup before the flow ended.
+    pub fn window_closed() -> Self {
         Self::new(
             AuthErrorType::WindowClosed,
             "The authorization window was closed before the authorization flow was completed",
         )
     }
 
-    pub(crate) fn cancelled(why: &str) -> Self {
+    /// `cancelled`, saying why.
+    pub fn cancelled(why: &str) -> Self {
         Self::new(AuthErrorType::Cancelled, why)
     }
 
-    pub(crate) fn invalid_response(why: impl Into<String>) -> Self {
+    /// `invalid_response`, saying what was wrong.
+    pub fn invalid_response(why: impl Into<String>) -> Self {
         Self::new(AuthErrorType::InvalidResponse, why)
     }
 
-    pub(crate) fn network(why: impl Into<String>) -> Self {
+    /// `network_error`, saying what failed.
+    pub fn network(why: impl Into<String>) -> Self {
         Self::new(AuthErrorType::NetworkError, why)
     }
 
-    #[cfg_attr(all(target_arch = "wasm32", target_os = "unknown"), allow(dead_code))]
-    pub(crate) fn unsupported() -> Self {
+    /// `invalid_provider_setup`, saying what is wrong with the adapter's provider.
+    pub fn invalid_provider_setup(why: &str) -> Self {
+        Self::new(AuthErrorType::InvalidProviderSetup, why)
+    }
+
+    /// `unsupported_environment`: browser-only functionality outside a browser.
+    pub fn unsupported() -> Self {
         Self::new(
             AuthErrorType::UnsupportedEnvironment,
             "Nango auth and the Connect UI need a browser (wasm32-unknown-unknown); this build has none",
@@ -197,6 +214,7 @@ mod tests {
             "network_error",
             "invalid_response",
             "unsupported_environment",
+            "invalid_provider_setup",
             "integration_not_allowed",
         ] {
             assert_eq!(AuthErrorType::from_code(code).as_str(), code);

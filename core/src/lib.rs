@@ -45,7 +45,9 @@ mod error;
 mod json;
 mod options;
 pub mod protocol;
+mod runner;
 mod state;
+mod subscribe;
 mod task;
 mod token;
 mod url;
@@ -61,15 +63,18 @@ use native as platform;
 
 pub use client::Nango;
 pub use config::{ClientToken, DEFAULT_CONNECT_UI_URL, DEFAULT_HOST, NangoConfig};
-pub use connect_ui::{ConnectUi, ConnectUiEvents, Subscription};
+pub use connect_ui::{ConnectUi, ConnectUiEvents};
 pub use error::{AuthError, AuthErrorType};
 pub use json::{Json, JsonNumber, JsonObject};
 pub use options::{AuthOptions, Credentials};
 pub use protocol::AuthSuccess;
 pub use protocol::connect_ui::{
-    ConnectUiEvent, ConnectUiOptions, ConnectUiSettings, EventCallback, Theme, ThemeColors, ThemeSettings,
+    ConnectCallback, ConnectUiEvent, ConnectUiOptions, ConnectUiSettings, ErrorCallback, EventCallback,
+    Theme, ThemeColors, ThemeSettings,
 };
+pub use runner::AuthRunner;
 pub use state::{AuthState, ConnectUiSnapshot};
+pub use subscribe::Subscription;
 pub use task::AuthFuture;
 pub use token::{SESSION_TOKEN_LIFETIME, SessionTokens, TokenFuture, TokenSource};
 

@@ -43,4 +43,9 @@ pub(crate) async fn post_for_token(_url: String) -> Result<String, AuthError> {
     Err(AuthError::unsupported())
 }
 
-pub(crate) fn spawn(_future: impl std::future::Future<Output = ()> + 'static) {}
+/// No event loop here: a future that is ready at once runs to its end, any other is dropped
+/// (its work, e.g. a token fetch, could never complete outside a browser anyway).
+pub(crate) fn spawn(future: impl std::future::Future<Output = ()> + 'static) {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let _ = std::future::Future::poll(std::pin::pin!(future), &mut cx);
+}

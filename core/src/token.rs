@@ -77,9 +77,13 @@ impl TokenSource {
 }
 
 /// A [`TokenSource`] with a cache: a fetched token is reused until shortly before it expires.
+///
+/// Clones share the cache and the source. The source can be replaced
+/// ([`set_source`](Self::set_source)) without emptying the cache, so that a source written
+/// inline, which is a new closure at every render of a component, does not fetch again.
 #[derive(Clone, Debug)]
 pub struct SessionTokens {
-    source: TokenSource,
+    source: Rc<RefCell<TokenSource>>,
     cached: Rc<RefCell<Option<(String, Duration)>>>,
 }
 
@@ -92,7 +96,12 @@ impl PartialEq for SessionTokens {
 impl SessionTokens {
     /// A cache in front of `source`.
     pub fn new(source: TokenSource) -> Self {
-        Self { source, cached: Rc::default() }
+        Self { source: Rc::new(RefCell::new(source)), cached: Rc::default() }
+    }
+
+    /// Replaces the source; the next fetch calls the new one. A cached token stays.
+    pub fn set_source(&self, source: TokenSource) {
+        *self.source.borrow_mut() = source;
     }
 
     /// A token that can be used now without waiting, if there is one.
@@ -101,7 +110,7 @@ impl SessionTokens {
     }
 
     fn fresh_at(&self, now: Duration) -> Option<String> {
-        match &self.source {
+        match &*self.source.borrow() {
             TokenSource::Fixed(token) => Some(token.clone()),
             TokenSource::Fetch(_) => self
                 .cached
@@ -119,7 +128,7 @@ impl SessionTokens {
             if let Some(token) = this.fresh() {
                 return Ok(token);
             }
-            let TokenSource::Fetch(fetch) = &this.source else {
+            let TokenSource::Fetch(fetch) = this.source.borrow().clone() else {
                 return Err(AuthError::missing_auth_token());
             };
             let token = fetch().await?;
@@ -167,5 +176,17 @@ mod tests {
         assert!(tokens.get().now_or_never().unwrap().is_err());
         assert_eq!(tokens.fresh(), None);
         assert_eq!(SessionTokens::new(TokenSource::fixed("x")).fresh().as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn a_new_source_keeps_the_cache_and_serves_the_next_fetch() {
+        let tokens = SessionTokens::new(TokenSource::new(|| async { Ok("first".to_owned()) }));
+        assert_eq!(tokens.get().now_or_never().unwrap().unwrap(), "first");
+        tokens.set_source(TokenSource::new(|| async { Ok("second".to_owned()) }));
+        assert_eq!(tokens.fresh().as_deref(), Some("first"), "an equivalent source keeps the cache");
+        tokens.invalidate();
+        assert_eq!(tokens.get().now_or_never().unwrap().unwrap(), "second");
+        tokens.set_source(TokenSource::fixed("fixed"));
+        assert_eq!(tokens.fresh().as_deref(), Some("fixed"), "a fixed source is its token");
     }
 }

@@ -27,30 +27,33 @@
 //!
 //! ## The same API as `nango-yew`
 //!
+//! Both adapters are glue over the core's [`ConnectUi`] and [`AuthRunner`], so they behave the
+//! same; the core's "adapter contract" lists what every adapter does, each item a browser test
+//! of the same name in every adapter crate.
+//!
 //! | | `nango-yew` | `nango-dioxus` |
 //! |---|---|---|
-//! | provider | `<NangoProvider config={..}>` or `client={..}` | `NangoProvider { config: .. }` or `client: ..` |
-//! | client | `use_nango()`, `try_use_nango()` | `use_nango()`, `try_use_nango()` |
+//! | provider | `<NangoProvider config={..}>` or `client={..}`, `fallback` for a wrong setup | `NangoProvider { config: .. }` or `client: ..`; a wrong setup is a render error |
+//! | client | `use_nango() -> Result<Nango, AuthError>` | `use_nango() -> Result<Nango, AuthError>` |
 //! | Connect UI | `use_connect_ui[_with_options](UseConnectUiOptions)` | `use_connect_ui[_with_options](UseConnectUiOptions)` |
 //! | its handle | `UseConnectUiHandle` (`Clone + PartialEq`) | [`UseConnectUiHandle`] (`Copy`) |
 //! | commands | `open()`, `close()`, `set_session_token(t)` | `open()`, `close()`, `set_session_token(t)` |
-//! | state | fields `is_open`, `is_ready`, `last_event`, `last_error`, `connections` | the same names as methods returning a `ReadSignal` |
+//! | state | fields `is_open`, `is_ready`, `last_event`, `last_error`, `connections` | the same names as methods (reading subscribes), and `snapshot()` as a `ReadSignal` |
 //! | callbacks | `on_event`, `on_connect`, `on_close`, `on_error`: `Callback` | the same names: `EventHandler` |
 //! | session token | `session_token: TokenSource` | `session_token: TokenSource` |
-//! | headless auth | `use_auth[_with_options]() -> UseAuthHandle` | `use_auth[_with_options](UseAuthOptions) -> UseAuthHandle` |
-//! | its handle | `run(key, AuthOptions)`, `cancel()`, field `state: AuthState` | `run(key, AuthOptions)`, `cancel()`, `state() -> ReadSignal<AuthState>` |
+//! | headless auth | `use_auth[_with_options](UseAuthOptions) -> UseAuthHandle` | `use_auth[_with_options](UseAuthOptions) -> UseAuthHandle` |
+//! | its handle | `run`, `reconnect`, `create` (key, `AuthOptions`), `cancel()`, field `state: AuthState` | the same commands, `state() -> ReadSignal<AuthState>` |
 //!
 //! ## Behaviour
 //! - **Unmount cleans up.** A [`use_connect_ui`] component removes its iframe and `message`
 //!   listener when it unmounts; a [`use_auth`] component cancels a pending auth (popup and
-//!   socket closed), since the auth future lives in a task owned by that component.
-//! - **Popups open in the click.** [`UseAuthHandle::run`] calls the core's `auth` before any
-//!   `await`; the session token source is fetched ahead when the component mounts and set on
-//!   the client first. [`UseConnectUiHandle::open`] shows the Connect UI at once and hands it
-//!   the token when the source answers; tokens are reused until 30-minute expiry is near.
-//! - **No silent defaults.** [`use_nango`] panics with a message naming `NangoProvider`;
-//!   [`try_use_nango`] returns `None`; an invalid provider configuration is a render error for
-//!   the nearest `ErrorBoundary`.
+//!   socket closed).
+//! - **Popups open in the click.** [`UseAuthHandle::run`] starts the core's auth before any
+//!   `await`; the session token source is fetched ahead when the component mounts, and the
+//!   token goes to that run only. [`UseConnectUiHandle::open`] shows the Connect UI at once and
+//!   hands it the token when the source answers; tokens are reused until 30-minute expiry is near.
+//! - **No panics.** [`use_nango`] returns an `invalid_provider_setup` error without a provider;
+//!   a wrong provider setup is a render error for the nearest `ErrorBoundary`.
 //! - **Server-side rendering.** The crate compiles natively (it needs no `web` feature of
 //!   Dioxus); there the Connect UI cannot be shown and auth ends in `unsupported_environment`.
 
@@ -63,6 +66,6 @@ mod use_connect_ui;
 
 pub use nango_frontend::*;
 pub use options::{UseAuthOptions, UseConnectUiOptions};
-pub use provider::{NangoProvider, NangoProviderProps, try_use_nango, use_nango};
+pub use provider::{NangoProvider, NangoProviderProps, use_nango};
 pub use use_auth::{UseAuthHandle, use_auth, use_auth_with_options};
 pub use use_connect_ui::{UseConnectUiHandle, use_connect_ui, use_connect_ui_with_options};

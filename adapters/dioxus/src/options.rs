@@ -6,9 +6,9 @@ use nango_frontend::{AuthError, AuthSuccess, ConnectUiEvent, ConnectUiOptions, T
 /// Options of [`use_connect_ui_with_options`](crate::use_connect_ui_with_options): those of
 /// [`ConnectUiOptions`], the session token source and the event callbacks.
 ///
-/// Callbacks are read "latest value" style (the newest render's are called); pass stable ones
-/// (component props, or [`use_callback`]). The other options are read when [`open`] shows
-/// the Connect UI. The token source is read once, on the first render.
+/// Every render's options are handed to the core: the newest render's callbacks are called,
+/// the newest token source is used (its cached token is kept), the other options are read
+/// when [`open`] shows the Connect UI.
 ///
 /// [`open`]: crate::UseConnectUiHandle::open
 #[derive(Clone, Default, PartialEq, Debug)]
@@ -66,6 +66,24 @@ impl UseConnectUiOptions {
         self.on_error = Some(handler);
         self
     }
+
+    /// The core's options, with the callbacks.
+    pub(crate) fn to_core(&self) -> ConnectUiOptions {
+        let mut core = self.connect_ui.clone();
+        if let Some(h) = self.on_event {
+            core = core.on_event(move |e| h.call(e.clone()));
+        }
+        if let Some(h) = self.on_connect {
+            core = core.on_connect(move |c| h.call(c.clone()));
+        }
+        if let Some(h) = self.on_close {
+            core = core.on_close(move || h.call(()));
+        }
+        if let Some(h) = self.on_error {
+            core = core.on_error(move |e| h.call(e.clone()));
+        }
+        core
+    }
 }
 
 /// Options of [`use_auth_with_options`](crate::use_auth_with_options).
@@ -73,7 +91,8 @@ impl UseConnectUiOptions {
 #[non_exhaustive]
 pub struct UseAuthOptions {
     /// Where connect session tokens come from. The hook fetches one when the component mounts,
-    /// so that [`run`](crate::UseAuthHandle::run) can open the popup at once; without a source, the
+    /// so that [`run`](crate::UseAuthHandle::run) can open the popup at once; each run gets it
+    /// for itself (the provider's client is not changed). Without a source, the
     /// [`NangoProvider`](crate::NangoProvider) client's own token (or public key) is used.
     pub session_token: Option<TokenSource>,
 }

@@ -1,7 +1,7 @@
-//! `NangoProvider`, `use_nango` and `try_use_nango`: the client through context.
+//! `NangoProvider` and `use_nango`: the client through context.
 
 use dioxus::prelude::*;
-use nango_frontend::{AuthError, AuthErrorType, Nango, NangoConfig};
+use nango_frontend::{AuthError, Nango, NangoConfig};
 
 /// The context value (a newtype, so that no other crate's `Nango` context is mistaken for ours).
 #[derive(Clone)]
@@ -24,9 +24,9 @@ pub struct NangoProviderProps {
 /// Provides a [`Nango`] client to its children, for [`use_nango`], [`use_connect_ui`] and
 /// [`use_auth`].
 ///
-/// The client is made once, on the first render. An invalid configuration (a host that is not
-/// an absolute `http(s)` URL), or neither or both of `config` and `client`, is a render error
-/// that goes to the nearest `ErrorBoundary`: there is no silent default client.
+/// The client is made once, on the first render. A wrong setup never panics: neither or both
+/// of `config` and `client` (`invalid_provider_setup`), or an invalid configuration (e.g.
+/// `invalid_host_url`), is a render error for the nearest `ErrorBoundary`.
 ///
 /// ```no_run
 /// use dioxus::prelude::*;
@@ -46,14 +46,7 @@ pub struct NangoProviderProps {
 #[allow(non_snake_case)]
 pub fn NangoProvider(props: NangoProviderProps) -> Element {
     let client = use_hook(|| {
-        let client = match (props.client.clone(), props.config.clone()) {
-            (Some(client), None) => Ok(client),
-            (None, Some(config)) => Nango::new(config),
-            _ => Err(AuthError::new(
-                AuthErrorType::InvalidHostUrl,
-                "NangoProvider needs exactly one of `config` and `client`",
-            )),
-        };
+        let client = Nango::from_provider(props.client.clone(), props.config.clone());
         if let Ok(client) = &client {
             provide_context(NangoContext(client.clone()));
         }
@@ -63,23 +56,13 @@ pub fn NangoProvider(props: NangoProviderProps) -> Element {
     rsx! { {props.children} }
 }
 
-/// The client of the nearest [`NangoProvider`].
-///
-/// # Panics
-/// Without a `NangoProvider` above the component, with a message saying so; see
-/// [`try_use_nango`] for the non-panicking form.
-#[track_caller]
-pub fn use_nango() -> Nango {
-    match try_use_nango() {
-        Some(client) => client,
-        None => panic!(
+/// The client of the nearest [`NangoProvider`]; without one, an `invalid_provider_setup` error
+/// naming the provider to add. Never panics.
+pub fn use_nango() -> Result<Nango, AuthError> {
+    try_use_context::<NangoContext>().map(|context| context.0).ok_or_else(|| {
+        AuthError::invalid_provider_setup(
             "use_nango() found no Nango client: wrap this component in a \
-             `NangoProvider {{ config: NangoConfig::new()… }}` (or call try_use_nango())"
-        ),
-    }
-}
-
-/// The client of the nearest [`NangoProvider`], or `None` without one.
-pub fn try_use_nango() -> Option<Nango> {
-    try_use_context::<NangoContext>().map(|context| context.0)
+             `NangoProvider { config: NangoConfig::new()… }` (or `client: nango`)",
+        )
+    })
 }

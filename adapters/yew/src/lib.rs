@@ -6,7 +6,12 @@
 //!
 //! - [`NangoProvider`] makes a [`Nango`] client available to its children; [`use_nango`] gets it.
 //! - [`use_connect_ui`] opens Nango's Connect UI and renders its state ([`UseConnectUiHandle`]).
-//! - [`use_auth`] runs a headless auth, an OAuth popup or a credential POST ([`UseAuthHandle`]).
+//! - [`use_auth`] runs a headless auth, an OAuth popup or a credential POST, a reconnect or a
+//!   create ([`UseAuthHandle`]).
+//!
+//! The hooks are glue over the core's [`ConnectUi`] and [`AuthRunner`]: every behaviour is the
+//! core's, and the same in every adapter (the list is the core's "adapter contract"; each item
+//! has a browser test of the same name in every adapter crate).
 //!
 //! ```no_run
 //! use nango_yew::{AuthState, NangoConfig, NangoProvider, TokenSource, UseConnectUiOptions};
@@ -28,23 +33,22 @@
 //! ```
 //!
 //! Every hook cleans up on unmount: the Connect UI's iframe and `message` listener are removed,
-//! a pending auth is cancelled (its popup and socket closed). Outside a browser (server-side
+//! a pending auth is cancelled (its popup and socket closed). No hook panics: a missing or
+//! wrong provider is an `invalid_provider_setup` error. Outside a browser (server-side
 //! rendering, native tests) everything compiles and the hooks do nothing: commands end in an
 //! `unsupported_environment` error state.
 
 #![deny(missing_docs, missing_debug_implementations)]
 
-mod connect_ui_options;
+mod options;
 mod provider;
-mod spawn;
-mod tokens;
 mod use_auth;
 mod use_connect_ui;
 
 pub use nango_frontend;
 pub use nango_frontend::*;
 
-pub use connect_ui_options::UseConnectUiOptions;
-pub use provider::{NangoProvider, NangoProviderProps, use_nango, use_optional_nango};
-pub use use_auth::{UseAuthHandle, UseAuthOptions, use_auth, use_auth_with_options};
+pub use options::{UseAuthOptions, UseConnectUiOptions};
+pub use provider::{NangoProvider, NangoProviderProps, use_nango};
+pub use use_auth::{UseAuthHandle, use_auth, use_auth_with_options};
 pub use use_connect_ui::{UseConnectUiHandle, use_connect_ui, use_connect_ui_with_options};

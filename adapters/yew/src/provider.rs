@@ -5,9 +5,9 @@ use std::rc::Rc;
 use nango_frontend::{AuthError, Nango, NangoConfig};
 use yew::prelude::*;
 
-/// What the provider shares: the client, or why its configuration was refused.
+/// What the provider shares (a newtype: no other crate's context is mistaken for ours).
 #[derive(Clone, Debug)]
-pub(crate) struct NangoContext(Rc<Result<Nango, AuthError>>);
+struct NangoContext(Rc<Nango>);
 
 impl PartialEq for NangoContext {
     fn eq(&self, other: &Self) -> bool {
@@ -15,8 +15,7 @@ impl PartialEq for NangoContext {
     }
 }
 
-/// Props of [`NangoProvider`]: a ready `client`, or a `config` to build one from (the client
-/// wins when both are given; neither means Nango Cloud's defaults with no token).
+/// Props of [`NangoProvider`]: exactly one of a ready `client` and a `config` to build one from.
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct NangoProviderProps {
     /// A client made by the app (e.g. shared with code outside Yew).
@@ -25,12 +24,18 @@ pub struct NangoProviderProps {
     /// The configuration to build the client from; a new client is made when it changes.
     #[prop_or_default]
     pub config: Option<NangoConfig>,
+    /// Rendered instead of the children when the setup is wrong (neither or both of `client`
+    /// and `config`: `invalid_provider_setup`; an invalid config: e.g. `invalid_host_url`).
+    /// Default: nothing.
+    #[prop_or_default]
+    pub fallback: Option<Callback<AuthError, Html>>,
     /// The components that may call [`use_nango`] and the other hooks.
     #[prop_or_default]
     pub children: Html,
 }
 
-/// Provides a [`Nango`] client to its children (see [`use_nango`]).
+/// Provides a [`Nango`] client to its children (see [`use_nango`]). A wrong setup never
+/// panics: the children are replaced by `fallback`.
 ///
 /// ```no_run
 /// # use nango_yew::{NangoConfig, NangoProvider};
@@ -38,7 +43,8 @@ pub struct NangoProviderProps {
 /// # #[component] fn Page() -> Html { html! {} }
 /// # fn view() -> Html {
 /// html! {
-///     <NangoProvider config={NangoConfig::new().host("https://nango.example.com")}>
+///     <NangoProvider config={NangoConfig::new().host("https://nango.example.com")}
+///                    fallback={Callback::from(|e: nango_yew::AuthError| html! { <p>{ e.to_string() }</p> })}>
 ///         <Page />
 ///     </NangoProvider>
 /// }
@@ -46,44 +52,27 @@ pub struct NangoProviderProps {
 /// ```
 #[component]
 pub fn NangoProvider(props: &NangoProviderProps) -> Html {
-    let context = use_memo((props.client.clone(), props.config.clone()), |(client, config)| {
-        NangoContext(Rc::new(match client {
-            Some(client) => Ok(client.clone()),
-            None => Nango::new(config.clone().unwrap_or_default()),
-        }))
+    let client = use_memo((props.client.clone(), props.config.clone()), |(client, config)| {
+        Nango::from_provider(client.clone(), config.clone()).map(|client| NangoContext(Rc::new(client)))
     });
-    html! {
-        <ContextProvider<NangoContext> context={(*context).clone()}>
-            { props.children.clone() }
-        </ContextProvider<NangoContext>>
-    }
-}
-
-/// The client of the nearest [`NangoProvider`].
-///
-/// # Panics
-/// Without a `<NangoProvider>` above the component, or when the provider's configuration is
-/// invalid; [`use_optional_nango`] returns `None` instead.
-#[hook]
-pub fn use_nango() -> Nango {
-    match use_context::<NangoContext>() {
-        Some(NangoContext(client)) => match &*client {
-            Ok(client) => client.clone(),
-            Err(error) => {
-                panic!("use_nango(): the configuration given to <NangoProvider> is invalid: {error}")
-            }
+    match &*client {
+        Ok(context) => html! {
+            <ContextProvider<NangoContext> context={context.clone()}>
+                { props.children.clone() }
+            </ContextProvider<NangoContext>>
         },
-        None => panic!(
-            "use_nango() found no Nango client: wrap this component in \
-             <NangoProvider config={{NangoConfig::new()…}}> (or <NangoProvider client={{nango}}>)"
-        ),
+        Err(error) => props.fallback.as_ref().map(|f| f.emit(error.clone())).unwrap_or_default(),
     }
 }
 
-/// The client of the nearest [`NangoProvider`], or `None` when there is none (or its
-/// configuration is invalid). (Yew requires hook names to start with `use_`, hence not
-/// `try_use_nango`.)
+/// The client of the nearest [`NangoProvider`]; without one, an `invalid_provider_setup` error
+/// naming the provider to add. Never panics.
 #[hook]
-pub fn use_optional_nango() -> Option<Nango> {
-    use_context::<NangoContext>().and_then(|NangoContext(client)| (*client).as_ref().ok().cloned())
+pub fn use_nango() -> Result<Nango, AuthError> {
+    use_context::<NangoContext>().map(|NangoContext(client)| (*client).clone()).ok_or_else(|| {
+        AuthError::invalid_provider_setup(
+            "use_nango() found no Nango client: wrap this component in \
+             <NangoProvider config={NangoConfig::new()…}> (or <NangoProvider client={nango}>)",
+        )
+    })
 }

@@ -76,7 +76,7 @@ mod dioxus_app {
             let tokens = use_hook(|| TokenSource::backend("/api/nango-session"));
             let ui = use_connect_ui_with_options(UseConnectUiOptions::new().session_token(tokens));
             let auth = use_auth();
-            let connections = ui.connections().read().len();
+            let connections = ui.connections().len();
             rsx! {
                 button { onclick: move |_| ui.open(), "Connect" }
                 button { onclick: move |_| auth.run("github", AuthOptions::new()), "GitHub" }

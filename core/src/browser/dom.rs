@@ -10,12 +10,17 @@ use crate::connect_ui::{UiRef, deliver};
 use crate::protocol::connect_ui::{message_event, session_token_message};
 
 /// The mounted iframe. Dropping or [`remove`](Dom::remove)-ing it removes the listener and the
-/// iframe and restores the page's previous `overflow`.
+/// iframe; the last Connect UI of the page to go restores the page's `overflow` as it was before
+/// the first one came (handles closed in any order).
 pub(crate) struct Dom {
     iframe: HtmlIFrameElement,
     body: HtmlElement,
-    previous_overflow: String,
     _listener: super::Listener,
+}
+
+thread_local! {
+    /// How many Connect UIs the page shows, and its `overflow` from before the first one.
+    static PAGE: std::cell::RefCell<(u32, String)> = const { std::cell::RefCell::new((0, String::new())) };
 }
 
 impl Dom {
@@ -56,10 +61,18 @@ impl Dom {
             }
         });
 
+        // The official SDK's id; a second Connect UI open at the same time gets one of its own.
+        let mut id = "connect-ui".to_owned();
+        for n in 2u32.. {
+            if document.get_element_by_id(&id).is_none() {
+                break;
+            }
+            id = ["connect-ui-", &n.to_string()].concat();
+        }
         // One attribute write per property: fewer web-sys imports, less glue.
         for (name, value) in [
             ("src", src.as_str()),
-            ("id", "connect-ui"),
+            ("id", id.as_str()),
             ("title", "Nango Connect"),
             ("allow", "clipboard-write"),
             (
@@ -70,10 +83,16 @@ impl Dom {
         ] {
             let _ = iframe.set_attribute(name, value);
         }
-        let previous_overflow = body.style().get_property_value("overflow").unwrap_or_default();
         body.append_child(&iframe).map_err(|e| unavailable(&super::js_error_text(&e)))?;
+        PAGE.with(|page| {
+            let mut page = page.borrow_mut();
+            if page.0 == 0 {
+                page.1 = body.style().get_property_value("overflow").unwrap_or_default();
+            }
+            page.0 += 1;
+        });
         let _ = body.style().set_property("overflow", "hidden");
-        Ok(Self { iframe, body, previous_overflow, _listener: listener })
+        Ok(Self { iframe, body, _listener: listener })
     }
 
     pub fn is_connected(&self) -> bool {
@@ -94,8 +113,14 @@ impl Dom {
 impl Drop for Dom {
     fn drop(&mut self) {
         self.iframe.remove();
-        let style = self.body.style();
-        // An empty value removes the declaration (CSSOM), as when there was none before.
-        let _ = style.set_property("overflow", &self.previous_overflow);
+        let previous = PAGE.with(|page| {
+            let mut page = page.borrow_mut();
+            page.0 = page.0.saturating_sub(1);
+            (page.0 == 0).then(|| std::mem::take(&mut page.1))
+        });
+        if let Some(previous) = previous {
+            // An empty value removes the declaration (CSSOM), as when there was none before.
+            let _ = self.body.style().set_property("overflow", &previous);
+        }
     }
 }

@@ -215,6 +215,10 @@ pub fn session_token_message(token: &str) -> String {
 
 /// A callback for Connect UI events.
 pub type EventCallback = Rc<dyn Fn(&ConnectUiEvent)>;
+/// A callback for new connections.
+pub type ConnectCallback = Rc<dyn Fn(&AuthSuccess)>;
+/// A callback for errors.
+pub type ErrorCallback = Rc<dyn Fn(&AuthError)>;
 
 /// Options of [`open_connect_ui`](crate::Nango::open_connect_ui), as the JS SDK's.
 ///
@@ -247,6 +251,21 @@ pub struct ConnectUiOptions {
     pub theme: Option<Theme>,
     /// Called with every event, before stream subscribers.
     pub on_event: Option<EventCallback>,
+    /// Called when the user connected an account (after `on_event`).
+    pub on_connect: Option<ConnectCallback>,
+    /// Called when the Connect UI closed itself (not for a close the app asked for).
+    pub on_close: Option<Rc<dyn Fn()>>,
+    /// Called with `Error` events, and when the Connect UI cannot be shown.
+    pub on_error: Option<ErrorCallback>,
+}
+
+/// Whether two optional callbacks are the same one.
+fn same<T: ?Sized>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 impl fmt::Debug for ConnectUiOptions {
@@ -259,18 +278,19 @@ impl fmt::Debug for ConnectUiOptions {
             .field("lang", &self.lang)
             .field("theme", &self.theme)
             .field("on_event", &self.on_event.is_some())
+            .field("on_connect", &self.on_connect.is_some())
+            .field("on_close", &self.on_close.is_some())
+            .field("on_error", &self.on_error.is_some())
             .finish()
     }
 }
 
 impl PartialEq for ConnectUiOptions {
     fn eq(&self, other: &Self) -> bool {
-        let same_callback = match (&self.on_event, &other.on_event) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
-        same_callback
+        same(&self.on_event, &other.on_event)
+            && same(&self.on_connect, &other.on_connect)
+            && same(&self.on_close, &other.on_close)
+            && same(&self.on_error, &other.on_error)
             && self.session_token == other.session_token
             && self.base_url == other.base_url
             && self.api_url == other.api_url
@@ -325,6 +345,24 @@ impl ConnectUiOptions {
     /// Sets the event callback.
     pub fn on_event(mut self, callback: impl Fn(&ConnectUiEvent) + 'static) -> Self {
         self.on_event = Some(Rc::new(callback));
+        self
+    }
+
+    /// Sets the callback for new connections.
+    pub fn on_connect(mut self, callback: impl Fn(&AuthSuccess) + 'static) -> Self {
+        self.on_connect = Some(Rc::new(callback));
+        self
+    }
+
+    /// Sets the callback for the Connect UI closing itself.
+    pub fn on_close(mut self, callback: impl Fn() + 'static) -> Self {
+        self.on_close = Some(Rc::new(callback));
+        self
+    }
+
+    /// Sets the callback for errors (`Error` events and failures to show).
+    pub fn on_error(mut self, callback: impl Fn(&AuthError) + 'static) -> Self {
+        self.on_error = Some(Rc::new(callback));
         self
     }
 

@@ -93,7 +93,7 @@ fn Demo(config: DemoConfig) -> Element {
             .session_token(tokens.clone())
             .on_event(use_callback(move |event| events.write().insert(0, event))),
     );
-    let ui_state = match (ui.is_open()(), ui.is_ready()()) {
+    let ui_state = match (ui.is_open(), ui.is_ready()) {
         (true, true) => "ready",
         (true, false) => "open",
         _ => "closed",
@@ -114,7 +114,7 @@ fn Demo(config: DemoConfig) -> Element {
         AuthState::Connected(connection) => format!("connected:{}", connection.connection_id),
         AuthState::Failed(error) => format!("failed:{}", error.error_type()),
     };
-    let mut connections = ui.connections().cloned();
+    let mut connections = ui.connections();
     connections
         .extend(headless.read().iter().filter(|c| !connections.contains(c)).cloned().collect::<Vec<_>>());
 

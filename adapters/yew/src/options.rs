@@ -1,11 +1,12 @@
-//! The options of `use_connect_ui_with_options`.
+//! The hooks' options: plain data with builder methods, turned into the core's options.
 
-use nango_frontend::{AuthError, AuthSuccess, ConnectUiEvent, ConnectUiOptions, Nango, TokenSource};
+use nango_frontend::{AuthError, AuthSuccess, ConnectUiEvent, ConnectUiOptions, TokenSource};
 use yew::Callback;
 
-/// Options of [`use_connect_ui_with_options`](crate::use_connect_ui_with_options): those of [`ConnectUiOptions`], the session
-/// token source, and callbacks (the latest render's callbacks are called; changing them does not
-/// re-bind anything). URL, language and theme changes apply at the next [`open`](crate::UseConnectUiHandle::open).
+/// Options of [`use_connect_ui_with_options`](crate::use_connect_ui_with_options): those of
+/// [`ConnectUiOptions`], the session token source, and callbacks. Every render's options are
+/// handed to the core: the latest callbacks are called, the latest token source is used (its
+/// cached token is kept), the other options apply at the next [`open`](crate::UseConnectUiHandle::open).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UseConnectUiOptions {
@@ -67,12 +68,43 @@ impl UseConnectUiOptions {
         self
     }
 
-    /// The core's options: the API URL defaults to the client's host, as in the JS SDK.
-    pub(crate) fn connect_ui_options(&self, client: Option<&Nango>) -> ConnectUiOptions {
-        let options = self.connect_ui.clone();
-        match client {
-            Some(client) => client.connect_ui_options(options),
-            None => options,
+    /// The core's options, with the callbacks.
+    pub(crate) fn to_core(&self) -> ConnectUiOptions {
+        let mut core = self.connect_ui.clone();
+        if let Some(cb) = self.on_event.clone() {
+            core = core.on_event(move |e| cb.emit(e.clone()));
         }
+        if let Some(cb) = self.on_connect.clone() {
+            core = core.on_connect(move |c| cb.emit(c.clone()));
+        }
+        if let Some(cb) = self.on_close.clone() {
+            core = core.on_close(move || cb.emit(()));
+        }
+        if let Some(cb) = self.on_error.clone() {
+            core = core.on_error(move |e| cb.emit(e.clone()));
+        }
+        core
+    }
+}
+
+/// Options of [`use_auth_with_options`](crate::use_auth_with_options).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UseAuthOptions {
+    /// Where connect session tokens come from. A token is fetched on mount, so that it is there
+    /// when the user clicks; each run gets it for itself (the provider's client is not changed).
+    pub session_token: Option<TokenSource>,
+}
+
+impl UseAuthOptions {
+    /// No token source: the client's own token is used.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets where session tokens come from.
+    pub fn session_token(mut self, source: TokenSource) -> Self {
+        self.session_token = Some(source);
+        self
     }
 }

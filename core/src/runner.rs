@@ -1,0 +1,337 @@
+//! The auth runner: headless auth runs one at a time, with their state, for UI code.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::task::{Context, Poll, Waker};
+
+use crate::protocol::AuthMode;
+use crate::subscribe::{Listeners, Subscription};
+use crate::{AuthError, AuthFuture, AuthOptions, AuthState, AuthSuccess, Nango, SessionTokens, TokenSource};
+
+/// Runs headless auths (OAuth popup or credential POST) one at a time and keeps the state of
+/// the latest run, for UI code to render: what the adapters' `use_auth` hooks are made of.
+///
+/// - A run starts synchronously: with a token at hand, the popup opens before
+///   [`run`](Self::run) returns, inside the click that called it.
+/// - An optional [token source](Self::set_token_source) is fetched ahead (when it is set, and
+///   again after each run), so that a click finds a token. A run gets the token for itself
+///   only: the shared [`Nango`] client is never changed by a run.
+/// - A newer run replaces the older one, which is cancelled (its popup and socket closed);
+///   [`cancel`](Self::cancel) ends the current one with a `cancelled` error.
+/// - [`snapshot`](Self::snapshot) is the state now; [`subscribe`](Self::subscribe) calls back on
+///   each change.
+///
+/// Cheap to clone; clones share everything.
+///
+/// ```no_run
+/// use nango_frontend::{AuthOptions, AuthRunner, AuthState, Nango, NangoConfig, TokenSource};
+/// # fn run() -> Result<(), nango_frontend::AuthError> {
+/// let runner = AuthRunner::new(Nango::new(NangoConfig::new())?);
+/// runner.set_token_source(Some(TokenSource::backend("/api/nango-session")));
+/// let _watch = runner.subscribe(|state| {
+///     if let AuthState::Connected(c) = state { println!("connected {}", c.connection_id) }
+/// });
+/// runner.auth("github", AuthOptions::new()); // in a click handler
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct AuthRunner {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    client: RefCell<Result<Nango, AuthError>>,
+    tokens: RefCell<Option<SessionTokens>>,
+    state: RefCell<AuthState>,
+    /// The current run: its number (a result of an older run is ignored) and its future
+    /// (dropping it cancels the auth).
+    run: RefCell<(u64, Option<AuthFuture>)>,
+    listeners: Rc<Listeners<AuthState>>,
+}
+
+impl fmt::Debug for AuthRunner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthRunner").field("state", &self.snapshot()).finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for AuthRunner {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl AuthRunner {
+    /// A runner on `client`, with no token source.
+    pub fn new(client: Nango) -> Self {
+        Self::with_client(Ok(client))
+    }
+
+    /// A runner on `client`, or on why there is none (a wrong provider setup): then every run
+    /// ends with that error.
+    pub fn with_client(client: Result<Nango, AuthError>) -> Self {
+        let inner = Inner {
+            client: RefCell::new(client),
+            tokens: RefCell::default(),
+            state: RefCell::default(),
+            run: RefCell::default(),
+            listeners: Rc::default(),
+        };
+        Self { inner: Rc::new(inner) }
+    }
+
+    /// Replaces the client used by the next run.
+    pub fn set_client(&self, client: Result<Nango, AuthError>) {
+        *self.inner.client.borrow_mut() = client;
+    }
+
+    /// Sets where connect session tokens come from (`None`: the client's own token). A new
+    /// source replaces the old one but keeps its cached token (see [`SessionTokens::set_source`]),
+    /// so it can be passed at every render. The first source is fetched ahead.
+    pub fn set_token_source(&self, source: Option<TokenSource>) {
+        let mut tokens = self.inner.tokens.borrow_mut();
+        match (source, tokens.as_ref()) {
+            (None, _) => *tokens = None,
+            (Some(source), Some(current)) => current.set_source(source),
+            (Some(source), None) => {
+                let added = SessionTokens::new(source);
+                *tokens = Some(added.clone());
+                drop(tokens);
+                prefetch(Some(added));
+            }
+        }
+    }
+
+    /// Connects an account (see [`Nango::auth`]).
+    pub fn auth(&self, provider_config_key: &str, options: AuthOptions) {
+        self.run(AuthMode::Auth, provider_config_key, options);
+    }
+
+    /// Re-authorizes a connection (see [`Nango::reconnect`]).
+    pub fn reconnect(&self, provider_config_key: &str, options: AuthOptions) {
+        self.run(AuthMode::Reconnect, provider_config_key, options);
+    }
+
+    /// Creates a connection that needs no auth (see [`Nango::create`]).
+    pub fn create(&self, provider_config_key: &str, options: AuthOptions) {
+        self.run(AuthMode::Create, provider_config_key, options);
+    }
+
+    /// Starts a run, replacing (cancelling) the current one. With a token at hand, or no token
+    /// source, the auth starts before this returns; otherwise once the token arrives (a popup
+    /// opened after that wait may be blocked by strict browsers; credential POSTs are not).
+    pub fn run(&self, mode: AuthMode, provider_config_key: &str, options: AuthOptions) {
+        let (id, previous) = {
+            let mut run = self.inner.run.borrow_mut();
+            run.0 += 1;
+            (run.0, run.1.take())
+        };
+        drop(previous);
+        let client = self.inner.client.borrow().clone();
+        let client = match client {
+            Ok(client) => client,
+            Err(error) => return self.inner.end(id, Err(error)),
+        };
+        self.inner.set_state(AuthState::Pending);
+        let tokens = self.inner.tokens.borrow().clone();
+        let Some(tokens) = tokens else {
+            return self.inner.start(id, &client, mode, provider_config_key, options, None);
+        };
+        if let Some(token) = tokens.fresh() {
+            return self.inner.start(id, &client, mode, provider_config_key, options, Some(token));
+        }
+        let (inner, key, token) = (Rc::downgrade(&self.inner), provider_config_key.to_owned(), tokens.get());
+        crate::platform::spawn(async move {
+            let token = token.await;
+            let Some(inner) = inner.upgrade() else { return };
+            if inner.run.borrow().0 != id {
+                return;
+            }
+            match token {
+                Ok(token) => inner.start(id, &client, mode, &key, options, Some(token)),
+                Err(error) => inner.end(id, Err(error)),
+            }
+        });
+    }
+
+    /// Cancels the current run, if any (its popup and socket are closed): the state becomes
+    /// `Failed` with a `cancelled` error. A no-op when nothing is running.
+    pub fn cancel(&self) {
+        let (id, future) = {
+            let mut run = self.inner.run.borrow_mut();
+            run.0 += 1;
+            (run.0, run.1.take())
+        };
+        drop(future);
+        if self.snapshot().is_pending() {
+            self.inner.end(id, Err(AuthError::cancelled("The auth was cancelled")));
+        }
+    }
+
+    /// Ends everything for good, without telling anyone: the current run is cancelled, the
+    /// subscribers and the token source dropped. For a component that unmounts (its callbacks
+    /// may hold this runner, so dropping it would not be enough).
+    pub fn release(&self) {
+        self.inner.listeners.clear();
+        self.inner.tokens.borrow_mut().take();
+        self.cancel();
+    }
+
+    /// The state of the latest run.
+    pub fn snapshot(&self) -> AuthState {
+        self.inner.state.borrow().clone()
+    }
+
+    /// Calls `callback` with each new state until the returned guard is dropped.
+    pub fn subscribe(&self, callback: impl Fn(&AuthState) + 'static) -> Subscription {
+        self.inner.listeners.add(callback)
+    }
+}
+
+impl Inner {
+    fn set_state(&self, state: AuthState) {
+        if *self.state.borrow() == state {
+            return;
+        }
+        self.state.replace(state.clone());
+        self.listeners.notify(&state);
+    }
+
+    /// Records the result of run `id`, if it is still the current one.
+    fn end(&self, id: u64, result: Result<AuthSuccess, AuthError>) {
+        if self.run.borrow().0 == id {
+            self.set_state(AuthState::from_result(result));
+            prefetch(self.tokens.borrow().clone());
+        }
+    }
+
+    fn start(
+        self: &Rc<Self>,
+        id: u64,
+        client: &Nango,
+        mode: AuthMode,
+        key: &str,
+        options: AuthOptions,
+        token: Option<String>,
+    ) {
+        let mut future = client.start(mode, key, options, token);
+        if future.is_finished() {
+            // Refused before any I/O (or outside a browser): the result is there already.
+            if let Poll::Ready(result) = Pin::new(&mut future).poll(&mut Context::from_waker(Waker::noop())) {
+                return self.end(id, result);
+            }
+        }
+        self.run.replace((id, Some(future)));
+        let inner: Weak<Self> = Rc::downgrade(self);
+        crate::platform::spawn(async move {
+            // The future stays in the runner, polled in place, so that `cancel` can drop it.
+            let result = poll_fn(|cx| {
+                let Some(inner) = inner.upgrade() else { return Poll::Ready(None) };
+                let mut run = inner.run.borrow_mut();
+                match &mut *run {
+                    (current, Some(future)) if *current == id => Pin::new(future).poll(cx).map(Some),
+                    _ => Poll::Ready(None),
+                }
+            })
+            .await;
+            if let (Some(result), Some(inner)) = (result, inner.upgrade()) {
+                inner.run.borrow_mut().1 = None;
+                inner.end(id, result);
+            }
+        });
+    }
+}
+
+/// Fetches a token ahead when a fetching source has none cached.
+fn prefetch(tokens: Option<SessionTokens>) {
+    if let Some(tokens) = tokens.filter(|t| t.fresh().is_none()) {
+        crate::platform::spawn(async move { drop(tokens.get().await) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AuthErrorType, ClientToken, Credentials, NangoConfig};
+    use std::cell::Cell;
+
+    fn states(runner: &AuthRunner) -> (Rc<RefCell<Vec<String>>>, Subscription) {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let log = seen.clone();
+        let sub = runner.subscribe(move |s| {
+            log.borrow_mut().push(match s {
+                AuthState::Idle => "idle".to_owned(),
+                AuthState::Pending => "pending".to_owned(),
+                AuthState::Connected(c) => c.connection_id.clone(),
+                AuthState::Failed(e) => e.error_type().to_owned(),
+            })
+        });
+        (seen, sub)
+    }
+
+    fn client(token: Option<&str>) -> Nango {
+        let config = NangoConfig::new().host("http://localhost:3003");
+        Nango::new(match token {
+            Some(t) => config.connect_session_token(t),
+            None => config,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_refused_run_ends_at_once_and_a_wrong_setup_is_its_error() {
+        let runner = AuthRunner::new(client(None));
+        let (seen, _sub) = states(&runner);
+        runner.auth("github", AuthOptions::new());
+        assert_eq!(*seen.borrow(), ["pending", "missing_auth_token"]);
+        runner.set_client(Err(AuthError::invalid_provider_setup("no provider")));
+        runner.create("none", AuthOptions::new());
+        assert_eq!(runner.snapshot(), AuthState::Failed(AuthError::invalid_provider_setup("no provider")));
+    }
+
+    #[test]
+    fn the_token_of_a_run_is_for_that_run_only() {
+        let shared = client(None);
+        let runner = AuthRunner::new(shared.clone());
+        let calls = Rc::new(Cell::new(0));
+        let count = calls.clone();
+        runner.set_token_source(Some(TokenSource::new(move || {
+            count.set(count.get() + 1);
+            async { Ok("run-token".to_owned()) }
+        })));
+        assert_eq!(calls.get(), 1, "a fetching source is fetched ahead");
+        runner.set_token_source(Some(TokenSource::new(|| async { Ok("other".to_owned()) })));
+        runner.reconnect("github", AuthOptions::new().credentials(Credentials::api_key("k")));
+        // Outside a browser the run gets past the token checks and stops at the platform.
+        let AuthState::Failed(error) = runner.snapshot() else { panic!("{:?}", runner.snapshot()) };
+        assert_eq!(error.kind, AuthErrorType::UnsupportedEnvironment, "the run had a session token");
+        assert_eq!(shared.config().token, None, "the shared client was not changed");
+        assert_eq!(calls.get(), 1, "the cached token was reused");
+    }
+
+    #[test]
+    fn a_failed_token_fetch_fails_the_run_and_cancel_is_a_no_op_when_idle() {
+        let shared = client(Some("client-token"));
+        let runner = AuthRunner::new(shared.clone());
+        let (seen, _sub) = states(&runner);
+        runner.cancel();
+        assert!(seen.borrow().is_empty());
+        runner.set_token_source(Some(TokenSource::new(|| async { Err(AuthError::network("down")) })));
+        runner.auth("github", AuthOptions::new());
+        assert_eq!(*seen.borrow(), ["pending", "network_error"]);
+        assert_eq!(shared.config().token, Some(ClientToken::ConnectSession("client-token".into())));
+    }
+
+    #[test]
+    fn release_drops_subscribers_and_the_source() {
+        let runner = AuthRunner::new(client(None));
+        let (seen, _sub) = states(&runner);
+        runner.release();
+        runner.auth("github", AuthOptions::new());
+        assert!(seen.borrow().is_empty(), "no one is told after release");
+        assert!(runner.inner.tokens.borrow().is_none());
+    }
+}

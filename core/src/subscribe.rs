@@ -1,0 +1,98 @@
+//! Subscriber lists: the core objects ([`ConnectUi`](crate::ConnectUi),
+//! [`AuthRunner`](crate::AuthRunner)) tell adapters and apps what changed through these.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::{Rc, Weak};
+
+type Callback<T> = Rc<dyn Fn(&T)>;
+
+/// The callbacks subscribed to one kind of value. Callbacks are called in subscription order
+/// with the list released, so they may subscribe, unsubscribe or use the object that notifies.
+pub(crate) struct Listeners<T: ?Sized> {
+    list: RefCell<Vec<(u64, Callback<T>)>>,
+    next: Cell<u64>,
+}
+
+impl<T: ?Sized> Default for Listeners<T> {
+    fn default() -> Self {
+        Self { list: RefCell::default(), next: Cell::new(0) }
+    }
+}
+
+impl<T: ?Sized + 'static> Listeners<T> {
+    /// Adds `callback` until the returned guard is dropped.
+    pub fn add(self: &Rc<Self>, callback: impl Fn(&T) + 'static) -> Subscription {
+        let id = self.next.get();
+        self.next.set(id + 1);
+        self.list.borrow_mut().push((id, Rc::new(callback)));
+        let list: Weak<Self> = Rc::downgrade(self);
+        Subscription(Some(Box::new(move || {
+            if let Some(list) = list.upgrade()
+                && let Ok(mut list) = list.list.try_borrow_mut()
+            {
+                list.retain(|(i, _)| *i != id);
+            }
+        })))
+    }
+
+    /// Calls every callback with `value`.
+    pub fn notify(&self, value: &T) {
+        let callbacks: Vec<Callback<T>> = self.list.borrow().iter().map(|(_, cb)| cb.clone()).collect();
+        for callback in callbacks {
+            callback(value);
+        }
+    }
+
+    /// Drops every callback (their guards become no-ops).
+    pub fn clear(&self) {
+        let dropped = std::mem::take(&mut *self.list.borrow_mut());
+        drop(dropped);
+    }
+}
+
+/// Keeps a subscription (e.g. [`ConnectUi::subscribe`](crate::ConnectUi::subscribe)) alive;
+/// dropping it unsubscribes.
+#[must_use = "dropping a Subscription unsubscribes at once"]
+pub struct Subscription(Option<Box<dyn FnOnce()>>);
+
+impl fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Subscription")
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Some(unsubscribe) = self.0.take() {
+            unsubscribe();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callbacks_run_in_order_until_unsubscribed_and_may_reenter() {
+        let list: Rc<Listeners<u32>> = Rc::default();
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let (log, inner) = (seen.clone(), list.clone());
+        let first = list.add(move |v| {
+            log.borrow_mut().push(("a", *v));
+            // Re-entrant: subscribing from a callback neither panics nor runs the new one now.
+            std::mem::forget(inner.add(|_| {}));
+        });
+        let log = seen.clone();
+        let second = list.add(move |v| log.borrow_mut().push(("b", *v)));
+        list.notify(&1);
+        drop(first);
+        list.notify(&2);
+        assert_eq!(*seen.borrow(), [("a", 1), ("b", 1), ("b", 2)]);
+        list.clear();
+        list.notify(&3);
+        drop(second);
+        assert_eq!(seen.borrow().len(), 3);
+    }
+}
