@@ -233,7 +233,9 @@ impl ConnectUi {
                     Ok(token) if current => {
                         let mut state = ui.borrow_mut();
                         state.token = Some(token);
-                        post_token(&state);
+                        if state.ready {
+                            post_token(&state);
+                        }
                     }
                     Ok(_) => {}
                     Err(error) => dispatch(

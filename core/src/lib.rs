@@ -23,6 +23,33 @@
 //! # drop(ui); Ok(()) }
 //! ```
 //!
+//! ## For UI adapters: [`ConnectUi`] and [`AuthRunner`]
+//! All behaviour lives here; a framework adapter's hook creates one of these once, hands it the
+//! latest render's options ([`ConnectUi::set_options`], [`set_client`](ConnectUi::set_client),
+//! [`set_token_source`](ConnectUi::set_token_source); the same on [`AuthRunner`]), re-renders
+//! from [`ConnectUi::watch`] / [`AuthRunner::subscribe`], forwards commands, and calls
+//! `release()` on unmount.
+//!
+//! ### Adapter contract
+//! What every adapter (`nango-yew`, `nango-dioxus`, …) does. Each item is a browser test of the
+//! same name in each adapter crate's `tests/contract.rs`:
+//!
+//! 1. `explicit_token_wins_over_the_client_token`: after `set_session_token(t)`, the next open
+//!    hands the Connect UI `t`, even when the provider's client has a token.
+//! 2. `the_latest_token_source_is_used_and_keeps_its_cache`: the token source of the latest
+//!    render is the one called; a new source (an inline closure is new at every render) keeps
+//!    the cached token.
+//! 3. `a_wrong_provider_setup_is_a_typed_error_not_a_panic`: neither or both of `config` and
+//!    `client` is `invalid_provider_setup`, an invalid config its own error (`invalid_host_url`);
+//!    a hook without a provider does not panic (its runs end in `invalid_provider_setup`).
+//! 4. `a_successful_open_clears_last_error`: a failure to show is `last_error`; the next
+//!    successful open clears it.
+//! 5. `a_run_does_not_change_the_shared_client`: the token a run fetched goes to that run only.
+//! 6. `unmount_during_a_run_cancels_it_and_closes_its_popup`.
+//! 7. `reconnect_and_create_run_through_the_hook`.
+//! 8. `callbacks_see_the_latest_closure`: the callbacks of the latest render are called,
+//!    nothing is re-bound.
+//!
 //! ## Layers
 //! [`protocol`] is pure Rust (URLs, bodies, message parsing, the OAuth state machine), tested
 //! natively against the official SDK's recorded traffic. The browser layer (web-sys) only

@@ -134,3 +134,21 @@ pub fn popup_closed(back: u32) -> bool {
 pub fn last_popup_closed() -> bool {
     popup_closed(0)
 }
+
+/// Replaces `WebSocket` with a fake that never connects by itself (each one is kept in
+/// `window.__sockets`); [`real_sockets`] puts the browser's back.
+pub fn fake_sockets() {
+    page_eval(
+        "window.__sockets = [];
+         if (!window.__RealWebSocket) window.__RealWebSocket = window.WebSocket;
+         window.WebSocket = class extends EventTarget {
+           constructor(url) { super(); this.url = url; this.readyState = 0; window.__sockets.push(this); }
+           send() {} close() { this.closed = true; }
+         };",
+    );
+}
+
+/// Undoes [`fake_sockets`].
+pub fn real_sockets() {
+    page_eval("if (window.__RealWebSocket) window.WebSocket = window.__RealWebSocket;");
+}
