@@ -215,18 +215,10 @@ async fn connect_ui_signals_callbacks_origin_checks_and_unmount() {
 
 // ---- use_auth ----
 
-/// Replaces `WebSocket` with a fake that never connects by itself (kept in `__sockets`), and
-/// records the popups the SDK opens (in `__popups`).
+/// Fake sockets that never connect by themselves (in `__sockets`), and popups tracked.
 fn fake_sockets_and_track_popups() {
-    page_eval(
-        "window.__sockets = [];
-         window.WebSocket = class extends EventTarget {
-           constructor(url) { super(); this.url = url; this.readyState = 0; window.__sockets.push(this); }
-           send() {} close() { this.closed = true; }
-         };
-         if (!window.__popups) { window.__popups = []; const open = window.open;
-           window.open = function (...a) { const w = open.apply(this, a); window.__popups.push(w); return w; }; }",
-    );
+    fake_sockets();
+    track_popups();
 }
 
 fn socket_says(json: &str) {
