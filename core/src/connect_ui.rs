@@ -31,8 +31,10 @@ pub(crate) struct UiState {
     explicit: Option<String>,
     /// Defaults for what the options leave out: the API URL and the session token.
     client: Option<Nango>,
-    /// Where tokens come from; the cache is forgotten when the Connect UI says the session expired.
-    tokens: Option<SessionTokens>,
+    /// Where tokens come from (the cache is forgotten when the Connect UI says the session
+    /// expired), and how a token is fetched for a show: a pointer set by `set_token_source`, so
+    /// that an app without a token source does not link the fetching (and task spawning) code.
+    tokens: Option<(SessionTokens, FetchToken)>,
     ready: bool,
     pub dom: Option<Dom>,
     /// Counts shows, so that a token fetched for an earlier one is not handed to a later one.
@@ -175,8 +177,8 @@ impl ConnectUi {
         let mut state = self.state.borrow_mut();
         match (source, state.tokens.as_ref()) {
             (None, _) => state.tokens = None,
-            (Some(source), Some(tokens)) => tokens.set_source(source),
-            (Some(source), None) => state.tokens = Some(SessionTokens::new(source)),
+            (Some(source), Some((tokens, _))) => tokens.set_source(source),
+            (Some(source), None) => state.tokens = Some((SessionTokens::new(source), fetch_token)),
         }
     }
 
@@ -220,33 +222,8 @@ impl ConnectUi {
             state.dom = Some(dom);
             state.tokens.clone().filter(|_| plan.fetch)
         };
-        if let Some(tokens) = tokens {
-            let (ui, token) = (Rc::downgrade(&self.state), tokens.get());
-            crate::platform::spawn(async move {
-                let result = token.await;
-                let Some(ui) = ui.upgrade() else { return };
-                let current = {
-                    let state = ui.borrow();
-                    state.shows == show && state.explicit.is_none() && state.dom.is_some()
-                };
-                match result {
-                    Ok(token) if current => {
-                        let mut state = ui.borrow_mut();
-                        state.token = Some(token);
-                        if state.ready {
-                            post_token(&state);
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(error) => dispatch(
-                        &ui,
-                        ConnectUiEvent::Error {
-                            error_type: error.error_type().to_owned(),
-                            error_message: error.message,
-                        },
-                    ),
-                }
-            });
+        if let Some((tokens, fetch)) = tokens {
+            fetch(&self.state, &tokens, show);
         }
         Ok(())
     }
@@ -353,6 +330,38 @@ impl ConnectUi {
     }
 }
 
+type FetchToken = fn(&UiRef, &SessionTokens, u64);
+
+/// Fetches a token for show number `show` and hands it over if that show is still current.
+fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
+    let (ui, token) = (Rc::downgrade(ui), tokens.get());
+    crate::platform::spawn(async move {
+        let result = token.await;
+        let Some(ui) = ui.upgrade() else { return };
+        let current = {
+            let state = ui.borrow();
+            state.shows == show && state.explicit.is_none() && state.dom.is_some()
+        };
+        match result {
+            Ok(token) if current => {
+                let mut state = ui.borrow_mut();
+                state.token = Some(token);
+                if state.ready {
+                    post_token(&state);
+                }
+            }
+            Ok(_) => {}
+            Err(error) => dispatch(
+                &ui,
+                ConnectUiEvent::Error {
+                    error_type: error.error_type().to_owned(),
+                    error_message: error.message,
+                },
+            ),
+        }
+    });
+}
+
 /// Decides what the next show does, from the options, the tokens and the client.
 fn plan_show(state: &UiState) -> Result<ShowPlan, AuthError> {
     let mut options = state.options.clone();
@@ -361,7 +370,7 @@ fn plan_show(state: &UiState) -> Result<ShowPlan, AuthError> {
         options.api_url = client.as_ref().and_then(|c| c.api_url.clone());
     }
     let (origin, iframe_url) = options.urls()?;
-    let source = state.tokens.as_ref().map(SessionTokens::fresh);
+    let source = state.tokens.as_ref().map(|(tokens, _)| tokens.fresh());
     let token = match (&state.explicit, source) {
         (Some(token), _) => Some(token.clone()),
         (None, Some(fresh)) => fresh,
@@ -392,7 +401,7 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
                 closed_dom = state.dom.take();
             }
             ConnectUiEvent::Error { error_type, .. } if is_expired_session(error_type) => {
-                if let Some(tokens) = &state.tokens {
+                if let Some((tokens, _)) = &state.tokens {
                     tokens.invalidate();
                 }
             }
@@ -633,7 +642,7 @@ mod tests {
             let n = count.get();
             async move { Ok(format!("t{n}")) }
         })));
-        let tokens = ui.state.borrow().tokens.clone().unwrap();
+        let tokens = ui.state.borrow().tokens.clone().unwrap().0;
         futures_util::FutureExt::now_or_never(tokens.get()).unwrap().unwrap();
         ui.deliver_message(r#"{"type":"error","payload":{"errorType":"window_closed","errorMessage":"m"}}"#);
         assert_eq!(tokens.fresh().as_deref(), Some("t1"), "other errors keep the token");

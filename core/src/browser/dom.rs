@@ -67,7 +67,7 @@ impl Dom {
             if document.get_element_by_id(&id).is_none() {
                 break;
             }
-            id = ["connect-ui-", &n.to_string()].concat();
+            id = ["connect-ui-", &decimal(n)].concat();
         }
         // One attribute write per property: fewer web-sys imports, less glue.
         for (name, value) in [
@@ -108,6 +108,19 @@ impl Dom {
     }
 
     pub fn remove(self) {}
+}
+
+/// `n` in decimal, without `core::fmt` (which a Connect-UI-only app would not link otherwise).
+fn decimal(mut n: u32) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.iter().rev().map(|&d| char::from(d)).collect()
 }
 
 impl Drop for Dom {
