@@ -110,7 +110,8 @@ fn mib(kib: Option<u64>) -> String {
     kib.map_or_else(|| "?".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
 }
 
-/// Counts answers by status (`0`: the request failed, e.g. a connection reset).
+/// Counts answers by status (`0`: no answer was read, e.g. the server closed the connection
+/// while a refused body was still being sent).
 fn tally(statuses: &[u16]) -> String {
     let mut counts = std::collections::BTreeMap::new();
     for s in statuses {
@@ -118,7 +119,9 @@ fn tally(statuses: &[u16]) -> String {
     }
     counts
         .iter()
-        .map(|(s, n)| format!("{n} × {}", if *s == 0 { "error".to_owned() } else { s.to_string() }))
+        .map(|(s, n)| {
+            format!("{n} × {}", if *s == 0 { "closed before an answer".to_owned() } else { s.to_string() })
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -128,11 +131,15 @@ async fn main() {
     let server = start(DevServerConfig::for_tests()).await.expect("server");
     let base = server.api_url();
     let ws_url = server.websocket_url();
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
+    // One client (connection pool) per kind of traffic, as separate callers would be.
+    let client = || {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap()
+    };
+    let (http, attacker, uploader) = (client(), client(), client());
     let session: Value =
         http.post(format!("{base}/demo/session")).send().await.unwrap().json().await.unwrap();
     let token = session["token"].as_str().unwrap().to_owned();
@@ -158,7 +165,7 @@ async fn main() {
                     ("code_challenge_method", "S256".to_owned()),
                     ("decision", "approve".to_owned()),
                 ];
-                let req = http.post(format!("{base}/fake-oauth/authorize")).form(&form).send();
+                let req = attacker.post(format!("{base}/fake-oauth/authorize")).form(&form).send();
                 async move { req.await.map_or(0, |r| r.status().as_u16()) }
             })
             .buffer_unordered(64)
@@ -180,7 +187,7 @@ async fn main() {
         let body = vec![b'x'; 1024 * 1024];
         let oversized = stream::iter(0..OVERSIZED)
             .map(|_| {
-                let req = http
+                let req = uploader
                     .post(format!("{base}/api-auth/api-key/api-key-dev?connect_session_token={token}"))
                     .header("content-type", "application/json")
                     .body(body.clone())
