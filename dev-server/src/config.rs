@@ -8,12 +8,16 @@ use serde_json::{Map, Value};
 
 use crate::clock::Clock;
 
-/// The default secret key. It is public knowledge: never use it outside local development.
-pub const DEFAULT_SECRET_KEY: &str = "nango_dev_secret_key_do_not_use_in_production";
+/// The longest a configured lifetime (`session_ttl_secs`, `oauth_code_ttl_secs`,
+/// `ws_max_lifetime_secs`, `ws_idle_secs`) may be: 10 years. Longer values would overflow the
+/// clock or the date format; they are refused at start.
+pub const MAX_TTL_SECS: u64 = 10 * 365 * 24 * 60 * 60;
 
-/// The default (legacy) public key. Nango public keys are UUID v4s; this one is all zeros
-/// so that it is recognisable.
-pub const DEFAULT_PUBLIC_KEY: &str = "00000000-0000-4000-8000-000000000000";
+/// Default most WebSockets open at once.
+pub const DEFAULT_MAX_WEBSOCKETS: usize = 20_000;
+
+/// The largest `max_body_bytes` accepted: 16 MiB.
+pub const MAX_BODY_BYTES_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Default API port (Nango's local default).
 pub const DEFAULT_API_PORT: u16 = 3003;
@@ -425,9 +429,11 @@ pub struct DevServerConfig {
     pub api_port: u16,
     /// Connect UI port on 127.0.0.1; 0 picks a free port.
     pub connect_ui_port: u16,
-    /// Secret key accepted as `Authorization: Bearer …` on backend endpoints.
+    /// Secret key accepted as `Authorization: Bearer …` on backend endpoints. `Default` makes
+    /// a random one (a UUID v4, as Nango's) for each config: a fixed key only when given.
     pub secret_key: String,
-    /// Legacy public key accepted as `public_key=` on auth endpoints (a UUID v4).
+    /// Legacy public key accepted as `public_key=` on auth endpoints (a UUID v4). `Default`
+    /// makes a random one for each config.
     pub public_key: String,
     /// Path of the WebSocket endpoint (Nango's `websocketsPath`, default `/`).
     pub websockets_path: String,
@@ -448,8 +454,18 @@ pub struct DevServerConfig {
     /// A WebSocket is closed by the server after this many seconds, so abandoned sockets
     /// whose flow never ends do not pile up.
     pub ws_max_lifetime_secs: u64,
+    /// Most WebSockets open at once (default 20,000; lowered at start to fit the open-file
+    /// limit). More are refused with 503 before the upgrade.
+    pub max_websockets: usize,
+    /// A WebSocket that no `/oauth/connect` has named after this many seconds is closed by the
+    /// server (default 60): a socket without a flow holds no resource for long.
+    pub ws_idle_secs: u64,
     /// Largest accepted request body in bytes (larger → 413 `payload_too_large`).
     pub max_body_bytes: usize,
+    /// Origins, besides the API's own loopback origins, allowed to call `POST /demo/session`
+    /// and to open the WebSocket (e.g. `http://localhost:8080` for a demo served elsewhere).
+    /// Each is `scheme://host[:port]`.
+    pub allowed_origins: Vec<String>,
     /// What `GET /connect/session` answers as `connectUISettings`.
     pub connect_ui_settings: ConnectUiSettings,
     /// The end user of `POST /demo/session`.
@@ -461,6 +477,9 @@ pub struct DevServerConfig {
     pub integrations: Vec<IntegrationConfig>,
     /// Print one line per notable event (session created, connection stored, flow failed).
     pub log_events: bool,
+    /// Serve `POST /dev/faults` (JSON [`Faults`](crate::Faults)) to switch faults on for
+    /// tests. Off by default; never for a server other pages can reach.
+    pub fault_routes: bool,
     /// Clock used for every expiry decision (not part of the file format).
     #[serde(skip)]
     pub clock: Clock,
@@ -471,8 +490,8 @@ impl Default for DevServerConfig {
         Self {
             api_port: DEFAULT_API_PORT,
             connect_ui_port: DEFAULT_CONNECT_UI_PORT,
-            secret_key: DEFAULT_SECRET_KEY.into(),
-            public_key: DEFAULT_PUBLIC_KEY.into(),
+            secret_key: crate::state::uuid_v4(),
+            public_key: crate::state::uuid_v4(),
             websockets_path: "/".into(),
             public_url: None,
             connect_ui_url: None,
@@ -481,12 +500,16 @@ impl Default for DevServerConfig {
             session_ttl_secs: DEFAULT_SESSION_TTL_SECS,
             oauth_code_ttl_secs: 10 * 60,
             ws_max_lifetime_secs: 60 * 60,
+            ws_idle_secs: 60,
+            max_websockets: DEFAULT_MAX_WEBSOCKETS,
             max_body_bytes: 256 * 1024,
+            allowed_origins: Vec::new(),
             connect_ui_settings: ConnectUiSettings::default(),
             demo_end_user: DemoEndUser::default(),
             remote_nango: None,
             integrations: default_integrations(),
             log_events: false,
+            fault_routes: false,
             clock: Clock::system(),
         }
     }
@@ -530,6 +553,7 @@ const RESERVED_PREFIXES: &[&str] = &[
     "/connections",
     "/fake-oauth",
     "/demo",
+    "/dev",
     "/images",
 ];
 
@@ -570,8 +594,35 @@ impl DevServerConfig {
         if !self.websockets_path.starts_with('/') {
             return invalid("websockets_path must start with '/'".into());
         }
-        if self.session_ttl_secs == 0 || self.oauth_code_ttl_secs == 0 {
-            return invalid("session_ttl_secs and oauth_code_ttl_secs must be positive".into());
+        for (name, value) in [
+            ("session_ttl_secs", self.session_ttl_secs),
+            ("oauth_code_ttl_secs", self.oauth_code_ttl_secs),
+            ("ws_max_lifetime_secs", self.ws_max_lifetime_secs),
+            ("ws_idle_secs", self.ws_idle_secs),
+        ] {
+            if !(1..=MAX_TTL_SECS).contains(&value) {
+                return invalid(format!(
+                    "{name} must be between 1 and {MAX_TTL_SECS} (10 years), got {value}"
+                ));
+            }
+        }
+        if !(1..=100_000).contains(&self.max_websockets) {
+            return invalid(format!(
+                "max_websockets must be between 1 and 100000, got {}",
+                self.max_websockets
+            ));
+        }
+        if !(1024..=MAX_BODY_BYTES_LIMIT).contains(&self.max_body_bytes) {
+            return invalid(format!(
+                "max_body_bytes must be between 1024 and {MAX_BODY_BYTES_LIMIT}, got {}",
+                self.max_body_bytes
+            ));
+        }
+        for origin in &self.allowed_origins {
+            let parsed = url::Url::parse(origin).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+            if parsed.is_none_or(|u| u.origin().ascii_serialization() != origin.trim_end_matches('/')) {
+                return invalid(format!("allowed_origins entry {origin:?} must be scheme://host[:port]"));
+            }
         }
         let mut keys = HashSet::new();
         for integration in &self.integrations {
@@ -667,6 +718,51 @@ mod tests {
     }
 
     #[test]
+    fn default_keys_are_random_per_config() {
+        let (a, b) = (DevServerConfig::default(), DevServerConfig::default());
+        assert_ne!(a.secret_key, b.secret_key);
+        assert_ne!(a.public_key, b.public_key);
+        assert_ne!(a.secret_key, "nango_dev_secret_key_do_not_use_in_production");
+        assert_ne!(a.public_key, "00000000-0000-4000-8000-000000000000");
+        assert!(is_uuid_v4(&a.secret_key) && is_uuid_v4(&a.public_key));
+        // A file that names no key gets random ones too; a file that names one keeps it.
+        let parsed: DevServerConfig = serde_json::from_str("{}").unwrap_or_default();
+        assert_ne!(parsed.secret_key, a.secret_key);
+        let fixed: DevServerConfig = serde_json::from_str(r#"{"secret_key": "fixed"}"#).unwrap_or_default();
+        assert_eq!(fixed.secret_key, "fixed");
+    }
+
+    #[test]
+    fn out_of_range_lifetimes_and_limits_are_refused() {
+        for huge in [u64::MAX, MAX_TTL_SECS + 1] {
+            for config in [
+                DevServerConfig { session_ttl_secs: huge, ..DevServerConfig::for_tests() },
+                DevServerConfig { oauth_code_ttl_secs: huge, ..DevServerConfig::for_tests() },
+                DevServerConfig { ws_max_lifetime_secs: huge, ..DevServerConfig::for_tests() },
+                DevServerConfig { ws_idle_secs: huge, ..DevServerConfig::for_tests() },
+            ] {
+                assert!(config.validate().is_err(), "{huge}");
+            }
+        }
+        assert!(DevServerConfig { ws_idle_secs: 0, ..DevServerConfig::for_tests() }.validate().is_err());
+        assert!(
+            DevServerConfig { max_body_bytes: usize::MAX, ..DevServerConfig::for_tests() }
+                .validate()
+                .is_err()
+        );
+        assert!(
+            DevServerConfig { session_ttl_secs: MAX_TTL_SECS, ..DevServerConfig::for_tests() }
+                .validate()
+                .is_ok()
+        );
+        let origins =
+            |o: &str| DevServerConfig { allowed_origins: vec![o.into()], ..DevServerConfig::for_tests() };
+        assert!(origins("http://localhost:8080").validate().is_ok());
+        assert!(origins("http://localhost:8080/app").validate().is_err());
+        assert!(origins("*").validate().is_err());
+    }
+
+    #[test]
     fn invalid_configs_are_refused() {
         let mut dup = DevServerConfig::for_tests();
         let first = dup.integrations.first().cloned();
@@ -676,7 +772,8 @@ mod tests {
         assert!(bad_key.validate().is_err());
         let bad_ws = DevServerConfig { websockets_path: "ws".into(), ..DevServerConfig::for_tests() };
         assert!(bad_ws.validate().is_err());
-        assert!(is_uuid_v4(DEFAULT_PUBLIC_KEY));
+        let defaults = DevServerConfig::default();
+        assert!(is_uuid_v4(&defaults.public_key));
         assert!(!is_uuid_v4("00000000-0000-1000-8000-000000000000"));
         assert!("/app=dist".parse::<StaticMount>().is_ok());
         assert!("dist".parse::<StaticMount>().is_err());

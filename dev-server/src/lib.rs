@@ -36,11 +36,12 @@ use tokio::task::JoinHandle;
 
 pub use clock::{Clock, ManualClock};
 pub use config::{
-    AuthMode, ConfigError, ConnectUiSettings, DEFAULT_API_PORT, DEFAULT_CONNECT_UI_PORT, DEFAULT_PUBLIC_KEY,
-    DEFAULT_SECRET_KEY, DEFAULT_SESSION_TTL_SECS, DEV_API_KEY, DEV_PASSWORD, DEV_USERNAME, DemoEndUser,
-    DevServerConfig, FieldSpec, IntegrationConfig, RemoteNango, StaticMount, default_integrations,
+    AuthMode, ConfigError, ConnectUiSettings, DEFAULT_API_PORT, DEFAULT_CONNECT_UI_PORT,
+    DEFAULT_MAX_WEBSOCKETS, DEFAULT_SESSION_TTL_SECS, DEV_API_KEY, DEV_PASSWORD, DEV_USERNAME, DemoEndUser,
+    DevServerConfig, FieldSpec, IntegrationConfig, MAX_BODY_BYTES_LIMIT, MAX_TTL_SECS, RemoteNango,
+    StaticMount, default_integrations,
 };
-pub use state::Connection;
+pub use state::{Connection, Faults};
 
 use state::{AppState, lock};
 
@@ -65,6 +66,59 @@ pub enum StartError {
 const SWEEP_INTERVAL: Duration = Duration::from_secs(30);
 /// How long [`RunningServer::shutdown`] waits for connections to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// File descriptors kept for HTTP connections, static files and the token exchange when the
+/// WebSocket cap is derived from the open-file limit.
+const RESERVED_FDS: u64 = 1024;
+/// How long the accept loop waits after an error such as `EMFILE` before trying again (axum's
+/// own loop sleeps a whole second, stalling every route).
+const ACCEPT_RETRY: Duration = Duration::from_millis(5);
+
+/// Raises the open-file soft limit to the hard limit (a WebSocket is one open file) and
+/// returns the limit now in force, if known.
+pub fn raise_open_file_limit() -> Option<u64> {
+    rlimit::increase_nofile_limit(u64::MAX).ok()
+}
+
+/// How many WebSockets may be open at once under an open-file limit of `nofile`: at most
+/// `configured`, and never so many that HTTP requests run out of files.
+pub(crate) fn socket_cap(nofile: Option<u64>, configured: usize) -> usize {
+    let by_files = nofile.map_or(u64::MAX, |n| n.saturating_sub(RESERVED_FDS).max(n / 2));
+    usize::try_from(by_files).unwrap_or(usize::MAX).min(configured)
+}
+
+/// A TCP listener whose accept loop retries after a few milliseconds on errors (`EMFILE`,
+/// `ENFILE`, `ECONNABORTED`…), instead of axum's one-second sleep.
+struct QuickRetryListener(TcpListener);
+
+impl axum::serve::Listener for QuickRetryListener {
+    type Io = tokio::net::TcpStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            match self.0.accept().await {
+                Ok(pair) => return pair,
+                Err(err) => tokio::time::sleep(accept_backoff(&err)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.0.local_addr()
+    }
+}
+
+/// The pause after a failed `accept`: none for errors of one connection, [`ACCEPT_RETRY`]
+/// for resource errors.
+pub(crate) fn accept_backoff(err: &std::io::Error) -> Duration {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused => {
+            Duration::ZERO
+        }
+        _ => ACCEPT_RETRY,
+    }
+}
 
 /// A running dev server. Dropping it stops the listeners (without waiting);
 /// [`shutdown`](Self::shutdown) stops them and waits.
@@ -98,7 +152,8 @@ pub async fn start(config: DevServerConfig) -> Result<RunningServer, StartError>
     let connect_ui_addr = local(&ui_listener, config.connect_ui_port)?;
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let state = Arc::new(AppState::new(config, api_addr, connect_ui_addr, shutdown_rx.clone()));
+    let max_sockets = socket_cap(raise_open_file_limit(), config.max_websockets);
+    let state = Arc::new(AppState::new(config, api_addr, connect_ui_addr, shutdown_rx.clone(), max_sockets));
 
     let mut tasks = Vec::with_capacity(3);
     for (listener, router) in [
@@ -107,9 +162,10 @@ pub async fn start(config: DevServerConfig) -> Result<RunningServer, StartError>
     ] {
         let mut stop = shutdown_rx.clone();
         tasks.push(tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|stopped| *stopped).await;
-            });
+            let serve =
+                axum::serve(QuickRetryListener(listener), router).with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|stopped| *stopped).await;
+                });
             if let Err(err) = serve.await {
                 eprintln!("[nango-dev-server] listener stopped: {err}");
             }
@@ -182,6 +238,47 @@ impl RunningServer {
         lock(&self.state.connections).clone()
     }
 
+    /// Switches faults on or off (tests only; all off at start). Also reachable as
+    /// `POST /dev/faults` when the config sets `fault_routes`.
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.state.faults) = faults;
+    }
+
+    /// How many WebSockets may be open at once (derived from the open-file limit).
+    pub fn max_websockets(&self) -> usize {
+        self.state.max_sockets
+    }
+
+    /// What the server holds in memory: `(entries, estimated bytes)` of sessions, pending
+    /// flows, authorization codes and remembered states, and open WebSockets.
+    pub fn memory_report(&self) -> MemoryReport {
+        let s = &self.state;
+        let pair = |len: usize, bytes: usize| (len, bytes);
+        let sessions = {
+            let m = lock(&s.sessions);
+            pair(m.len(), m.bytes())
+        };
+        let flows = {
+            let m = lock(&s.flows);
+            pair(m.len(), m.bytes())
+        };
+        let codes = {
+            let m = lock(&s.codes);
+            pair(m.len(), m.bytes())
+        };
+        let used_states = {
+            let m = lock(&s.used_states);
+            pair(m.len(), m.bytes())
+        };
+        MemoryReport {
+            sessions,
+            flows,
+            codes,
+            used_states,
+            open_websockets: s.open_sockets.load(std::sync::atomic::Ordering::SeqCst),
+        }
+    }
+
     /// Runs the periodic clean-up now (drops expired sessions, flows and codes); useful with
     /// a [`ManualClock`].
     pub fn sweep(&self) {
@@ -201,8 +298,57 @@ impl RunningServer {
     }
 }
 
+/// What [`RunningServer::memory_report`] counts: `(entries, estimated bytes)` per store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MemoryReport {
+    /// Connect sessions.
+    pub sessions: (usize, usize),
+    /// Pending OAuth flows.
+    pub flows: (usize, usize),
+    /// Authorization codes of the fake provider.
+    pub codes: (usize, usize),
+    /// Ended states remembered to report late callbacks.
+    pub used_states: (usize, usize),
+    /// Open WebSockets.
+    pub open_websockets: usize,
+}
+
 impl Drop for RunningServer {
     fn drop(&mut self) {
         let _ = self.shutdown_tx.send(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::DEFAULT_MAX_WEBSOCKETS as MAX_WS_CLIENTS;
+
+    #[test]
+    fn the_socket_cap_leaves_files_for_http() {
+        assert_eq!(socket_cap(None, MAX_WS_CLIENTS), MAX_WS_CLIENTS);
+        assert_eq!(socket_cap(Some(1_048_576), MAX_WS_CLIENTS), MAX_WS_CLIENTS);
+        assert_eq!(socket_cap(Some(20_000), MAX_WS_CLIENTS), 18_976);
+        assert_eq!(socket_cap(Some(1024), MAX_WS_CLIENTS), 512);
+        assert_eq!(socket_cap(Some(0), MAX_WS_CLIENTS), 0);
+        assert_eq!(socket_cap(Some(1_048_576), 5), 5);
+    }
+
+    #[test]
+    fn emfile_does_not_stall_the_accept_loop() {
+        let emfile = std::io::Error::from_raw_os_error(24);
+        assert!(accept_backoff(&emfile) <= Duration::from_millis(10));
+        let aborted = std::io::Error::from(std::io::ErrorKind::ConnectionAborted);
+        assert_eq!(accept_backoff(&aborted), Duration::ZERO);
+    }
+
+    #[test]
+    fn the_open_file_limit_is_raised_to_the_hard_limit() {
+        let raised = raise_open_file_limit();
+        let (soft, hard) = rlimit::getrlimit(rlimit::Resource::NOFILE).unwrap_or((0, 0));
+        assert_eq!(raised, Some(soft));
+        // Linux caps the soft limit at nr_open even when the hard limit is infinite.
+        assert!(soft == hard || hard == rlimit::INFINITY, "soft {soft}, hard {hard}");
     }
 }

@@ -14,12 +14,15 @@ USAGE:
 OPTIONS:
     --api-port PORT          API and WebSocket port (default 3003; 0 = any free port)
     --connect-ui-port PORT   Connect UI port (default 3009; 0 = any free port)
-    --secret-key KEY         secret key for backend calls (default: the dev key printed at start)
+    --secret-key KEY         secret key for backend calls (default: random for each start, printed)
+    --public-key UUID        legacy public key (default: random for each start, printed)
     --config FILE            JSON (or .toml) config file; its `integrations` replace the defaults
     --serve PATH=DIR         serve DIR at PATH on the API port, with index.html fallback (repeatable)
     --connect-ui-dir DIR     serve a built Connect UI on the Connect UI port instead of the placeholder
     --websockets-path PATH   WebSocket path (default /)
     --public-url URL         API URL as browsers reach it, when not http://HOST:PORT
+    --allowed-origin ORIGIN  also let pages of ORIGIN call /demo/session and open the WebSocket (repeatable)
+    --fault-routes           serve POST /dev/faults (fault injection for tests; never on a shared machine)
     --quiet                  do not log events
     -h, --help               print this help
 ";
@@ -37,8 +40,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConf
         match flag.as_str() {
             "-h" | "--help" => return Ok(None),
             "--quiet" => quiet = true,
-            "--api-port" | "--connect-ui-port" | "--secret-key" | "--config" | "--serve"
-            | "--connect-ui-dir" | "--websockets-path" | "--public-url" => {
+            "--fault-routes" => overrides.push((flag, String::new())),
+            "--api-port" | "--connect-ui-port" | "--secret-key" | "--public-key" | "--config" | "--serve"
+            | "--connect-ui-dir" | "--websockets-path" | "--public-url" | "--allowed-origin" => {
                 let value = match inline {
                     Some(v) => v,
                     None => args.next().ok_or_else(|| format!("{flag} needs a value"))?,
@@ -62,6 +66,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConf
             "--api-port" => config.api_port = port(&value)?,
             "--connect-ui-port" => config.connect_ui_port = port(&value)?,
             "--secret-key" => config.secret_key = value,
+            "--public-key" => config.public_key = value,
+            "--allowed-origin" => config.allowed_origins.push(value),
+            "--fault-routes" => config.fault_routes = true,
             "--serve" => config.serve.push(value.parse::<StaticMount>().map_err(|e| e.to_string())?),
             "--connect-ui-dir" => config.connect_ui_dir = Some(PathBuf::from(value)),
             "--websockets-path" => config.websockets_path = value,
@@ -81,6 +88,9 @@ fn print_banner(server: &nango_dev_server::RunningServer) {
     println!("  Connect UI:  {}", server.connect_ui_url());
     println!("  Secret key:  {}", server.secret_key());
     println!("  Public key:  {}", server.public_key());
+    if config.fault_routes {
+        println!("  Faults:      POST {}/dev/faults (fault injection is on)", server.api_url());
+    }
     println!("  Demo helper: POST {}/demo/session", server.api_url());
     for mount in &config.serve {
         println!("  Serving:     {}{} -> {}", server.api_url(), mount.path, mount.dir.display());
@@ -166,6 +176,22 @@ mod tests {
         assert_eq!(config.connect_ui_port, 4000);
         assert_eq!(config.secret_key, "k");
         assert_eq!(config.serve.len(), 2);
+        let more = parse(&[
+            "--public-key",
+            "11111111-1111-4111-8111-111111111111",
+            "--allowed-origin",
+            "http://localhost:8080",
+            "--fault-routes",
+        ])
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+        assert_eq!(more.public_key, "11111111-1111-4111-8111-111111111111");
+        assert_eq!(more.allowed_origins, ["http://localhost:8080"]);
+        assert!(more.fault_routes);
+        let defaults = parse(&[]).ok().flatten().unwrap_or_default();
+        assert!(!defaults.fault_routes);
+        assert_ne!(defaults.secret_key, parse(&[]).ok().flatten().unwrap_or_default().secret_key);
         assert!(!config.log_events);
     }
 

@@ -16,11 +16,145 @@ use crate::error::ApiError;
 /// Prefix of connect session tokens.
 pub(crate) const SESSION_TOKEN_PREFIX: &str = "nango_connect_session_";
 
-/// Upper bounds on what clients can make the server keep in memory.
+/// Upper bounds on what clients can make the server keep in memory: entries, and the bytes
+/// those entries hold (estimated by [`Footprint`]).
 pub(crate) const MAX_SESSIONS: usize = 100_000;
+pub(crate) const MAX_SESSION_BYTES: usize = 64 * 1024 * 1024;
 pub(crate) const MAX_PENDING_FLOWS: usize = 100_000;
-pub(crate) const MAX_WS_CLIENTS: usize = 20_000;
+pub(crate) const MAX_FLOW_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_CODES: usize = 100_000;
+pub(crate) const MAX_CODE_BYTES: usize = 32 * 1024 * 1024;
+pub(crate) const MAX_USED_STATES: usize = 100_000;
+pub(crate) const MAX_USED_STATE_BYTES: usize = 32 * 1024 * 1024;
 pub(crate) const MAX_CONNECTIONS: usize = 100_000;
+pub(crate) const MAX_CONNECTION_BYTES: usize = 128 * 1024 * 1024;
+
+/// Length of the fake provider's authorization codes (24 random bytes as hex).
+pub(crate) const CODE_LEN: usize = 48;
+
+/// What an entry of a [`Bounded`] map costs besides its own bytes (hash slot, allocations).
+const ENTRY_OVERHEAD: usize = 128;
+
+/// An estimate of the heap bytes a stored value holds.
+pub(crate) trait Footprint {
+    /// Bytes, roughly (string lengths plus a little per allocation).
+    fn footprint(&self) -> usize;
+}
+
+impl Footprint for String {
+    fn footprint(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T: Footprint> Footprint for Option<T> {
+    fn footprint(&self) -> usize {
+        self.as_ref().map_or(0, Footprint::footprint)
+    }
+}
+
+impl Footprint for Value {
+    fn footprint(&self) -> usize {
+        16 + match self {
+            Value::String(s) => s.len(),
+            Value::Array(a) => a.iter().map(Footprint::footprint).sum(),
+            Value::Object(m) => m.footprint(),
+            _ => 0,
+        }
+    }
+}
+
+impl Footprint for Map<String, Value> {
+    fn footprint(&self) -> usize {
+        self.iter().map(|(k, v)| 16 + k.len() + v.footprint()).sum()
+    }
+}
+
+/// A map capped in entries and in bytes: an insert that would pass either cap is refused.
+#[derive(Debug)]
+pub(crate) struct Bounded<V> {
+    map: HashMap<String, (V, usize)>,
+    bytes: usize,
+    max_entries: usize,
+    max_bytes: usize,
+}
+
+impl<V: Footprint> Bounded<V> {
+    pub(crate) fn new(max_entries: usize, max_bytes: usize) -> Self {
+        Self { map: HashMap::new(), bytes: 0, max_entries, max_bytes }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// The bytes held (estimated).
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&V> {
+        self.map.get(key).map(|(v, _)| v)
+    }
+
+    /// Mutable access; the change must not grow the value (its size is not recounted).
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        self.map.get_mut(key).map(|(v, _)| v)
+    }
+
+    pub(crate) fn remove(&mut self, key: &str) -> Option<V> {
+        let (v, size) = self.map.remove(key)?;
+        self.bytes = self.bytes.saturating_sub(size);
+        Some(v)
+    }
+
+    /// Whether an entry of `size` bytes fits.
+    fn fits(&self, size: usize) -> bool {
+        self.map.len() < self.max_entries && self.bytes.saturating_add(size) <= self.max_bytes
+    }
+
+    /// Inserts (replacing an entry of the same key), or gives the value back when a cap
+    /// would be passed.
+    pub(crate) fn insert(&mut self, key: String, value: V) -> Result<(), V> {
+        let size = ENTRY_OVERHEAD + key.len() + value.footprint();
+        let _ = self.remove(&key);
+        if !self.fits(size) {
+            return Err(value);
+        }
+        self.bytes += size;
+        self.map.insert(key, (value, size));
+        Ok(())
+    }
+
+    /// Keeps the entries for which `keep` is true.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str, &V) -> bool) {
+        let mut freed = 0;
+        self.map.retain(|k, (v, size)| {
+            let kept = keep(k, v);
+            if !kept {
+                freed += *size;
+            }
+            kept
+        });
+        self.bytes = self.bytes.saturating_sub(freed);
+    }
+
+    /// Removes and returns the entries for which `take` is true.
+    pub(crate) fn take_where(&mut self, mut take: impl FnMut(&V) -> bool) -> Vec<(String, V)> {
+        let keys: Vec<String> =
+            self.map.iter().filter(|(_, (v, _))| take(v)).map(|(k, _)| k.clone()).collect();
+        keys.into_iter().filter_map(|k| self.remove(&k).map(|v| (k, v))).collect()
+    }
+
+    /// Removes the `n` entries with the smallest `age_key` (the oldest).
+    pub(crate) fn evict_oldest<K: Ord>(&mut self, n: usize, age_key: impl Fn(&V) -> K) {
+        let mut ages: Vec<(K, String)> = self.map.iter().map(|(k, (v, _))| (age_key(v), k.clone())).collect();
+        ages.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, key) in ages.into_iter().take(n) {
+            let _ = self.remove(&key);
+        }
+    }
+}
 
 /// How long a used OAuth state is remembered, so that a replayed callback can still be
 /// reported on the flow's socket.
@@ -56,8 +190,14 @@ pub(crate) fn uuid_v4() -> String {
 }
 
 /// `2024-01-02T03:04:05.678Z`, as JavaScript's `toISOString`.
+/// Times outside 1970..=9999 (which the format cannot show) are clamped to those years.
 pub(crate) fn iso(t: SystemTime) -> String {
-    humantime::format_rfc3339_millis(t).to_string()
+    // 9999-12-31T23:59:59.999Z
+    let last = SystemTime::UNIX_EPOCH + Duration::from_millis(253_402_300_799_999);
+    let t = t.clamp(SystemTime::UNIX_EPOCH, last);
+    let mut out = String::new();
+    let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{}", humantime::format_rfc3339_millis(t)));
+    out
 }
 
 /// Whether `token` has the shape `nango_connect_session_` + 64 lowercase hex characters.
@@ -107,6 +247,20 @@ pub(crate) struct SessionSettings {
     pub reconnect_connection_id: Option<String>,
 }
 
+impl Footprint for Arc<Session> {
+    fn footprint(&self) -> usize {
+        let s = &self.settings;
+        self.token.len()
+            + s.end_user.footprint()
+            + s.organization.footprint()
+            + s.allowed_integrations.as_ref().map_or(0, |l| l.iter().map(|k| 24 + k.len()).sum())
+            + s.integrations_config_defaults.as_ref().map_or(0, Footprint::footprint)
+            + s.overrides.as_ref().map_or(0, Footprint::footprint)
+            + s.tags.as_ref().map_or(0, Footprint::footprint)
+            + s.reconnect_connection_id.footprint()
+    }
+}
+
 /// An OAuth flow between `/oauth/connect` and `/oauth/callback`, keyed by its `state`.
 #[derive(Debug, Clone)]
 pub(crate) struct PendingFlow {
@@ -120,6 +274,29 @@ pub(crate) struct PendingFlow {
     pub end_user: Option<Value>,
     pub tags: Option<Map<String, Value>>,
     pub expires_at: SystemTime,
+    /// What the fake provider was asked for: the approval must carry the same values.
+    pub scope: String,
+    pub code_challenge: String,
+    /// The code the fake provider issued for this flow, if any (one per flow: a new approval
+    /// replaces it).
+    pub code: Option<String>,
+}
+
+impl Footprint for PendingFlow {
+    fn footprint(&self) -> usize {
+        self.provider_config_key.len()
+            + self.connection_id.len()
+            + self.ws_client_id.footprint()
+            + self.session_token.footprint()
+            + self.code_verifier.len()
+            + self.redirect_uri.len()
+            + self.connection_config.footprint()
+            + self.end_user.footprint()
+            + self.tags.as_ref().map_or(0, Footprint::footprint)
+            + self.scope.len()
+            + self.code_challenge.len()
+            + CODE_LEN // `code`, set later in place
+    }
 }
 
 /// Why a state is no longer pending.
@@ -144,6 +321,12 @@ pub(crate) struct UsedState {
     pub used_at: SystemTime,
 }
 
+impl Footprint for UsedState {
+    fn footprint(&self) -> usize {
+        self.provider_config_key.len() + self.connection_id.len() + self.ws_client_id.footprint()
+    }
+}
+
 /// An authorization code issued by the fake provider.
 #[derive(Debug, Clone)]
 pub(crate) struct AuthCode {
@@ -153,6 +336,87 @@ pub(crate) struct AuthCode {
     pub scope: String,
     pub expires_at: SystemTime,
     pub used: bool,
+}
+
+impl Footprint for AuthCode {
+    fn footprint(&self) -> usize {
+        self.client_id.len() + self.redirect_uri.len() + self.code_challenge.len() + self.scope.len()
+    }
+}
+
+impl Footprint for Connection {
+    fn footprint(&self) -> usize {
+        ENTRY_OVERHEAD
+            + self.connection_id.len()
+            + self.provider_config_key.len()
+            + self.provider.len()
+            + self.end_user.footprint()
+            + self.tags.footprint()
+            + self.connection_config.footprint()
+            + self.credentials.footprint()
+    }
+}
+
+/// What the server sends to a WebSocket's task.
+#[derive(Debug)]
+pub(crate) enum WsCommand {
+    /// A flow named this socket (`/oauth/connect?ws_client_id=…`): it is no longer idle.
+    Claimed,
+    /// A message to send.
+    Text(String),
+    /// Drop the connection without a close frame (fault injection).
+    Drop,
+}
+
+/// Faults a test can switch on ([`crate::RunningServer::set_faults`], or `POST /dev/faults` when
+/// the server runs with `fault_routes`). All off by default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Faults {
+    /// `GET /oauth/connect` answers like a real Nango on a failed start: a JSON error page
+    /// (401 `unknown_connect_session_token`, as for an expired session) and nothing on the
+    /// socket.
+    pub oauth_connect_json_error: bool,
+    /// `GET /oauth/connect` drops the flow's WebSocket (no close frame) once the flow has
+    /// started.
+    pub drop_socket_mid_flow: bool,
+    /// Credential POSTs (`/api-auth/*`, `/auth/*`, `/oauth2/auth/*`) answer this 5xx status
+    /// with Nango's `{"error":{"code":"server_error",…}}`.
+    pub credential_status: Option<u16>,
+    /// Every API response is delayed this long, in milliseconds.
+    pub delay_ms: u64,
+}
+
+impl Faults {
+    /// No fault.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// See [`oauth_connect_json_error`](Self::oauth_connect_json_error).
+    pub fn oauth_connect_json_error(mut self) -> Self {
+        self.oauth_connect_json_error = true;
+        self
+    }
+
+    /// See [`drop_socket_mid_flow`](Self::drop_socket_mid_flow).
+    pub fn drop_socket_mid_flow(mut self) -> Self {
+        self.drop_socket_mid_flow = true;
+        self
+    }
+
+    /// See [`credential_status`](Self::credential_status).
+    pub fn credential_status(mut self, status: u16) -> Self {
+        self.credential_status = Some(status);
+        self
+    }
+
+    /// See [`delay_ms`](Self::delay_ms).
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self
+    }
 }
 
 /// A connection stored by a successful auth.
@@ -204,15 +468,22 @@ pub(crate) struct AppState {
     pub api_addr: SocketAddr,
     pub connect_ui_addr: SocketAddr,
     pub started_at: SystemTime,
-    pub sessions: Mutex<HashMap<String, Arc<Session>>>,
-    pub flows: Mutex<HashMap<String, PendingFlow>>,
-    pub used_states: Mutex<HashMap<String, UsedState>>,
-    pub codes: Mutex<HashMap<String, AuthCode>>,
+    pub sessions: Mutex<Bounded<Arc<Session>>>,
+    pub flows: Mutex<Bounded<PendingFlow>>,
+    pub used_states: Mutex<Bounded<UsedState>>,
+    pub codes: Mutex<Bounded<AuthCode>>,
     pub connections: Mutex<Vec<Connection>>,
+    /// Bytes held by `connections` (estimated), updated under its lock.
+    pub connection_bytes: AtomicUsize,
     pub next_connection_id: AtomicU64,
-    pub ws_clients: Mutex<HashMap<String, mpsc::UnboundedSender<String>>>,
-    /// Open WebSockets, subscribed or not.
+    pub ws_clients: Mutex<HashMap<String, mpsc::UnboundedSender<WsCommand>>>,
+    /// Open WebSockets, subscribed or not, counted before the upgrade.
     pub open_sockets: AtomicUsize,
+    /// How many WebSockets may be open at once: `max_websockets`, or less when the
+    /// open-file limit is lower.
+    pub max_sockets: usize,
+    /// Fault injection for tests.
+    pub faults: Mutex<Faults>,
     pub shutdown: watch::Receiver<bool>,
     pub http: reqwest::Client,
     /// Client id of this server at its own fake OAuth provider.
@@ -227,6 +498,7 @@ impl AppState {
         api_addr: SocketAddr,
         connect_ui_addr: SocketAddr,
         shutdown: watch::Receiver<bool>,
+        max_sockets: usize,
     ) -> Self {
         let started_at = config.clock.now();
         Self {
@@ -234,14 +506,17 @@ impl AppState {
             api_addr,
             connect_ui_addr,
             started_at,
-            sessions: Mutex::default(),
-            flows: Mutex::default(),
-            used_states: Mutex::default(),
-            codes: Mutex::default(),
+            sessions: Mutex::new(Bounded::new(MAX_SESSIONS, MAX_SESSION_BYTES)),
+            flows: Mutex::new(Bounded::new(MAX_PENDING_FLOWS, MAX_FLOW_BYTES)),
+            used_states: Mutex::new(Bounded::new(MAX_USED_STATES, MAX_USED_STATE_BYTES)),
+            codes: Mutex::new(Bounded::new(MAX_CODES, MAX_CODE_BYTES)),
             connections: Mutex::default(),
+            connection_bytes: AtomicUsize::new(0),
             next_connection_id: AtomicU64::new(1),
             ws_clients: Mutex::default(),
             open_sockets: AtomicUsize::new(0),
+            max_sockets,
+            faults: Mutex::default(),
             shutdown,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -292,6 +567,40 @@ impl AppState {
         format!("http://{host}:{}", self.api_addr.port())
     }
 
+    /// `origin` (an `Origin` header) is one of this server's own page origins: the API
+    /// listener (where `--serve` mounts the demos) under a loopback name, `public_url`, or an
+    /// entry of `allowed_origins`. `null` and anything unparsable are not.
+    pub(crate) fn is_demo_origin_allowed(&self, origin: &str) -> bool {
+        let Some(origin) = normalized_origin(origin) else { return false };
+        let port = self.api_addr.port();
+        ["127.0.0.1", "localhost", "[::1]"].iter().any(|host| origin == format!("http://{host}:{port}"))
+            || self.config.public_url.as_deref().and_then(normalized_origin).is_some_and(|o| o == origin)
+            || self.config.allowed_origins.iter().filter_map(|o| normalized_origin(o)).any(|o| o == origin)
+    }
+
+    /// Origins that may open the WebSocket: pages on a loopback host (any port: an app under
+    /// development), the configured public URLs, and `allowed_origins`. Not other websites.
+    pub(crate) fn is_websocket_origin_allowed(&self, origin: &str) -> bool {
+        let Some(url) = url::Url::parse(origin).ok().filter(|u| matches!(u.scheme(), "http" | "https"))
+        else {
+            return false;
+        };
+        let loopback = match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            None => false,
+        };
+        loopback
+            || self.is_demo_origin_allowed(origin)
+            || self
+                .config
+                .connect_ui_url
+                .as_deref()
+                .and_then(normalized_origin)
+                .is_some_and(|o| normalized_origin(origin).is_some_and(|given| given == o))
+    }
+
     pub(crate) fn integration(&self, key: &str) -> Option<&IntegrationConfig> {
         self.config.integration(key)
     }
@@ -304,17 +613,18 @@ impl AppState {
             settings,
         });
         let mut sessions = lock(&self.sessions);
-        if sessions.len() >= MAX_SESSIONS {
+        let full =
+            |sessions: &mut Bounded<Arc<Session>>, s: Arc<Session>| sessions.insert(s.token.clone(), s);
+        if let Err(session) = full(&mut sessions, Arc::clone(&session)) {
             sessions.retain(|_, s| s.expires_at > now);
-            if sessions.len() >= MAX_SESSIONS {
+            if full(&mut sessions, session).is_err() {
                 return Err(ApiError::new(
                     axum::http::StatusCode::TOO_MANY_REQUESTS,
                     "too_many_sessions",
-                    "Too many live connect sessions on this dev server",
+                    "Too many live connect sessions (or too many bytes in them) on this dev server",
                 ));
             }
         }
-        sessions.insert(session.token.clone(), Arc::clone(&session));
         Ok(session)
     }
 
@@ -354,11 +664,22 @@ impl AppState {
     pub(crate) fn upsert_connection(&self, new: NewConnection<'_>) -> Result<Connection, ApiError> {
         let now = self.now();
         let mut connections = lock(&self.connections);
+        let held = self.connection_bytes.load(Ordering::Relaxed);
+        let incoming =
+            new.connection_config.footprint() + new.credentials.footprint() + new.end_user.footprint();
+        if held.saturating_add(incoming) > MAX_CONNECTION_BYTES {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "resource_capped",
+                "This dev server holds too many bytes of connections; restart it",
+            ));
+        }
         let key = &new.integration.unique_key;
         if let Some(existing) = connections
             .iter_mut()
             .find(|c| &c.provider_config_key == key && c.connection_id == new.connection_id)
         {
+            let old_size = existing.footprint();
             existing.updated = now;
             existing.credentials = new.credentials;
             existing.connection_config = new.connection_config;
@@ -369,6 +690,9 @@ impl AppState {
             if let Some(tags) = new.tags {
                 existing.tags = tags;
             }
+            let size = existing.footprint();
+            self.connection_bytes
+                .store(held.saturating_sub(old_size).saturating_add(size), Ordering::Relaxed);
             return Ok(existing.clone());
         }
         if connections.len() >= MAX_CONNECTIONS {
@@ -392,6 +716,7 @@ impl AppState {
             credentials: new.credentials,
             pending: new.pending,
         };
+        self.connection_bytes.fetch_add(connection.footprint(), Ordering::Relaxed);
         connections.push(connection.clone());
         Ok(connection)
     }
@@ -400,19 +725,26 @@ impl AppState {
     /// publishing a flow's result. Returns whether a socket received it.
     pub(crate) fn push(&self, ws_client_id: &str, message: &Value) -> bool {
         let sender = lock(&self.ws_clients).remove(ws_client_id);
-        sender.is_some_and(|tx| tx.send(message.to_string()).is_ok())
+        sender.is_some_and(|tx| tx.send(WsCommand::Text(message.to_string())).is_ok())
+    }
+
+    /// Tells a WebSocket's task something without forgetting its id.
+    pub(crate) fn tell_socket(&self, ws_client_id: &str, command: WsCommand) {
+        if let Some(tx) = lock(&self.ws_clients).get(ws_client_id) {
+            let _ = tx.send(command);
+        }
+    }
+
+    /// The faults switched on.
+    pub(crate) fn faults(&self) -> Faults {
+        lock(&self.faults).clone()
     }
 
     /// Drops expired sessions, flows, codes and remembered states.
     pub(crate) fn sweep(&self) {
         let now = self.now();
         lock(&self.sessions).retain(|_, s| s.expires_at > now);
-        let expired: Vec<(String, PendingFlow)> = {
-            let mut flows = lock(&self.flows);
-            let states: Vec<String> =
-                flows.iter().filter(|(_, f)| f.expires_at <= now).map(|(s, _)| s.clone()).collect();
-            states.into_iter().filter_map(|s| flows.remove(&s).map(|f| (s, f))).collect()
-        };
+        let expired = lock(&self.flows).take_where(|f| f.expires_at <= now);
         for (state, flow) in expired {
             self.end_flow(state, &flow, self.expiry_reason(&flow));
         }
@@ -428,17 +760,22 @@ impl AppState {
     }
 
     /// Remembers that `state` is no longer pending.
+    /// When the memory is full the oldest eighth is forgotten (a late callback of those
+    /// is then reported as an unknown state).
     pub(crate) fn end_flow(&self, state: String, flow: &PendingFlow, end: StateEnd) {
-        lock(&self.used_states).insert(
-            state,
-            UsedState {
-                provider_config_key: flow.provider_config_key.clone(),
-                connection_id: flow.connection_id.clone(),
-                ws_client_id: flow.ws_client_id.clone(),
-                end,
-                used_at: self.now(),
-            },
-        );
+        let used = UsedState {
+            provider_config_key: flow.provider_config_key.clone(),
+            connection_id: flow.connection_id.clone(),
+            ws_client_id: flow.ws_client_id.clone(),
+            end,
+            used_at: self.now(),
+        };
+        let mut used_states = lock(&self.used_states);
+        if let Err(used) = used_states.insert(state.clone(), used) {
+            let n = used_states.len() / 8 + 1;
+            used_states.evict_oldest(n, |u| u.used_at);
+            let _ = used_states.insert(state, used);
+        }
     }
 
     /// When a new OAuth flow expires: with its session, and at most [`FLOW_TTL`] from now.
@@ -446,6 +783,12 @@ impl AppState {
         let cap = self.now() + FLOW_TTL;
         session.map_or(cap, |s| s.expires_at.min(cap))
     }
+}
+
+/// `scheme://host[:port]` of an http(s) URL or origin.
+pub(crate) fn normalized_origin(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok().filter(|u| matches!(u.scheme(), "http" | "https"))?;
+    Some(parsed.origin().ascii_serialization())
 }
 
 /// The host name of the `Host` header, without its port (IPv6 literals keep their brackets).
@@ -494,6 +837,29 @@ mod tests {
     #[test]
     fn iso_times_have_milliseconds() {
         assert_eq!(iso(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn iso_never_panics_past_year_9999() {
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+        assert_eq!(iso(far), "9999-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn bounded_maps_cap_entries_and_bytes() {
+        let mut m: Bounded<String> = Bounded::new(3, 10_000);
+        for i in 0..3 {
+            assert!(m.insert(format!("k{i}"), "v".into()).is_ok());
+        }
+        assert!(m.insert("k3".into(), "v".into()).is_err(), "entry cap");
+        assert!(m.insert("k0".into(), "w".into()).is_ok(), "replacing is not growing");
+        let mut m: Bounded<String> = Bounded::new(1000, 10_000);
+        assert!(m.insert("big".into(), "x".repeat(9_000)).is_ok());
+        assert!(m.insert("big2".into(), "x".repeat(2_000)).is_err(), "byte cap");
+        assert!(m.bytes() >= 9_000);
+        let _ = m.remove("big");
+        assert_eq!(m.bytes(), 0);
+        assert!(m.insert("big2".into(), "x".repeat(2_000)).is_ok());
     }
 
     #[test]

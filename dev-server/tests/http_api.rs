@@ -345,13 +345,7 @@ async fn providers_describe_auth_mode_and_fields() {
 #[tokio::test]
 async fn cors_is_open_and_preflights_allow_auth_headers() {
     let t = start_server().await;
-    for path in [
-        "/connect/sessions",
-        "/connect/session",
-        "/api-auth/api-key/api-key-dev",
-        "/integrations",
-        "/demo/session",
-    ] {
+    for path in ["/connect/sessions", "/connect/session", "/api-auth/api-key/api-key-dev", "/integrations"] {
         let res = t
             .http
             .request(reqwest::Method::OPTIONS, t.url(path))
@@ -446,10 +440,10 @@ async fn unknown_routes_and_methods_answer_json_errors() {
 #[tokio::test]
 async fn demo_session_mints_a_session_without_auth() {
     let t = start_server().await;
-    let res =
-        t.http.post(t.url("/demo/session")).header("origin", "http://localhost:8080").send().await.unwrap();
+    let own = t.base.clone();
+    let res = t.http.post(t.url("/demo/session")).header("origin", &own).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["access-control-allow-origin"], "*");
+    assert_eq!(res.headers()["access-control-allow-origin"], own.as_str());
     let body: Value = res.json().await.unwrap();
     let token = body["token"].as_str().unwrap();
     assert!(token.starts_with("nango_connect_session_"));
@@ -743,4 +737,117 @@ async fn demo_session_can_be_minted_on_a_remote_nango() {
     assert_eq!(response.status(), 502);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "remote_nango_error");
+}
+
+/// Issue 14 item 1: `POST /demo/session` mints sessions (on a real Nango with `--nango-host`)
+/// only for the demo pages' own origin; never `Access-Control-Allow-Origin: *`.
+#[tokio::test]
+async fn demo_session_answers_only_the_demo_pages_origin() {
+    let local = start_server().await;
+    // A remote Nango that does not exist: a refused caller must be refused before any call.
+    let remote = start_with(DevServerConfig {
+        remote_nango: Some(nango_dev_server::RemoteNango {
+            host: "http://127.0.0.1:9".into(),
+            secret_key: "sk".into(),
+        }),
+        ..DevServerConfig::for_tests()
+    })
+    .await;
+    for t in [&local, &remote] {
+        for origin in ["http://evil.test", "http://localhost:8080", "null", "http://127.0.0.1:1"] {
+            // A "simple" request: no content type, no preflight.
+            let res = t.http.post(t.url("/demo/session")).header("origin", origin).send().await.unwrap();
+            assert_eq!(res.status(), 403, "{origin}");
+            assert!(res.headers().get("access-control-allow-origin").is_none(), "{origin}");
+            let body: Value = res.json().await.unwrap();
+            assert_error(&body, "forbidden_origin");
+            let res = t
+                .http
+                .request(reqwest::Method::OPTIONS, t.url("/demo/session"))
+                .header("origin", origin)
+                .header("access-control-request-method", "POST")
+                .send()
+                .await
+                .unwrap();
+            assert!(res.headers().get("access-control-allow-origin").is_none(), "preflight {origin}");
+        }
+        // A browser request without Origin but marked cross-site.
+        let res =
+            t.http.post(t.url("/demo/session")).header("sec-fetch-site", "cross-site").send().await.unwrap();
+        assert_eq!(res.status(), 403);
+        // The API's own origin under each loopback name is the demo pages'.
+        let port = t.server.api_addr().port();
+        for host in ["127.0.0.1", "localhost"] {
+            let own = format!("http://{host}:{port}");
+            let res = t
+                .http
+                .request(reqwest::Method::OPTIONS, t.url("/demo/session"))
+                .header("origin", &own)
+                .header("access-control-request-method", "POST")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.headers()["access-control-allow-origin"], own.as_str());
+        }
+    }
+    let res = local
+        .http
+        .post(local.url("/demo/session"))
+        .header("origin", local.base.as_str())
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_ne!(res.headers()["access-control-allow-origin"], "*");
+    // A tool without Origin (curl, the E2E harness) still gets a session, with no `*` either.
+    let res = local.http.post(local.url("/demo/session")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+    // `allowed_origins` lets a demo served elsewhere in.
+    let t = start_with(DevServerConfig {
+        allowed_origins: vec!["http://localhost:8080".into()],
+        ..DevServerConfig::for_tests()
+    })
+    .await;
+    let res =
+        t.http.post(t.url("/demo/session")).header("origin", "http://localhost:8080").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["access-control-allow-origin"], "http://localhost:8080");
+}
+
+/// Issue 14 item 9: the default keys are random per start; the old published key is refused.
+#[tokio::test]
+async fn default_keys_are_random_per_start() {
+    let (a, b) = (start_server().await, start_server().await);
+    assert_ne!(a.server.secret_key(), b.server.secret_key());
+    assert_ne!(a.server.public_key(), b.server.public_key());
+    for published in ["nango_dev_secret_key_do_not_use_in_production", b.server.secret_key()] {
+        let (status, body) = a.get_json("/connection", Some(&format!("Bearer {published}"))).await;
+        assert_eq!(status, 401, "{body}");
+    }
+    let (status, _) = a.get_json("/connection", Some(&a.secret())).await;
+    assert_eq!(status, 200);
+    // A fixed key only when given.
+    let fixed =
+        start_with(DevServerConfig { secret_key: "given-key".into(), ..DevServerConfig::for_tests() }).await;
+    assert_eq!(fixed.server.secret_key(), "given-key");
+}
+
+/// Issue 14 item 14: lifetimes that would overflow the clock or the date format are refused
+/// at start instead of panicking on the first session.
+#[tokio::test]
+async fn huge_lifetimes_are_refused_at_start() {
+    for config in [
+        DevServerConfig { session_ttl_secs: u64::MAX, ..DevServerConfig::for_tests() },
+        DevServerConfig { session_ttl_secs: 300_000_000_000, ..DevServerConfig::for_tests() },
+        DevServerConfig { oauth_code_ttl_secs: u64::MAX, ..DevServerConfig::for_tests() },
+        DevServerConfig { ws_max_lifetime_secs: u64::MAX, ..DevServerConfig::for_tests() },
+    ] {
+        match nango_dev_server::start(config).await {
+            Err(nango_dev_server::StartError::Config(e)) => assert!(e.to_string().contains("between"), "{e}"),
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("a huge lifetime must be refused at start"),
+        }
+    }
 }

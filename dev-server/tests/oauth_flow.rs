@@ -149,8 +149,11 @@ async fn reused_state_and_reused_code_are_rejected() {
     assert_eq!(t.connections().await.len(), 1);
 }
 
+/// Issue 14 item 8: a callback with a missing or unknown state names no flow, so it reaches no
+/// socket, even with the cookie older versions set to name the popup's socket: any site could
+/// otherwise end a running flow with a top-level navigation.
 #[tokio::test]
-async fn unknown_state_is_reported_on_the_socket_named_by_the_flow_cookie() {
+async fn callback_with_a_missing_or_unknown_state_reaches_no_socket() {
     let t = start_server().await;
     let token = t.session().await;
     let (mut ws, id) = t.ws().await;
@@ -160,27 +163,25 @@ async fn unknown_state_is_reported_on_the_socket_named_by_the_flow_cookie() {
         .send()
         .await
         .unwrap();
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie.contains(&id) && cookie.contains("HttpOnly") && cookie.contains("Path=/oauth/callback"));
-    let pair = cookie.split(';').next().unwrap().to_owned();
-    let res = t
-        .http
-        .get(t.url("/oauth/callback?code=x&state=tampered"))
-        .header("cookie", pair)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 400);
-    let msg = next_json(&mut ws).await;
-    assert_eq!(msg["message_type"], "error");
-    assert_eq!(msg["error_type"], "invalid_oauth_state");
-
-    // Without the cookie there is nobody to tell: the page alone reports it.
-    let res = t.http.get(t.url("/oauth/callback?state=nope")).send().await.unwrap();
-    assert_eq!(res.status(), 400);
-    assert!(res.text().await.unwrap().contains("invalid_oauth_state"));
-    let res = t.http.get(t.url("/oauth/callback")).send().await.unwrap();
-    assert_eq!(res.status(), 400);
+    assert_eq!(res.status(), 302);
+    assert!(res.headers().get("set-cookie").is_none(), "no cookie names the socket");
+    let authorize = location(&res);
+    let cookie = format!("nango_dev_ws_client_id={id}");
+    for path in ["/oauth/callback?code=x&state=tampered", "/oauth/callback?code=x", "/oauth/callback"] {
+        let res = t.http.get(t.url(path)).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(res.status(), 400, "{path}");
+        assert!(res.text().await.unwrap().contains("invalid_oauth_state"), "{path}");
+    }
+    assert_silent(&mut ws, 300).await;
+    // The running flow is intact: approving it still connects, on its socket.
+    let page = t.http.get(&authorize).send().await.unwrap().text().await.unwrap();
+    let mut form = hidden_fields(&page);
+    form.push(("decision".into(), "approve".into()));
+    let res = t.http.post(t.url("/fake-oauth/authorize")).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    let res = t.http.get(location(&res)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(next_json(&mut ws).await["message_type"], "success");
 }
 
 #[tokio::test]
@@ -297,7 +298,7 @@ async fn connect_errors_render_a_page_and_push_on_the_socket() {
     // Without a ws_client_id: the page alone.
     let res = t
         .http
-        .get(t.url("/oauth/connect/nope?public_key=00000000-0000-4000-8000-000000000000"))
+        .get(t.url(&format!("/oauth/connect/nope?public_key={}", t.server.public_key())))
         .send()
         .await
         .unwrap();

@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
+use nango_dev_server::Faults;
 use nango_e2e::{Browser, Error, Framework, Stack};
 
 /// Runs `scenario` against `fw`; on failure saves a screenshot and panics with the cause.
@@ -238,6 +239,80 @@ async fn foreign_messages_are_ignored(_s: &Stack, b: &Browser, _fw: Framework) -
     Ok(())
 }
 
+// Faults (issue 14): the dev server misbehaves as a real Nango or network can; with default
+// auth options each auth ends with a typed error in `#auth-state`, and the time it took is
+// printed (run with `--nocapture` to see it).
+
+/// Waits for `#auth-state` to read `expected` and prints how long it took since `started`.
+async fn typed_error_within(
+    b: &Browser,
+    fw: Framework,
+    what: &str,
+    started: std::time::Instant,
+    expected: &str,
+) -> Result<Duration, Error> {
+    b.wait_text("#auth-state", expected, |t| t == expected).await?;
+    let took = started.elapsed();
+    println!("fault scenario {what} ({fw:?}): {expected} after {:.2} s", took.as_secs_f64());
+    Ok(took)
+}
+
+// F1. `/oauth/connect` answers Nango's JSON error page and nothing comes on the socket; the
+//     user reads it and closes the popup → `window_closed`.
+async fn fault_json_error_page_then_popup_closed(s: &Stack, b: &Browser, fw: Framework) -> Result<(), Error> {
+    s.server.set_faults(Faults::none().oauth_connect_json_error());
+    let main = b.client.window().await.map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    click(b, "#oauth-button").await?;
+    b.switch_to_new_window(&main).await?;
+    b.wait_text("body", "Nango's JSON error", |t| t.contains("unknown_connect_session_token")).await?;
+    b.client.close_window().await.map_err(|e| e.to_string())?;
+    b.client.switch_to_window(main).await.map_err(|e| e.to_string())?;
+    typed_error_within(b, fw, "json-error-page", started, "failed:window_closed").await?;
+    Ok(())
+}
+
+// F2. The socket drops while the user is on the provider's page → `network_error`.
+async fn fault_socket_dropped_mid_flow(s: &Stack, b: &Browser, fw: Framework) -> Result<(), Error> {
+    s.server.set_faults(Faults::none().drop_socket_mid_flow());
+    let started = std::time::Instant::now();
+    click(b, "#oauth-button").await?;
+    typed_error_within(b, fw, "socket-dropped", started, "failed:network_error").await?;
+    Ok(())
+}
+
+/// Submits the demo's API key form.
+async fn submit_demo_api_key(b: &Browser) -> Result<std::time::Instant, Error> {
+    type_into(b, "#api-key-input", nango_dev_server::DEV_API_KEY).await?;
+    let started = std::time::Instant::now();
+    click(b, "#api-key-submit").await?;
+    Ok(started)
+}
+
+// F3. The credential POST answers 503 → Nango's `server_error`.
+async fn fault_credential_post_5xx(s: &Stack, b: &Browser, fw: Framework) -> Result<(), Error> {
+    s.server.set_faults(Faults::none().credential_status(503));
+    let started = submit_demo_api_key(b).await?;
+    typed_error_within(b, fw, "credential-503", started, "failed:server_error").await?;
+    if !s.server.connections().is_empty() {
+        return Err("a failed credential POST stored a connection".into());
+    }
+    Ok(())
+}
+
+// F4. Every response is slow (1.5 s) and the credential POST then fails: the error still
+//     comes, after the delay.
+async fn fault_slow_responses(s: &Stack, b: &Browser, fw: Framework) -> Result<(), Error> {
+    let delay = Duration::from_millis(1500);
+    s.server.set_faults(Faults::none().delay(delay).credential_status(500));
+    let started = submit_demo_api_key(b).await?;
+    let took = typed_error_within(b, fw, "slow-500", started, "failed:server_error").await?;
+    if took < delay {
+        return Err(format!("the error came after {took:?}, before the {delay:?} delay"));
+    }
+    Ok(())
+}
+
 macro_rules! scenarios {
     ($($name:ident),* $(,)?) => {
         mod yew {
@@ -265,4 +340,8 @@ scenarios!(
     headless_oauth_window_closed,
     expired_session_refetches,
     foreign_messages_are_ignored,
+    fault_json_error_page_then_popup_closed,
+    fault_socket_dropped_mid_flow,
+    fault_credential_post_5xx,
+    fault_slow_responses,
 );

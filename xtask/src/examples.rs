@@ -137,6 +137,8 @@ struct Args {
     connect_ui_url: Option<String>,
     api_port: Option<u16>,
     connect_ui_port: Option<u16>,
+    secret_key: Option<String>,
+    public_key: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -149,6 +151,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--wasm-opt" => out.wasm_opt = true,
             "--nango-host" => out.nango_host = Some(value("--nango-host")?),
             "--connect-ui-url" => out.connect_ui_url = Some(value("--connect-ui-url")?),
+            "--secret-key" => out.secret_key = Some(value("--secret-key")?),
+            "--public-key" => out.public_key = Some(value("--public-key")?),
             "--api-port" => {
                 out.api_port = Some(value("--api-port")?.parse().map_err(|e| format!("--api-port: {e}"))?)
             }
@@ -177,6 +181,14 @@ pub fn examples(args: &[String]) -> Result<(), String> {
         args.api_port.unwrap_or(nango_dev_server::DEFAULT_API_PORT),
         args.connect_ui_port.unwrap_or(nango_dev_server::DEFAULT_CONNECT_UI_PORT),
     );
+    // The dev server's keys are random for each start unless given: no published key opens
+    // the stored credentials to every website.
+    if let Some(key) = &args.secret_key {
+        config.secret_key = key.clone();
+    }
+    if let Some(key) = &args.public_key {
+        config.public_key = key.clone();
+    }
     if let Some(host) = &args.nango_host {
         let secret_key = std::env::var("NANGO_SECRET_KEY")
             .map_err(|_| "--nango-host needs the environment's secret key in NANGO_SECRET_KEY".to_owned())?;
@@ -209,7 +221,10 @@ pub fn examples(args: &[String]) -> Result<(), String> {
         match &args.nango_host {
             Some(host) => println!("Nango:        {host} (sessions minted with NANGO_SECRET_KEY)"),
             None => {
-                println!("Nango API:    {api} (local dev server, secret key {})", server.secret_key());
+                let origin = if args.secret_key.is_some() { "given" } else { "random, this start only" };
+                println!("Nango API:    {api} (local dev server)");
+                println!("Secret key:   {} ({origin})", server.secret_key());
+                println!("Public key:   {}", server.public_key());
                 println!("Connect UI:   {}", server.connect_ui_url());
             }
         }

@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         _ => {
             eprintln!(
                 "usage: cargo xtask <examples [--build-only] [--wasm-opt] [--nango-host URL] [--connect-ui-url URL] \
-                 [--api-port N] [--connect-ui-port N] | test | size | bench | robustness [CASES]>"
+                 [--api-port N] [--connect-ui-port N] [--secret-key KEY] [--public-key UUID] | test | size | bench | robustness [CASES]>"
             );
             return ExitCode::from(2);
         }

@@ -177,6 +177,10 @@ pub(super) async fn handle(
     headers: HeaderMap,
     body: RawBody,
 ) -> Result<Response, ApiError> {
+    if let Some(status) = state.faults().credential_status {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return Err(ApiError::new(status, "server_error", "An unexpected error occurred (fault injected)"));
+    }
     require_json_content_type(&headers)?;
     let q = AuthQuery::parse(query.as_deref());
     let caller = authenticate_query(&state, &q)?;

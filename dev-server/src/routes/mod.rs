@@ -54,6 +54,9 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/connections", get(connections::list))
         .route("/connection/{connection_id}", get(connections::get_one))
         .route("/connections/{connection_id}", get(connections::get_one));
+    if state.config.fault_routes {
+        router = router.route("/dev/faults", post(set_faults));
+    }
     for (path, kind) in [
         ("/api-auth/api-key/{key}", Kind::ApiKey),
         ("/api-auth/basic/{key}", Kind::Basic),
@@ -100,7 +103,41 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         Some(root) => router.fallback_service(root),
         None => router.fallback(not_found),
     };
-    router.method_not_allowed_fallback(method_not_allowed).layer(middleware::from_fn(cors)).with_state(state)
+    router
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), cors))
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), delay))
+        .with_state(state)
+}
+
+/// `POST /dev/faults` (only with `fault_routes`): replaces the faults with the JSON body.
+async fn set_faults(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    body: crate::extract::RawBody,
+) -> Result<StatusCode, ApiError> {
+    let faults: crate::Faults = serde_json::from_slice(&body.0).map_err(|e| {
+        ApiError::invalid_body(vec![FieldError::new(
+            "invalid_body",
+            format!("Not a faults object: {e}"),
+            &[],
+        )])
+    })?;
+    state.log(format!("faults set: {faults:?}"));
+    *crate::state::lock(&state.faults) = faults;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The `delay_ms` fault: every API response waits that long first.
+async fn delay(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let ms = crate::state::lock(&state.faults).delay_ms;
+    if ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+    next.run(req).await
 }
 
 /// The Connect UI listener: the configured built app, or a placeholder page.
@@ -132,12 +169,53 @@ const EXPOSED_HEADERS: &str = "Authorization, Etag, Content-Type, Content-Length
 
 /// CORS as Nango's public API: `*` everywhere, except `/connect/telemetry` (sent with
 /// `navigator.sendBeacon`, a credentialed request) which echoes the caller's origin with
-/// `Access-Control-Allow-Credentials: true`.
-async fn cors(req: Request, next: Next) -> Response {
+/// `Access-Control-Allow-Credentials: true`, and the dev helpers `/demo/session` and
+/// `/dev/faults`, which answer only the demo pages' own origins (never `*`).
+async fn cors(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let origin = req.headers().get(header::ORIGIN).cloned();
-    let credentialed = req.uri().path() == "/connect/telemetry";
+    let path = req.uri().path();
+    let credentialed = path == "/connect/telemetry";
+    let dev_helper = path == "/demo/session" || path == "/dev/faults";
     let is_preflight = req.method() == Method::OPTIONS;
     let requested_headers = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+
+    if dev_helper {
+        let allowed =
+            origin.as_ref().and_then(|o| o.to_str().ok()).filter(|o| state.is_demo_origin_allowed(o));
+        let allowed = allowed.and_then(|o| HeaderValue::from_str(o).ok());
+        let browser_cross_site = req
+            .headers()
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() != b"same-origin" && v.as_bytes() != b"none");
+        if !is_preflight && allowed.is_none() && (origin.is_some() || browser_cross_site) {
+            state.log(format!("{path} refused for origin {origin:?}"));
+            let mut refused = ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden_origin",
+                "Only the demo pages served by this dev server (or allowed_origins) may call this",
+            )
+            .into_response();
+            refused.headers_mut().append(header::VARY, HeaderValue::from_static("Origin"));
+            return refused;
+        }
+        let mut response =
+            if is_preflight { StatusCode::NO_CONTENT.into_response() } else { next.run(req).await };
+        let h = response.headers_mut();
+        h.append(header::VARY, HeaderValue::from_static("Origin"));
+        if let Some(origin) = allowed {
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            if is_preflight {
+                h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST"));
+                h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Content-Type"));
+                h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+            }
+        }
+        return response;
+    }
 
     let mut response =
         if is_preflight { StatusCode::NO_CONTENT.into_response() } else { next.run(req).await };

@@ -20,32 +20,16 @@ use crate::error::ApiError;
 use crate::extract::{AuthQuery, RawBody, authenticate_query, check_connection_id, query_pairs};
 use crate::html::{self, AuthorizeView, FlowOutcome};
 use crate::state::{
-    AppState, AuthCode, MAX_PENDING_FLOWS, NewConnection, PendingFlow, StateEnd, lock, random_hex, uuid_v4,
+    AppState, AuthCode, CODE_LEN, MAX_CODES, NewConnection, PendingFlow, StateEnd, WsCommand, lock,
+    random_hex, uuid_v4,
 };
 
 /// Where the fake provider sends the browser back.
 const CALLBACK_PATH: &str = "/oauth/callback";
 
-/// Cookie naming the WebSocket client of the browser's latest flow.
-const FLOW_COOKIE: &str = "nango_dev_ws_client_id";
-
-fn is_cookie_safe(value: &str) -> bool {
-    !value.is_empty()
-        && value.len() <= 64
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-/// The WebSocket client id of the flow cookie, if any.
-fn flow_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == FLOW_COOKIE && is_cookie_safe(value))
-        .map(|(_, value)| value.to_owned())
-}
+/// Longest `/oauth/connect` query accepted: Node's default header limit (16 KiB), which a
+/// real Nango answers with 431 before any route runs.
+const MAX_CONNECT_QUERY: usize = 16 * 1024;
 
 /// S256 PKCE challenge of a verifier.
 pub(crate) fn pkce_challenge(verifier: &str) -> String {
@@ -102,23 +86,39 @@ pub(super) async fn connect(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let q = AuthQuery::parse(query.as_deref());
+    let query = query.unwrap_or_default();
+    let q = AuthQuery::parse(Some(query.as_str()).filter(|q| q.len() <= MAX_CONNECT_QUERY));
+    if let Some(ws) = q.ws_client_id.as_deref() {
+        // A flow names this socket: it is no longer idle.
+        state.tell_socket(ws, WsCommand::Claimed);
+    }
     let key = path.map(|Path(k)| k).ok();
-    match start_flow(&state, key.as_deref(), &q, &headers) {
+    let faults = state.faults();
+    if faults.oauth_connect_json_error {
+        // What a real Nango does on a failed start (e.g. an expired session): a JSON error in
+        // the popup, nothing on the socket.
+        state.log("oauth/connect: fault injected, JSON error page and nothing on the socket");
+        return no_store(ApiError::unknown_session_token().into_response());
+    }
+    let started = if query.len() > MAX_CONNECT_QUERY {
+        Err(ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request_too_large",
+            format!("The query is longer than {MAX_CONNECT_QUERY} bytes"),
+        ))
+    } else {
+        start_flow(&state, key.as_deref(), &q, &headers)
+    };
+    match started {
         Ok(location) => {
-            let mut response =
-                (StatusCode::FOUND, [(header::LOCATION, location)], "Redirecting to the provider")
-                    .into_response();
-            // Remember the socket in the popup's browser, so that a callback whose state was
-            // tampered with can still be reported on it (like Nango's state cookie).
-            if let Some(cookie) = q.ws_client_id.as_deref().filter(|id| is_cookie_safe(id)).and_then(|id| {
-                HeaderValue::from_str(&format!(
-                    "{FLOW_COOKIE}={id}; Path={CALLBACK_PATH}; HttpOnly; SameSite=Lax; Max-Age=1800"
-                ))
-                .ok()
-            }) {
-                response.headers_mut().insert(header::SET_COOKIE, cookie);
+            if faults.drop_socket_mid_flow
+                && let Some(ws) = q.ws_client_id.as_deref()
+            {
+                state.log("oauth/connect: fault injected, dropping the flow's WebSocket");
+                state.tell_socket(ws, WsCommand::Drop);
             }
+            let response = (StatusCode::FOUND, [(header::LOCATION, location)], "Redirecting to the provider")
+                .into_response();
             no_store(response)
         }
         Err(err) => no_store(fail_flow(
@@ -200,6 +200,7 @@ fn start_flow(
     let redirect_uri = format!("{api_base}{CALLBACK_PATH}");
     let oauth_state = random_hex(32);
     let code_verifier = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let code_challenge = pkce_challenge(&code_verifier);
     let mut authorize = url::Url::parse(&format!("{api_base}/fake-oauth/authorize"))
         .map_err(|e| ApiError::bad_request("invalid_host", format!("Bad Host header: {e}")))?;
     {
@@ -224,7 +225,7 @@ fn start_flow(
             .append_pair("redirect_uri", &redirect_uri)
             .append_pair("state", &oauth_state)
             .append_pair("scope", &scope)
-            .append_pair("code_challenge", &pkce_challenge(&code_verifier))
+            .append_pair("code_challenge", &code_challenge)
             .append_pair("code_challenge_method", "S256");
     }
 
@@ -239,34 +240,32 @@ fn start_flow(
         end_user: session.and_then(|s| s.settings.end_user.clone()),
         tags: session.and_then(|s| s.settings.tags.clone()),
         expires_at: state.flow_expiry(session.map(|s| s.as_ref())),
+        scope,
+        code_challenge,
+        code: None,
     };
-    let mut flows = lock(&state.flows);
-    if flows.len() >= MAX_PENDING_FLOWS {
+    if lock(&state.flows).insert(oauth_state, flow).is_err() {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "too_many_pending_flows",
-            "Too many OAuth flows in progress on this dev server",
+            "Too many OAuth flows (or too many bytes in them) in progress on this dev server",
         ));
     }
-    flows.insert(oauth_state, flow);
     Ok(authorize.into())
 }
 
 /// `GET /oauth/callback?code&state` (or `?error&state`): consumes the state (single use),
 /// exchanges the code at the fake provider's token endpoint over HTTP with the PKCE verifier,
 /// stores the connection, pushes the result on the flow's socket and renders the closing page.
-pub(super) async fn callback(
-    State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let cookie_ws = flow_cookie(&headers);
+pub(super) async fn callback(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
     let pairs: BTreeMap<String, String> = query_pairs(query.as_deref()).into_iter().collect();
+    // A missing or unknown state names no flow: the page says so and no socket hears of it
+    // (any site could otherwise end a running flow with a navigation).
     let response = match param(&pairs, "state") {
         None => fail_flow(
             &state,
             StatusCode::BAD_REQUEST,
-            cookie_ws.as_deref(),
+            None,
             None,
             None,
             "invalid_oauth_state",
@@ -276,20 +275,20 @@ pub(super) async fn callback(
             let flow = lock(&state.flows).remove(oauth_state);
             match flow {
                 Some(flow) => finish_flow(&state, oauth_state, flow, &pairs).await,
-                None => replayed_or_unknown(&state, oauth_state, cookie_ws.as_deref()),
+                None => replayed_or_unknown(&state, oauth_state),
             }
         }
     };
     no_store(response)
 }
 
-fn replayed_or_unknown(state: &AppState, oauth_state: &str, cookie_ws: Option<&str>) -> Response {
+fn replayed_or_unknown(state: &AppState, oauth_state: &str) -> Response {
     let ended = lock(&state.used_states).get(oauth_state).cloned();
     let Some(ended) = ended else {
         return fail_flow(
             state,
             StatusCode::BAD_REQUEST,
-            cookie_ws,
+            None,
             None,
             None,
             "invalid_oauth_state",
@@ -343,7 +342,7 @@ async fn finish_flow(
     if session_gone || expired {
         let end = if session_gone { StateEnd::SessionExpired } else { StateEnd::FlowExpired };
         state.end_flow(oauth_state.to_owned(), &flow, end);
-        return replayed_or_unknown(state, oauth_state, None);
+        return replayed_or_unknown(state, oauth_state);
     }
     state.end_flow(oauth_state.to_owned(), &flow, StateEnd::Used);
 
@@ -457,7 +456,10 @@ struct AuthorizeRequest {
     code_challenge: String,
 }
 
-/// Validates an authorization request (query of the GET, form of the POST).
+/// Validates an authorization request (query of the GET, form of the POST) against the live
+/// flow its `state` names: the provider only serves flows this Nango started, and every
+/// parameter must be the one that flow sent (the whole redirect URI, origin and path, the
+/// scope and the PKCE challenge).
 fn authorize_request(app: &AppState, params: &BTreeMap<String, String>) -> Result<AuthorizeRequest, String> {
     let get = |k: &str| params.get(k).cloned().unwrap_or_default();
     let client_id = get("client_id");
@@ -467,26 +469,30 @@ fn authorize_request(app: &AppState, params: &BTreeMap<String, String>) -> Resul
     if params.contains_key("response_type") && get("response_type") != "code" {
         return Err("unsupported_response_type: only the code flow is supported".into());
     }
-    let redirect_uri = get("redirect_uri");
-    let redirect_ok = url::Url::parse(&redirect_uri)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.path() == CALLBACK_PATH);
-    if !redirect_ok {
-        return Err("invalid_request: redirect_uri is not this Nango's callback URL".into());
-    }
     let state = get("state");
     if state.is_empty() {
         return Err("invalid_request: missing state".into());
     }
-    let code_challenge = get("code_challenge");
-    if code_challenge.len() != 43
-        || !code_challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err("invalid_request: a PKCE S256 code_challenge is required".into());
+    let flows = lock(&app.flows);
+    let Some(flow) = flows.get(&state).filter(|f| f.expires_at > app.now()) else {
+        return Err("invalid_request: no authorization in progress has this state".into());
+    };
+    let redirect_uri = get("redirect_uri");
+    if redirect_uri != flow.redirect_uri {
+        return Err("invalid_request: redirect_uri is not this Nango's callback URL".into());
     }
     if get("code_challenge_method") != "S256" {
         return Err("invalid_request: code_challenge_method must be S256".into());
     }
-    Ok(AuthorizeRequest { client_id, redirect_uri, state, scope: get("scope"), code_challenge })
+    let code_challenge = get("code_challenge");
+    if code_challenge != flow.code_challenge {
+        return Err("invalid_request: a PKCE S256 code_challenge is required".into());
+    }
+    let scope = get("scope");
+    if scope != flow.scope {
+        return Err("invalid_scope: the scope differs from the authorization request".into());
+    }
+    Ok(AuthorizeRequest { client_id, redirect_uri, state, scope, code_challenge })
 }
 
 /// `GET /fake-oauth/authorize`: the consent page with `#approve` and `#deny` buttons.
@@ -536,19 +542,45 @@ pub(super) async fn authorize_decision(State(state): State<Arc<AppState>>, body:
     };
     match params.get("decision").map(String::as_str) {
         Some("approve") => {
-            let code = random_hex(24);
-            lock(&state.codes).insert(
-                code.clone(),
-                AuthCode {
-                    client_id: request.client_id,
-                    redirect_uri: request.redirect_uri.clone(),
-                    code_challenge: request.code_challenge,
-                    scope: request.scope,
-                    expires_at: state.now()
-                        + std::time::Duration::from_secs(state.config.oauth_code_ttl_secs),
-                    used: false,
-                },
-            );
+            let code = random_hex(CODE_LEN / 2);
+            let issued = {
+                let mut flows = lock(&state.flows);
+                let mut codes = lock(&state.codes);
+                match flows.get_mut(&request.state) {
+                    // One code per flow: approving again replaces the previous code.
+                    Some(flow) => {
+                        if let Some(old) = flow.code.take() {
+                            let _ = codes.remove(&old);
+                        }
+                        let now = state.now();
+                        if codes.len() >= MAX_CODES {
+                            codes.retain(|_, c| c.expires_at > now && !c.used);
+                        }
+                        let new = AuthCode {
+                            client_id: request.client_id,
+                            redirect_uri: request.redirect_uri.clone(),
+                            code_challenge: request.code_challenge,
+                            scope: request.scope,
+                            expires_at: now
+                                + std::time::Duration::from_secs(state.config.oauth_code_ttl_secs),
+                            used: false,
+                        };
+                        let stored = codes.insert(code.clone(), new).is_ok();
+                        if stored {
+                            flow.code = Some(code.clone());
+                        }
+                        stored
+                    }
+                    None => false,
+                }
+            };
+            if !issued {
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Html(html::provider_error_page("temporarily_unavailable: too many authorization codes")),
+                )
+                    .into_response();
+            }
             target.query_pairs_mut().append_pair("code", &code).append_pair("state", &request.state);
         }
         Some("deny") => {
@@ -653,15 +685,5 @@ mod tests {
             pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
-    }
-
-    #[test]
-    fn flow_cookie_is_read_and_sanitised() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; nango_dev_ws_client_id=abc-123; b=2"));
-        assert_eq!(flow_cookie(&headers).as_deref(), Some("abc-123"));
-        headers.insert(header::COOKIE, HeaderValue::from_static("nango_dev_ws_client_id=a\"b"));
-        assert_eq!(flow_cookie(&headers), None);
-        assert!(!is_cookie_safe(&"x".repeat(65)));
     }
 }
