@@ -147,6 +147,12 @@ impl Nango {
         options
     }
 
+    /// What the Connect UI takes from this client: its host (as the API URL) and its session token.
+    pub(crate) fn defaults(&self) -> (String, Option<String>) {
+        let config = self.inner.config.borrow();
+        (config.endpoints.host.clone(), config.session_token().map(str::to_owned))
+    }
+
     /// What an auth call would do, without doing it: the credential POST, or the OAuth flow
     /// (popup URL, WebSocket URL). Errors are those the call would end with before any I/O.
     ///

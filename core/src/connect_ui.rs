@@ -124,7 +124,7 @@ impl ConnectUi {
     ///
     /// An invalid base URL is an `invalid_host_url` error.
     pub fn new(options: ConnectUiOptions) -> Result<Self, AuthError> {
-        options.urls()?;
+        options.urls(None)?;
         Ok(Self::with_options(options))
     }
 
@@ -332,8 +332,13 @@ impl ConnectUi {
 
 type FetchToken = fn(&UiRef, &SessionTokens, u64);
 
-/// Fetches a token for show number `show` and hands it over if that show is still current.
+/// Hands show number `show` the cached token, or fetches one and hands it over if that show is
+/// still current.
 fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
+    if let Some(token) = tokens.fresh() {
+        ui.borrow_mut().token = Some(token);
+        return;
+    }
     let (ui, token) = (Rc::downgrade(ui), tokens.get());
     crate::platform::spawn(async move {
         let result = token.await;
@@ -364,17 +369,14 @@ fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
 
 /// Decides what the next show does, from the options, the tokens and the client.
 fn plan_show(state: &UiState) -> Result<ShowPlan, AuthError> {
-    let mut options = state.options.clone();
-    let client = state.client.as_ref().map(|c| c.connect_ui_options(ConnectUiOptions::new()));
-    if options.api_url.is_none() {
-        options.api_url = client.as_ref().and_then(|c| c.api_url.clone());
-    }
-    let (origin, iframe_url) = options.urls()?;
-    let source = state.tokens.as_ref().map(|(tokens, _)| tokens.fresh());
-    let token = match (&state.explicit, source) {
+    let client = state.client.as_ref().map(Nango::defaults);
+    let api_url = client.as_ref().map(|(host, _)| host.as_str());
+    let (origin, iframe_url) = state.options.urls(api_url)?;
+    // With a token source, its token (cached or fetched) is handed over by `fetch_token`.
+    let token = match (&state.explicit, &state.tokens) {
         (Some(token), _) => Some(token.clone()),
-        (None, Some(fresh)) => fresh,
-        (None, None) => client.and_then(|c| c.session_token),
+        (None, Some(_)) => None,
+        (None, None) => client.and_then(|(_, token)| token),
     };
     let fetch = token.is_none() && state.tokens.is_some();
     Ok(ShowPlan { origin, iframe_url, token, fetch })
@@ -408,28 +410,31 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
             _ => {}
         }
         state.snapshot.apply(&event);
-        (state.options.clone(), state.events.clone(), state.changes.clone(), closed_dom)
+        let o = &state.options;
+        let callbacks = (o.on_event.clone(), o.on_connect.clone(), o.on_close.clone(), o.on_error.clone());
+        (callbacks, state.events.clone(), state.changes.clone(), closed_dom)
     };
+    let (on_event, on_connect, on_close, on_error) = options;
     if let Some(dom) = closed_dom {
         dom.remove();
     }
     changes.notify(&ConnectUi { state: ui.clone() }.snapshot());
-    if let Some(on_event) = &options.on_event {
+    if let Some(on_event) = &on_event {
         on_event(&event);
     }
     match (&event, event.as_error()) {
         (ConnectUiEvent::Connect(connection), _) => {
-            if let Some(cb) = &options.on_connect {
+            if let Some(cb) = &on_connect {
                 cb(connection);
             }
         }
         (ConnectUiEvent::Close, _) => {
-            if let Some(cb) = &options.on_close {
+            if let Some(cb) = &on_close {
                 cb();
             }
         }
         (_, Some(error)) => {
-            if let Some(cb) = &options.on_error {
+            if let Some(cb) = &on_error {
                 cb(&error);
             }
         }
@@ -554,7 +559,8 @@ mod tests {
             "a source wins over the client: wait for it"
         );
         ui.set_token_source(Some(TokenSource::fixed("fixed")));
-        assert_eq!(plan(&ui).token.as_deref(), Some("fixed"));
+        let fixed = plan(&ui);
+        assert_eq!((fixed.token, fixed.fetch), (None, true), "the source's token comes from fetch_token");
         ui.set_session_token("mine");
         // Options without a token (as an adapter passes at every render) do not replace it.
         ui.set_options(ConnectUiOptions::new().api_url("https://api.example.com"));

@@ -61,13 +61,14 @@ impl Dom {
             }
         });
 
-        // The official SDK's id; a second Connect UI open at the same time gets one of its own.
-        let mut id = "connect-ui".to_owned();
-        for n in 2u32.. {
+        // The official SDK's id; a second Connect UI open at the same time gets one of its own
+        // (`connect-ui-2` … `connect-ui-9`; none past that).
+        let mut id = String::from("connect-ui");
+        for n in b'2'..=b'9' {
             if document.get_element_by_id(&id).is_none() {
                 break;
             }
-            id = ["connect-ui-", &decimal(n)].concat();
+            id = ["connect-ui-", char::from(n).encode_utf8(&mut [0; 4])].concat();
         }
         // One attribute write per property: fewer web-sys imports, less glue.
         for (name, value) in [
@@ -108,19 +109,6 @@ impl Dom {
     }
 
     pub fn remove(self) {}
-}
-
-/// `n` in decimal, without `core::fmt` (which a Connect-UI-only app would not link otherwise).
-fn decimal(mut n: u32) -> String {
-    let mut digits = Vec::new();
-    loop {
-        digits.push(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits.iter().rev().map(|&d| char::from(d)).collect()
 }
 
 impl Drop for Dom {

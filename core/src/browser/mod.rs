@@ -18,7 +18,8 @@ pub(crate) use dom::Dom;
 
 /// Wall-clock time (for token expiry).
 pub(crate) fn now() -> std::time::Duration {
-    std::time::Duration::from_secs_f64(js_sys::Date::now().max(0.0) / 1000.0)
+    // `as` saturates (and maps NaN to 0): no float-to-Duration panic path in the wasm.
+    std::time::Duration::from_millis(js_sys::Date::now().max(0.0) as u64)
 }
 
 /// Runs a future to completion in the background.

@@ -381,11 +381,12 @@ impl ConnectUiOptions {
     /// The iframe's `src`: the base URL with a path ending in `/` and the query of
     /// PROTOCOL.md §5.
     pub fn iframe_url(&self) -> Result<String, AuthError> {
-        self.urls().map(|(_, url)| url)
+        self.urls(None).map(|(_, url)| url)
     }
 
-    /// The origin and the iframe URL, from one parse of the base URL.
-    pub(crate) fn urls(&self) -> Result<(String, String), AuthError> {
+    /// The origin and the iframe URL, from one parse of the base URL; `default_api` is the API
+    /// URL when the options have none (else Nango Cloud's).
+    pub(crate) fn urls(&self, default_api: Option<&str>) -> Result<(String, String), AuthError> {
         let mut url = self.base()?;
         let origin = url.origin();
         if !url.path.ends_with('/') {
@@ -400,7 +401,7 @@ impl ConnectUiOptions {
             query.push('=');
             query.push_str(&encode_form(value));
         };
-        add("apiURL", self.api_url.as_deref().unwrap_or(DEFAULT_HOST));
+        add("apiURL", self.api_url.as_deref().or(default_api).unwrap_or(DEFAULT_HOST));
         if self.detect_closed_auth_window {
             add("detectClosedAuthWindow", "true");
         }
