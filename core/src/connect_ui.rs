@@ -40,8 +40,9 @@ pub(crate) struct UiState {
     /// Counts shows, so that a token fetched for an earlier one is not handed to a later one.
     shows: u64,
     snapshot: ConnectUiSnapshot,
-    events: Rc<Listeners<ConnectUiEvent>>,
-    changes: Rc<Listeners<ConnectUiSnapshot>>,
+    /// Subscribers and watchers in one list: an event is `Some`, a change without one (a show,
+    /// a failed show, a close) is `None`.
+    listeners: Rc<Listeners<Option<ConnectUiEvent>>>,
 }
 
 impl Drop for UiState {
@@ -141,8 +142,7 @@ impl ConnectUi {
             dom: None,
             shows: 0,
             snapshot: ConnectUiSnapshot::default(),
-            events: Rc::default(),
-            changes: Rc::default(),
+            listeners: Rc::default(),
         };
         Self { state: Rc::new(RefCell::new(state)) }
     }
@@ -256,8 +256,7 @@ impl ConnectUi {
     pub fn release(&self) {
         let held = {
             let mut state = self.state.borrow_mut();
-            state.events.clear();
-            state.changes.clear();
+            state.listeners.clear();
             (std::mem::take(&mut state.options), state.client.take(), state.tokens.take())
         };
         drop(held);
@@ -297,16 +296,24 @@ impl ConnectUi {
 
     /// Calls `callback` with every event until the returned guard is dropped.
     pub fn subscribe(&self, callback: impl Fn(&ConnectUiEvent) + 'static) -> Subscription {
-        let events = self.state.borrow().events.clone();
-        events.add(callback)
+        let listeners = self.state.borrow().listeners.clone();
+        listeners.add(move |event| {
+            if let Some(event) = event {
+                callback(event);
+            }
+        })
     }
 
     /// Calls `callback` with the new [`snapshot`](Self::snapshot) after every change (an event,
     /// a show, a failure to show, a close) until the returned guard is dropped: what UI
     /// adapters re-render from.
     pub fn watch(&self, callback: impl Fn(&ConnectUiSnapshot) + 'static) -> Subscription {
-        let changes = self.state.borrow().changes.clone();
-        changes.add(callback)
+        let (listeners, ui) = (self.state.borrow().listeners.clone(), Rc::downgrade(&self.state));
+        listeners.add(move |_| {
+            if let Some(state) = ui.upgrade() {
+                callback(&ConnectUi { state }.snapshot());
+            }
+        })
     }
 
     /// A stream of every event from now on; it ends when the last handle is dropped.
@@ -325,8 +332,8 @@ impl ConnectUi {
     }
 
     fn changed(&self) {
-        let changes = self.state.borrow().changes.clone();
-        changes.notify(&self.snapshot());
+        let listeners = self.state.borrow().listeners.clone();
+        listeners.notify(&None);
     }
 }
 
@@ -390,7 +397,7 @@ pub(crate) fn deliver(ui: &UiRef, event: Option<ConnectUiEvent>) {
 }
 
 fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
-    let (options, events, changes, closed_dom) = {
+    let (options, listeners, closed_dom) = {
         let mut state = ui.borrow_mut();
         let mut closed_dom = None;
         match &event {
@@ -412,13 +419,12 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
         state.snapshot.apply(&event);
         let o = &state.options;
         let callbacks = (o.on_event.clone(), o.on_connect.clone(), o.on_close.clone(), o.on_error.clone());
-        (callbacks, state.events.clone(), state.changes.clone(), closed_dom)
+        (callbacks, state.listeners.clone(), closed_dom)
     };
     let (on_event, on_connect, on_close, on_error) = options;
     if let Some(dom) = closed_dom {
         dom.remove();
     }
-    changes.notify(&ConnectUi { state: ui.clone() }.snapshot());
     if let Some(on_event) = &on_event {
         on_event(&event);
     }
@@ -440,7 +446,7 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
         }
         _ => {}
     }
-    events.notify(&event);
+    listeners.notify(&Some(event));
 }
 
 /// Error types meaning that the session token is no longer valid.
