@@ -35,6 +35,35 @@ pub fn locked_version(package: &str) -> Result<String, String> {
     Err(format!("{package} is not in Cargo.lock"))
 }
 
+/// The exact `wasm-bindgen-cli-support` requirement in `xtask/Cargo.toml`.
+fn cli_support_requirement() -> Result<String, String> {
+    let manifest = std::fs::read_to_string(root().join("xtask/Cargo.toml"))
+        .map_err(|e| format!("xtask/Cargo.toml: {e}"))?;
+    manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("wasm-bindgen-cli-support = \"="))
+        .map(|v| v.trim_end_matches('"').to_owned())
+        .ok_or_else(|| "xtask/Cargo.toml: no exact `wasm-bindgen-cli-support = \"=…\"` line".into())
+}
+
+/// The library crates ask for `wasm-bindgen` by a range; the xtask post-processes their wasm with
+/// `wasm-bindgen-cli-support`, which must be exactly the `wasm-bindgen` of Cargo.lock (the
+/// schema the macros embed must match the CLI's). Says what to change when they drift.
+pub fn check_wasm_bindgen_pin() -> Result<(), String> {
+    let library = locked_version("wasm-bindgen")?;
+    let required = cli_support_requirement()?;
+    let locked_cli = locked_version("wasm-bindgen-cli-support")?;
+    if library == required && library == locked_cli {
+        return Ok(());
+    }
+    Err(format!(
+        "Cargo.lock has wasm-bindgen {library}, but xtask/Cargo.toml pins wasm-bindgen-cli-support \
+         ={required} (locked: {locked_cli}). They must be the same version: set \
+         `wasm-bindgen-cli-support = \"={library}\"` in xtask/Cargo.toml, or move the lockfile with \
+         `cargo update -p wasm-bindgen --precise {required}`."
+    ))
+}
+
 /// What the browser tests need, found or installed.
 #[derive(Debug, Default)]
 pub struct Setup {
@@ -43,6 +72,7 @@ pub struct Setup {
 
 impl Setup {
     pub fn ensure_all(&mut self) -> Result<(), String> {
+        check_wasm_bindgen_pin()?;
         ensure_wasm_target()?;
         ensure_wasm_bindgen_cli()?;
         self.chromedriver = Some(ensure_chromium()?);
@@ -111,4 +141,14 @@ pub fn ensure_chromium() -> Result<PathBuf, String> {
         .args(["install", "-y", "chromium", "chromium-driver"])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(driver)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wasm_bindgen_cli_support_matches_the_lockfile() {
+        assert_eq!(check_wasm_bindgen_pin(), Ok(()));
+    }
 }
