@@ -115,9 +115,14 @@ fn test() -> Result<(), String> {
 
 /// `cargo publish --workspace --dry-run`: packages every crate not marked `publish = false`
 /// (the core, both adapters, the dev server), with unpublished siblings resolved from the local
-/// packages, and builds each package as crates.io would get it. Uploads nothing.
+/// packages, and builds each package as crates.io would get it. Uploads nothing. Without debug
+/// info: the packages are built alone (their own features), so little is shared with the other
+/// stages anyway, and this spends ~15% less CPU (first run on 2 busy cores: 6.5 minutes; later
+/// runs about 20 seconds: only the four crates are rebuilt).
 fn publish_dry_run() -> Result<(), String> {
-    run(cargo().args(["publish", "--workspace", "--dry-run", "--allow-dirty"]))
+    run(cargo()
+        .args(["publish", "--workspace", "--dry-run", "--allow-dirty"])
+        .env("CARGO_PROFILE_DEV_DEBUG", "0"))
 }
 
 fn robustness(cases: &str) -> Result<(), String> {

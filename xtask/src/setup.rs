@@ -24,6 +24,10 @@ pub fn root() -> PathBuf {
 /// The version of `package` pinned in Cargo.lock.
 pub fn locked_version(package: &str) -> Result<String, String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    locked_in(&lock, package)
+}
+
+fn locked_in(lock: &str, package: &str) -> Result<String, String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == format!("name = \"{package}\"")
@@ -35,24 +39,22 @@ pub fn locked_version(package: &str) -> Result<String, String> {
     Err(format!("{package} is not in Cargo.lock"))
 }
 
-/// The exact `wasm-bindgen-cli-support` requirement in `xtask/Cargo.toml`.
-fn cli_support_requirement() -> Result<String, String> {
-    let manifest = std::fs::read_to_string(root().join("xtask/Cargo.toml"))
-        .map_err(|e| format!("xtask/Cargo.toml: {e}"))?;
-    manifest
-        .lines()
-        .find_map(|l| l.strip_prefix("wasm-bindgen-cli-support = \"="))
-        .map(|v| v.trim_end_matches('"').to_owned())
-        .ok_or_else(|| "xtask/Cargo.toml: no exact `wasm-bindgen-cli-support = \"=…\"` line".into())
-}
-
 /// The library crates ask for `wasm-bindgen` by a range; the xtask post-processes their wasm with
 /// `wasm-bindgen-cli-support`, which must be exactly the `wasm-bindgen` of Cargo.lock (the
 /// schema the macros embed must match the CLI's). Says what to change when they drift.
 pub fn check_wasm_bindgen_pin() -> Result<(), String> {
-    let library = locked_version("wasm-bindgen")?;
-    let required = cli_support_requirement()?;
-    let locked_cli = locked_version("wasm-bindgen-cli-support")?;
+    let read = |path: &str| std::fs::read_to_string(root().join(path)).map_err(|e| format!("{path}: {e}"));
+    wasm_bindgen_pin_matches(&read("Cargo.lock")?, &read("xtask/Cargo.toml")?)
+}
+
+fn wasm_bindgen_pin_matches(lock: &str, xtask_manifest: &str) -> Result<(), String> {
+    let library = locked_in(lock, "wasm-bindgen")?;
+    let locked_cli = locked_in(lock, "wasm-bindgen-cli-support")?;
+    let required = xtask_manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("wasm-bindgen-cli-support = \"="))
+        .map(|v| v.trim_end_matches('"').to_owned())
+        .ok_or("xtask/Cargo.toml: no exact `wasm-bindgen-cli-support = \"=…\"` line")?;
     if library == required && library == locked_cli {
         return Ok(());
     }
@@ -150,5 +152,17 @@ mod tests {
     #[test]
     fn wasm_bindgen_cli_support_matches_the_lockfile() {
         assert_eq!(check_wasm_bindgen_pin(), Ok(()));
+    }
+
+    #[test]
+    fn a_drifted_pin_is_reported_with_the_fix() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.131\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen-cli-support\"\nversion = \"0.2.130\"\n";
+        let manifest = "[dependencies]\nwasm-bindgen-cli-support = \"=0.2.130\"\n";
+        let err = wasm_bindgen_pin_matches(lock, manifest).err().unwrap_or_default();
+        assert!(err.contains("Cargo.lock has wasm-bindgen 0.2.131"), "{err}");
+        assert!(err.contains("`wasm-bindgen-cli-support = \"=0.2.131\"`"), "{err}");
+        let manifest = "[dependencies]\nwasm-bindgen-cli-support = \"0.2\"\n";
+        assert!(wasm_bindgen_pin_matches(lock, manifest).is_err(), "a range is not a pin");
     }
 }
