@@ -24,6 +24,10 @@ pub fn root() -> PathBuf {
 /// The version of `package` pinned in Cargo.lock.
 pub fn locked_version(package: &str) -> Result<String, String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    locked_in(&lock, package)
+}
+
+fn locked_in(lock: &str, package: &str) -> Result<String, String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == format!("name = \"{package}\"")
@@ -35,6 +39,33 @@ pub fn locked_version(package: &str) -> Result<String, String> {
     Err(format!("{package} is not in Cargo.lock"))
 }
 
+/// The library crates ask for `wasm-bindgen` by a range; the xtask post-processes their wasm with
+/// `wasm-bindgen-cli-support`, which must be exactly the `wasm-bindgen` of Cargo.lock (the
+/// schema the macros embed must match the CLI's). Says what to change when they drift.
+pub fn check_wasm_bindgen_pin() -> Result<(), String> {
+    let read = |path: &str| std::fs::read_to_string(root().join(path)).map_err(|e| format!("{path}: {e}"));
+    wasm_bindgen_pin_matches(&read("Cargo.lock")?, &read("xtask/Cargo.toml")?)
+}
+
+fn wasm_bindgen_pin_matches(lock: &str, xtask_manifest: &str) -> Result<(), String> {
+    let library = locked_in(lock, "wasm-bindgen")?;
+    let locked_cli = locked_in(lock, "wasm-bindgen-cli-support")?;
+    let required = xtask_manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("wasm-bindgen-cli-support = \"="))
+        .map(|v| v.trim_end_matches('"').to_owned())
+        .ok_or("xtask/Cargo.toml: no exact `wasm-bindgen-cli-support = \"=…\"` line")?;
+    if library == required && library == locked_cli {
+        return Ok(());
+    }
+    Err(format!(
+        "Cargo.lock has wasm-bindgen {library}, but xtask/Cargo.toml pins wasm-bindgen-cli-support \
+         ={required} (locked: {locked_cli}). They must be the same version: set \
+         `wasm-bindgen-cli-support = \"={library}\"` in xtask/Cargo.toml, or move the lockfile with \
+         `cargo update -p wasm-bindgen --precise {required}`."
+    ))
+}
+
 /// What the browser tests need, found or installed.
 #[derive(Debug, Default)]
 pub struct Setup {
@@ -43,6 +74,7 @@ pub struct Setup {
 
 impl Setup {
     pub fn ensure_all(&mut self) -> Result<(), String> {
+        check_wasm_bindgen_pin()?;
         ensure_wasm_target()?;
         ensure_wasm_bindgen_cli()?;
         self.chromedriver = Some(ensure_chromium()?);
@@ -111,4 +143,26 @@ pub fn ensure_chromium() -> Result<PathBuf, String> {
         .args(["install", "-y", "chromium", "chromium-driver"])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(driver)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wasm_bindgen_cli_support_matches_the_lockfile() {
+        assert_eq!(check_wasm_bindgen_pin(), Ok(()));
+    }
+
+    #[test]
+    fn a_drifted_pin_is_reported_with_the_fix() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.131\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen-cli-support\"\nversion = \"0.2.130\"\n";
+        let manifest = "[dependencies]\nwasm-bindgen-cli-support = \"=0.2.130\"\n";
+        let err = wasm_bindgen_pin_matches(lock, manifest).err().unwrap_or_default();
+        assert!(err.contains("Cargo.lock has wasm-bindgen 0.2.131"), "{err}");
+        assert!(err.contains("`wasm-bindgen-cli-support = \"=0.2.131\"`"), "{err}");
+        let manifest = "[dependencies]\nwasm-bindgen-cli-support = \"0.2\"\n";
+        assert!(wasm_bindgen_pin_matches(lock, manifest).is_err(), "a range is not a pin");
+    }
 }
