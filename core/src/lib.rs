@@ -64,7 +64,7 @@ pub use config::{ClientToken, DEFAULT_CONNECT_UI_URL, DEFAULT_HOST, NangoConfig}
 pub use connect_ui::{ConnectUi, ConnectUiEvents, Subscription};
 pub use error::{AuthError, AuthErrorType};
 pub use json::{Json, JsonNumber, JsonObject};
-pub use options::{AuthOptions, Credentials};
+pub use options::{AuthOptions, Credentials, DEFAULT_AUTH_TIMEOUT};
 pub use protocol::AuthSuccess;
 pub use protocol::connect_ui::{
     ConnectUiEvent, ConnectUiOptions, ConnectUiSettings, EventCallback, Theme, ThemeColors, ThemeSettings,
