@@ -6,7 +6,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use nango_frontend::protocol::oauth::{FlowInput, FlowStep};
 use nango_frontend::protocol::{AuthMode, AuthPlan, PopupLayout, parse_auth_response};
@@ -185,8 +184,7 @@ fn run_auth(scenario: &Value) {
                 }
             }
             if input["popup"] == "closed_by_user_after_ack"
-                && let FlowStep::Finish(r) =
-                    flow.handle(FlowInput::Poll { now: Duration::ZERO, popup_closed: true })
+                && let FlowStep::Finish(r) = flow.handle(FlowInput::Poll { now_ms: 0, popup_closed: true })
             {
                 finished = Some(r);
             }

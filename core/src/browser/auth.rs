@@ -75,8 +75,10 @@ fn feed(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>, input: 
     let step = {
         let Ok(mut d) = driver.try_borrow_mut() else { return };
         let name = input.name();
+        let quiet = matches!(input, FlowInput::Poll { .. });
         let mut step = d.flow.handle(input);
-        if d.debug {
+        // Not every half-second poll: only those that end the flow.
+        if d.debug && !(quiet && matches!(step, FlowStep::Wait)) {
             log(&["oauth ", name, " -> ", step.name()].concat());
         }
         if let FlowStep::Navigate(url) = &step {
@@ -96,7 +98,7 @@ fn feed(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>, input: 
 fn poll(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>) {
     let closed = driver.upgrade().and_then(|d| d.try_borrow().ok().map(|d| d.popup.is_closed()));
     if let Some(popup_closed) = closed {
-        feed(driver, task, FlowInput::Poll { now: super::now(), popup_closed });
+        feed(driver, task, FlowInput::Poll { now_ms: super::now_ms(), popup_closed });
     }
 }
 
@@ -134,29 +136,31 @@ pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig, _timeout: Optio
     }));
     let (wd, wt) = (Rc::downgrade(&driver), Rc::downgrade(&task));
 
-    let on = |kind: &'static str| {
+    // One closure type for every listener: each more would cost its own wasm.
+    let on = |target: &web_sys::EventTarget, kind: &'static str| {
         let (wd, wt) = (wd.clone(), wt.clone());
-        super::Listener::new(&ws, kind, move |event| {
-            if kind == "message" {
-                let text = event.unchecked_ref::<MessageEvent>().data().as_string();
-                let value = text.and_then(|t| js_sys::JSON::parse(&t).ok());
-                feed(&wd, &wt, FlowInput::SocketMessage(ws_message(value)));
-            } else {
-                feed(&wd, &wt, FlowInput::SocketClosed);
-            }
+        super::Listener::new(target, kind, move |event| {
+            let input = match kind {
+                "message" => {
+                    let text = event.unchecked_ref::<MessageEvent>().data().as_string();
+                    let value = text.and_then(|t| js_sys::JSON::parse(&t).ok());
+                    FlowInput::SocketMessage(ws_message(value))
+                }
+                // Leaving the page (or the host removing this page's iframe) must not leave the
+                // popup behind.
+                "pagehide" => FlowInput::PageHidden,
+                _ => FlowInput::SocketClosed,
+            };
+            feed(&wd, &wt, input);
         })
     };
-    let listeners = [on("message"), on("close"), on("error")];
+    let listeners = [on(&ws, "message"), on(&ws, "close"), on(&ws, "error")];
     // The popup is watched always: the flow decides what a closed one means.
     let interval = {
         let (wd, wt) = (wd.clone(), wt.clone());
         Interval::new(POPUP_POLL_MS, move || poll(&wd, &wt))
     };
-    // Leaving the page (or the host removing this page's iframe) must not leave the popup behind.
-    let page_hidden = {
-        let (wd, wt) = (wd.clone(), wt.clone());
-        super::Listener::new(&window, "pagehide", move |_| feed(&wd, &wt, FlowInput::PageHidden))
-    };
+    let page_hidden = on(&window, "pagehide");
     {
         let mut d = driver.borrow_mut();
         d.socket = Some(Socket { ws, _listeners: listeners });
@@ -218,7 +222,6 @@ pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> Aut
 /// A timer's delay for `duration`, or none when the browser cannot hold it: then the timer would
 /// fire at once, and so far away it may as well never fire.
 pub(crate) fn timer_millis(duration: Duration) -> Option<u32> {
-    // Avoids `as_millis()`'s u128 arithmetic, which is costly in wasm.
-    let ms = duration.as_secs().saturating_mul(1000).saturating_add(u64::from(duration.subsec_millis()));
+    let ms = crate::protocol::oauth::millis(duration);
     if ms > MAX_TIMER_MS { None } else { u32::try_from(ms).ok() }
 }

@@ -325,6 +325,21 @@ async fn leaving_the_page_closes_the_popup() {
 }
 
 #[wasm_bindgen_test]
+async fn removing_an_iframe_fires_pagehide_in_it() {
+    // What `leaving_the_page_closes_the_popup` relies on for a Connect UI page whose host closes
+    // it: the removed iframe's window gets `pagehide` while its scripts still run.
+    page_eval(
+        r#"window.__hidden = false; window.__ready = false;
+           const f = document.createElement('iframe'); f.id = 'leaving';
+           f.srcdoc = "<script>const p = parent; addEventListener('pagehide', () => { p.__hidden = true }); p.__ready = true</script>";
+           document.body.append(f);"#,
+    );
+    until("the iframe's script", || page_eval("window.__ready").as_bool() == Some(true)).await;
+    page_eval("document.getElementById('leaving').remove()");
+    assert_eq!(page_eval("window.__hidden").as_bool(), Some(true));
+}
+
+#[wasm_bindgen_test]
 fn timer_delays_past_the_browser_maximum_mean_no_timer() {
     use super::auth::timer_millis;
     assert_eq!(timer_millis(Duration::from_millis(1_500)), Some(1_500));

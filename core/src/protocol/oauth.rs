@@ -48,15 +48,13 @@ pub enum FlowInput {
     SocketClosed,
     /// A look at the popup: once when the flow starts, then every half second.
     Poll {
-        /// A clock reading. Only differences between readings count, and a reading earlier than
-        /// the previous one counts as no time, so a wall clock set back cannot stretch a wait.
-        now: Duration,
+        /// A clock reading in milliseconds. Only differences between readings count, and a
+        /// reading earlier than the previous one counts as no time, so a wall clock set back
+        /// cannot stretch a wait.
+        now_ms: u64,
         /// What `popup.closed` read.
         popup_closed: bool,
     },
-    /// A timer of the caller's elapsed (the flow also keeps its own timeout, see
-    /// [`OAuthFlow::timeout`]).
-    TimedOut,
     /// The page is being left (`pagehide`): the popup would outlive the page that waits for it.
     PageHidden,
 }
@@ -73,9 +71,7 @@ impl FlowInput {
             Self::PopupBlocked => "popup blocked",
             Self::SocketMessage(_) => "socket message",
             Self::SocketClosed => "socket closed",
-            Self::Poll { popup_closed: false, .. } => "poll",
-            Self::Poll { popup_closed: true, .. } => "poll (popup reads closed)",
-            Self::TimedOut => "timed out",
+            Self::Poll { .. } => "poll",
             Self::PageHidden => "page hidden",
         }
     }
@@ -120,12 +116,13 @@ pub struct OAuthFlow {
     timeout: Duration,
     grace: Duration,
     state: State,
-    /// The previous [`FlowInput::Poll`]'s clock reading.
-    last_poll: Option<Duration>,
-    /// Time since the first poll.
-    elapsed: Duration,
-    /// Time since a poll first saw the popup closed.
-    closed_for: Option<Duration>,
+    /// The previous [`FlowInput::Poll`]'s clock reading, in ms (whole milliseconds: `Duration`
+    /// arithmetic costs more wasm).
+    last_poll: Option<u64>,
+    /// Time since the first poll, in ms.
+    elapsed: u64,
+    /// `elapsed` when a poll first saw the popup closed.
+    closed_since: Option<u64>,
 }
 
 impl OAuthFlow {
@@ -144,8 +141,8 @@ impl OAuthFlow {
             grace: CLOSED_POPUP_GRACE,
             state: State::AwaitingAck,
             last_poll: None,
-            elapsed: Duration::ZERO,
-            closed_for: None,
+            elapsed: 0,
+            closed_since: None,
         }
     }
 
@@ -192,11 +189,8 @@ impl OAuthFlow {
             FlowInput::SocketClosed => FlowStep::Finish(Err(AuthError::network(
                 "The connection to Nango closed before the authorization finished",
             ))),
-            FlowInput::Poll { now, popup_closed } => self.on_poll(now, popup_closed),
-            FlowInput::TimedOut => FlowStep::Finish(Err(timed_out())),
-            FlowInput::PageHidden => FlowStep::Finish(Err(AuthError::cancelled(
-                "The page was left before the authorization finished",
-            ))),
+            FlowInput::Poll { now_ms, popup_closed } => self.on_poll(now_ms, popup_closed),
+            FlowInput::PageHidden => FlowStep::Finish(Err(AuthError::cancelled("The page was left"))),
         };
         if matches!(step, FlowStep::Finish(_)) {
             self.state = State::Done;
@@ -204,24 +198,23 @@ impl OAuthFlow {
         step
     }
 
-    fn on_poll(&mut self, now: Duration, popup_closed: bool) -> FlowStep {
-        let step = self.last_poll.map_or(Duration::ZERO, |last| now.saturating_sub(last));
+    fn on_poll(&mut self, now: u64, popup_closed: bool) -> FlowStep {
+        let step = now.saturating_sub(self.last_poll.unwrap_or(now));
         self.last_poll = Some(now);
         self.elapsed = self.elapsed.saturating_add(step);
-        if self.elapsed >= self.timeout {
+        if self.elapsed >= millis(self.timeout) {
             return FlowStep::Finish(Err(timed_out()));
         }
         if !popup_closed {
-            self.closed_for = None;
+            self.closed_since = None;
             return FlowStep::Wait;
         }
+        let since = *self.closed_since.get_or_insert(self.elapsed);
         // Before the ack the popup is still on our own `about:blank`: nothing can have cut it off.
-        if self.detect_closed_window || self.state == State::AwaitingAck {
-            return FlowStep::Finish(Err(AuthError::window_closed()));
-        }
-        let closed_for = self.closed_for.map_or(Duration::ZERO, |c| c.saturating_add(step));
-        self.closed_for = Some(closed_for);
-        if closed_for >= self.grace {
+        if self.detect_closed_window
+            || self.state == State::AwaitingAck
+            || self.elapsed - since >= millis(self.grace)
+        {
             return FlowStep::Finish(Err(AuthError::window_closed()));
         }
         FlowStep::Wait
@@ -240,6 +233,12 @@ impl OAuthFlow {
             WsMessage::Ack { .. } | WsMessage::Ignored => FlowStep::Wait,
         }
     }
+}
+
+/// Whole milliseconds, saturating. (`as_millis` and `saturating_mul` compute in 128 bits,
+/// costly in wasm; the `min` keeps the product in range.)
+pub(crate) fn millis(duration: Duration) -> u64 {
+    duration.as_secs().min(u64::MAX / 1000 - 1) * 1000 + u64::from(duration.subsec_millis())
 }
 
 fn timed_out() -> AuthError {
@@ -313,7 +312,7 @@ mod tests {
     }
 
     fn poll(now: Duration, popup_closed: bool) -> FlowInput {
-        FlowInput::Poll { now, popup_closed }
+        FlowInput::Poll { now_ms: millis(now), popup_closed }
     }
 
     fn kind(step: FlowStep) -> Option<AuthErrorType> {
@@ -352,10 +351,9 @@ mod tests {
 
     #[test]
     fn every_failure_ends_the_flow() {
-        let cases: [(FlowInput, bool, AuthErrorType); 6] = [
+        let cases: [(FlowInput, bool, AuthErrorType); 5] = [
             (FlowInput::SocketClosed, false, AuthErrorType::NetworkError),
             (poll(secs(1), true), true, AuthErrorType::WindowClosed),
-            (FlowInput::TimedOut, false, AuthErrorType::Timeout),
             (FlowInput::PopupBlocked, false, AuthErrorType::BlockedByBrowser),
             (FlowInput::PageHidden, false, AuthErrorType::Cancelled),
             (FlowInput::socket_text(r#"{"message_type":"success"}"#), false, AuthErrorType::InvalidResponse),
@@ -445,6 +443,12 @@ mod tests {
         let end = secs(6_401) + CLOSED_POPUP_GRACE;
         assert_eq!(f.handle(poll(end - secs(1), true)), FlowStep::Wait);
         assert_eq!(kind(f.handle(poll(end, true))), Some(AuthErrorType::WindowClosed));
+    }
+
+    #[test]
+    fn milliseconds_saturate() {
+        assert_eq!(millis(Duration::from_micros(1_500_999)), 1_500);
+        assert_eq!(millis(Duration::MAX), (u64::MAX / 1000 - 1) * 1000 + 999);
     }
 
     #[test]
