@@ -1,4 +1,4 @@
-//! The OAuth popup flow as a sans-IO state machine (PROTOCOL.md §4; its lifecycle:
+//! The OAuth popup flow as a sans-IO state machine (its lifecycle:
 //! `docs/auth-lifecycle.md`).
 //!
 //! The browser layer opens the popup and the socket, then feeds every event to
