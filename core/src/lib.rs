@@ -9,7 +9,9 @@
 //!   callback, a [`Stream`](futures_core::Stream) ([`ConnectUi::events`]) or subscriptions.
 //! - [`Nango::auth`], [`Nango::reconnect`], [`Nango::create`]: headless auth, OAuth popup or
 //!   typed [`Credentials`], each an [`AuthFuture`] that ends in an [`AuthSuccess`] or a typed
-//!   [`AuthError`] — it never hangs, and dropping it releases the popup, socket and timers.
+//!   [`AuthError`] — it never hangs (with default options an auth ends within
+//!   [`DEFAULT_AUTH_TIMEOUT`]; what ends it is in `docs/auth-lifecycle.md`), and dropping it
+//!   releases the popup, socket and timers.
 //!
 //! ```no_run
 //! use nango_frontend::{ConnectUiEvent, ConnectUiOptions, Nango, NangoConfig};
