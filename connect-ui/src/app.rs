@@ -36,6 +36,8 @@ pub struct App {
     focus_invalid: bool,
     /// The pointer went down on the backdrop itself (a click outside starts and ends there).
     pressed_outside: Rc<Cell<bool>>,
+    /// The id of the last auth call started, so that each result names its call.
+    last_auth: Rc<Cell<u64>>,
     _listeners: Vec<EventListener>,
     _token_timeout: Option<Timeout>,
 }
@@ -67,6 +69,7 @@ impl Component for App {
             focused_screen: None,
             focus_invalid: false,
             pressed_outside: Rc::new(Cell::new(false)),
+            last_auth: Rc::new(Cell::new(0)),
             _listeners: Vec::new(),
             _token_timeout: None,
             query,
@@ -90,19 +93,6 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, action: Action) -> bool {
         match &action {
-            Action::SessionLoaded { session, .. } => {
-                let token = self.state.token.clone().unwrap_or_default();
-                let mut config =
-                    NangoConfig::new().connect_session_token(token).host(self.query.api_url.as_str());
-                if let Some(path) = &session.websockets_path {
-                    config = config.websockets_path(path.as_str());
-                }
-                self.nango = Nango::new(config);
-                if let Some(window) = web_sys::window() {
-                    let theme = theme::resolve(self.query.theme, &session.settings);
-                    dom::apply_theme(&window, theme, &theme::primaries(&session.settings));
-                }
-            }
             Action::Token(_) => self._token_timeout = None,
             Action::ShowErrors => self.focus_invalid = true,
             _ => {}
@@ -210,24 +200,27 @@ impl App {
     fn run(&mut self, ctx: &Context<Self>, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::LoadSession(token) => {
+                Effect::LoadSession { token, ticket } => {
                     let link = ctx.link().clone();
                     let api_url = self.query.api_url.clone();
                     spawn_local(async move {
                         link.send_message(match api::load_session(&api_url, &token).await {
-                            Ok((session, integrations)) => Action::SessionLoaded { session, integrations },
-                            Err(error) => Action::LoadFailed(error),
+                            Ok((session, integrations)) => {
+                                Action::SessionLoaded { ticket, session, integrations }
+                            }
+                            Err(error) => Action::LoadFailed { ticket, error },
                         });
                     });
                 }
-                Effect::LoadProvider { key, provider } => {
+                Effect::UseSession => self.use_session(),
+                Effect::LoadProvider { provider, ticket } => {
                     let link = ctx.link().clone();
                     let api_url = self.query.api_url.clone();
                     let token = self.state.token.clone().unwrap_or_default();
                     spawn_local(async move {
                         link.send_message(match api::load_provider(&api_url, &token, &provider).await {
-                            Ok(provider) => Action::ProviderLoaded { key, provider },
-                            Err(error) => Action::ProviderFailed { key, error },
+                            Ok(provider) => Action::ProviderLoaded { ticket, provider },
+                            Err(error) => Action::ProviderFailed { ticket, error },
                         });
                     });
                 }
@@ -242,6 +235,21 @@ impl App {
         }
     }
 
+    /// The client for the session just loaded, and its theme.
+    fn use_session(&mut self) {
+        let session = &self.state.session;
+        let token = self.state.token.clone().unwrap_or_default();
+        let mut config = NangoConfig::new().connect_session_token(token).host(self.query.api_url.as_str());
+        if let Some(path) = &session.websockets_path {
+            config = config.websockets_path(path.as_str());
+        }
+        self.nango = Nango::new(config);
+        if let Some(window) = web_sys::window() {
+            let theme = theme::resolve(self.query.theme, &session.settings);
+            dom::apply_theme(&window, theme, &theme::primaries(&session.settings));
+        }
+    }
+
     /// The form's submit handler. The auth call starts inside the handler itself, so that the
     /// OAuth popup opens within the user's click (Safari blocks it after an await).
     fn connect_callback(&self, ctx: &Context<Self>) -> Callback<SubmitEvent> {
@@ -252,6 +260,7 @@ impl App {
         let detect = self.query.detect_closed_auth_window;
         let reconnect = self.state.session.is_reconnecting;
         let busy = self.state.phase == Phase::Connecting;
+        let last_auth = Rc::clone(&self.last_auth);
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if busy {
@@ -269,14 +278,16 @@ impl App {
                     Err(error) => Err(error.clone()),
                 },
             };
-            link.send_message(Action::Connecting);
+            let id = last_auth.get().wrapping_add(1);
+            last_auth.set(id);
+            link.send_message(Action::Connecting(id));
             let link = link.clone();
             spawn_local(async move {
                 let result = match future {
                     Ok(future) => future.await,
                     Err(error) => Err(error),
                 };
-                link.send_message(Action::AuthDone(result));
+                link.send_message(Action::AuthDone { id, result });
             });
         })
     }

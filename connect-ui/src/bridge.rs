@@ -91,7 +91,10 @@ pub fn listen(
                 }
             }
             "nango_oauth_callback_success" | "nango_oauth_callback_error" if event.origin() == api_origin => {
-                let popup = source.and_then(|s| s.dyn_into::<Window>().ok());
+                // The popup's window is of another realm: `dyn_into` (an `instanceof Window` test)
+                // would refuse it. Any source has a `postMessage`; a wrong kind only makes the
+                // call fail, and the failure is caught.
+                let popup = source.map(JsCast::unchecked_into::<Window>);
                 if let (Some(popup), Ok(ack)) = (popup, JSON::parse(r#"{"type":"nango_oauth_callback_ack"}"#))
                 {
                     let _ = popup.post_message(&ack, &api_origin);
@@ -107,4 +110,54 @@ fn text(object: &JsValue, key: &str) -> Option<String> {
         return None;
     }
     Reflect::get(object, &JsValue::from_str(key)).ok()?.as_string()
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use js_sys::{Function, Reflect};
+    use nango_browser_test_support::{document, origin, page_eval, until};
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_test::*;
+
+    use super::{Parent, listen};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    async fn the_callback_page_of_another_realm_gets_its_ack() {
+        // A same-origin iframe stands for the OAuth callback page: its window is of another realm.
+        page_eval(
+            r#"const f = document.createElement('iframe'); f.id = 'callback';
+               f.srcdoc = "<script>window.__acks = []; addEventListener('message', e => __acks.push(e.data.type))</script>";
+               document.body.append(f);"#,
+        );
+        let frame: web_sys::HtmlIFrameElement =
+            document().get_element_by_id("callback").unwrap().unchecked_into();
+        until("the callback page", || {
+            frame
+                .content_window()
+                .is_some_and(|w| Reflect::get(&w, &"__acks".into()).is_ok_and(|a| a.is_object()))
+        })
+        .await;
+        let callback = frame.content_window().unwrap();
+        assert_eq!(
+            page_eval("document.getElementById('callback').contentWindow instanceof Window").as_bool(),
+            Some(false),
+            "the premise: another realm's window is no `Window` of ours"
+        );
+        let window = web_sys::window().unwrap();
+        let _listener = listen(&window, &Parent::detached(), origin(), |_| {});
+        let eval: Function = Reflect::get(&callback, &"eval".into()).unwrap().unchecked_into();
+        eval.call1(
+            &callback,
+            &JsValue::from_str("parent.postMessage({type: 'nango_oauth_callback_success'}, '*')"),
+        )
+        .unwrap();
+        let acks = || Reflect::get(&callback, &"__acks".into()).unwrap();
+        until("the ack", || js_sys::JSON::stringify(&acks()).unwrap() == r#"["nango_oauth_callback_ack"]"#)
+            .await;
+        frame.remove();
+    }
 }

@@ -1,5 +1,9 @@
 //! The page's state machine: a pure reducer (`State::apply`) that returns the effects the
 //! component performs (fetches, messages to the parent). Tested natively.
+//!
+//! Every asynchronous result is tied to what produced it: a request carries a [`Ticket`] that
+//! its answer brings back, an auth call the id the component gave it. Only the answer the state
+//! waits for is taken; a late one of a superseded request or auth is ignored.
 
 use nango_frontend::{AuthError, AuthErrorType, AuthSuccess, ConnectUiEvent};
 
@@ -53,6 +57,10 @@ pub enum LoadError {
     Failed(AuthError),
 }
 
+/// Ties a request's answer to the request: only the latest request of a kind is awaited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket(u64);
+
 /// What happened.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -62,26 +70,33 @@ pub enum Action {
     TokenTimeout,
     /// `GET /connect/session` and `GET /integrations` answered.
     SessionLoaded {
+        /// The request's ticket.
+        ticket: Ticket,
         /// The session.
         session: Session,
         /// The integrations the session may use.
         integrations: Vec<Integration>,
     },
     /// Loading the session failed.
-    LoadFailed(LoadError),
+    LoadFailed {
+        /// The request's ticket.
+        ticket: Ticket,
+        /// Why.
+        error: LoadError,
+    },
     /// The user chose an integration.
     Select(String),
-    /// `GET /providers/{provider}` answered for `key`.
+    /// `GET /providers/{provider}` answered.
     ProviderLoaded {
-        /// The integration it was loaded for.
-        key: String,
+        /// The request's ticket.
+        ticket: Ticket,
         /// The provider.
         provider: Provider,
     },
     /// Loading the provider failed.
     ProviderFailed {
-        /// The integration it was loaded for.
-        key: String,
+        /// The request's ticket.
+        ticket: Ticket,
         /// Why.
         error: LoadError,
     },
@@ -94,10 +109,15 @@ pub enum Action {
     },
     /// Submit was refused by validation: show the messages.
     ShowErrors,
-    /// The auth call started.
-    Connecting,
-    /// The auth call ended.
-    AuthDone(Result<AuthSuccess, AuthError>),
+    /// An auth call started, with an id the component chose (a new one for each call).
+    Connecting(u64),
+    /// The auth call with this id ended.
+    AuthDone {
+        /// The id given in [`Action::Connecting`].
+        id: u64,
+        /// Its result.
+        result: Result<AuthSuccess, AuthError>,
+    },
     /// The Back button.
     Back,
     /// Close button or click outside the dialog.
@@ -116,13 +136,21 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Fetch the session and the integrations with this token.
-    LoadSession(String),
-    /// Fetch a provider for an integration.
+    LoadSession {
+        /// The session token.
+        token: String,
+        /// To give back with the answer.
+        ticket: Ticket,
+    },
+    /// The session is loaded: make the Nango client for it (token, WebSocket path) and apply
+    /// its theme.
+    UseSession,
+    /// Fetch a provider for the selected integration.
     LoadProvider {
-        /// Integration key.
-        key: String,
         /// Provider name.
         provider: String,
+        /// To give back with the answer.
+        ticket: Ticket,
     },
     /// Post an event to the parent.
     Post(ConnectUiEvent),
@@ -151,6 +179,14 @@ pub struct State {
     pub form: Option<Form>,
     /// A pending "leave the half-filled form?" question.
     pub confirm: Option<Leave>,
+    /// The last ticket given out.
+    last_ticket: u64,
+    /// The session request whose answer is awaited.
+    session_request: Option<Ticket>,
+    /// The provider request whose answer is awaited.
+    provider_request: Option<Ticket>,
+    /// The auth call whose result is awaited.
+    auth: Option<u64>,
 }
 
 impl State {
@@ -165,6 +201,10 @@ impl State {
             selected: None,
             form: None,
             confirm: None,
+            last_ticket: 0,
+            session_request: None,
+            provider_request: None,
+            auth: None,
         };
         let effects = match link_token {
             Some(token) => state.apply(Action::Token(token)),
@@ -190,12 +230,18 @@ impl State {
                 if token.is_empty() || self.token.as_ref() == Some(&token) || self.phase == Phase::Closed {
                     return Vec::new();
                 }
+                // A running auth belongs to the old session: end it (and its popup) first.
+                let mut effects = self.stop_auth();
                 self.token = Some(token.clone());
                 self.selected = None;
                 self.form = None;
                 self.confirm = None;
+                self.provider_request = None;
                 self.phase = Phase::Loading;
-                vec![Effect::LoadSession(token)]
+                let ticket = self.ticket();
+                self.session_request = Some(ticket);
+                effects.push(Effect::LoadSession { token, ticket });
+                effects
             }
             Action::TokenTimeout => {
                 if self.phase == Phase::WaitingForToken {
@@ -203,8 +249,8 @@ impl State {
                 }
                 Vec::new()
             }
-            Action::SessionLoaded { session, mut integrations } => {
-                if self.phase != Phase::Loading {
+            Action::SessionLoaded { ticket, session, mut integrations } => {
+                if self.phase != Phase::Loading || !take(&mut self.session_request, ticket) {
                     return Vec::new();
                 }
                 if let Some(allowed) = &session.allowed_integrations {
@@ -213,7 +259,8 @@ impl State {
                 let settings = session.settings.clone();
                 self.session = session;
                 self.integrations = integrations;
-                let mut effects = vec![Effect::Post(ConnectUiEvent::SettingsChanged(settings))];
+                let mut effects =
+                    vec![Effect::UseSession, Effect::Post(ConnectUiEvent::SettingsChanged(settings))];
                 match self.integrations.as_slice() {
                     [only] => {
                         let key = only.unique_key.clone();
@@ -223,8 +270,8 @@ impl State {
                 }
                 effects
             }
-            Action::LoadFailed(error) => {
-                if self.phase != Phase::Loading {
+            Action::LoadFailed { ticket, error } => {
+                if self.phase != Phase::Loading || !take(&mut self.session_request, ticket) {
                     return Vec::new();
                 }
                 match error {
@@ -242,15 +289,18 @@ impl State {
                     Vec::new()
                 }
             }
-            Action::ProviderLoaded { key, provider } => {
-                if self.phase == Phase::LoadingProvider && self.selected_key() == Some(key.as_str()) {
+            Action::ProviderLoaded { ticket, provider } => {
+                if self.phase == Phase::LoadingProvider
+                    && take(&mut self.provider_request, ticket)
+                    && let Some(key) = self.selected_key().map(str::to_owned)
+                {
                     self.form = Some(Form::new(&key, &provider, self.session.defaults_for(&key)));
                     self.phase = Phase::Form;
                 }
                 Vec::new()
             }
-            Action::ProviderFailed { key, error } => {
-                if self.phase != Phase::LoadingProvider || self.selected_key() != Some(key.as_str()) {
+            Action::ProviderFailed { ticket, error } => {
+                if self.phase != Phase::LoadingProvider || !take(&mut self.provider_request, ticket) {
                     return Vec::new();
                 }
                 match error {
@@ -273,17 +323,22 @@ impl State {
                 }
                 Vec::new()
             }
-            Action::Connecting => {
-                if self.phase == Phase::Form {
-                    self.phase = Phase::Connecting;
-                    self.confirm = None;
+            Action::Connecting(id) => {
+                // From the form, or a second submit before the page re-rendered: the core then
+                // cancelled the first call, and the newest is the one to wait for.
+                if !matches!(self.phase, Phase::Form | Phase::Connecting) {
+                    return vec![Effect::CancelAuth];
                 }
+                self.phase = Phase::Connecting;
+                self.confirm = None;
+                self.auth = Some(id);
                 Vec::new()
             }
-            Action::AuthDone(result) => {
-                if self.phase != Phase::Connecting {
+            Action::AuthDone { id, result } => {
+                if self.phase != Phase::Connecting || self.auth != Some(id) {
                     return Vec::new();
                 }
+                self.auth = None;
                 match result {
                     Ok(success) => {
                         self.phase = Phase::Success(success.clone());
@@ -309,7 +364,7 @@ impl State {
                 }
                 Phase::Connecting => {
                     self.phase = Phase::Form;
-                    vec![Effect::CancelAuth]
+                    self.stop_auth()
                 }
                 Phase::Failure(_) if self.form.is_some() => {
                     self.phase = Phase::Form;
@@ -368,11 +423,23 @@ impl State {
         })]
     }
 
+    fn ticket(&mut self) -> Ticket {
+        self.last_ticket += 1;
+        Ticket(self.last_ticket)
+    }
+
+    /// Cancels the running auth, if any: its result is no longer awaited.
+    fn stop_auth(&mut self) -> Vec<Effect> {
+        if self.auth.take().is_some() { vec![Effect::CancelAuth] } else { Vec::new() }
+    }
+
     fn select(&mut self, key: &str) -> Vec<Effect> {
         let Some(integration) = self.integrations.iter().find(|i| i.unique_key == key).cloned() else {
             return Vec::new();
         };
-        let effect = Effect::LoadProvider { key: key.to_owned(), provider: integration.provider.clone() };
+        let ticket = self.ticket();
+        self.provider_request = Some(ticket);
+        let effect = Effect::LoadProvider { provider: integration.provider.clone(), ticket };
         self.selected = Some(integration);
         self.form = None;
         self.phase = Phase::LoadingProvider;
@@ -386,15 +453,21 @@ impl State {
     }
 
     fn close(&mut self) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        if self.phase == Phase::Connecting {
-            effects.push(Effect::CancelAuth);
-        }
+        let mut effects = self.stop_auth();
         self.phase = Phase::Closed;
         self.confirm = None;
         effects.push(Effect::Close);
         effects
     }
+}
+
+/// Whether `ticket` is the awaited one; if so it is awaited no more.
+fn take(awaited: &mut Option<Ticket>, ticket: Ticket) -> bool {
+    let matches = *awaited == Some(ticket);
+    if matches {
+        *awaited = None;
+    }
+    matches
 }
 
 /// An API error as the error shown on the failure screen.
@@ -425,25 +498,48 @@ mod tests {
         .unwrap()
     }
 
+    /// The ticket of the one load effect in `effects` (panics if there is none).
+    fn ticket(effects: &[Effect]) -> Ticket {
+        let tickets: Vec<Ticket> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::LoadSession { ticket, .. } | Effect::LoadProvider { ticket, .. } => Some(*ticket),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tickets.len(), 1, "{effects:?}");
+        tickets[0]
+    }
+
+    fn session_loaded(ticket: Ticket, keys: &[&str]) -> Action {
+        Action::SessionLoaded {
+            ticket,
+            session: Session::default(),
+            integrations: keys.iter().map(|k| integration(k)).collect(),
+        }
+    }
+
     fn loaded(keys: &[&str]) -> (State, Vec<Effect>) {
         let (mut state, effects) = State::new(true, None);
         assert!(effects.is_empty());
-        assert_eq!(state.apply(Action::Token("t".into())), [Effect::LoadSession("t".into())]);
-        let effects = state.apply(Action::SessionLoaded {
-            session: Session::default(),
-            integrations: keys.iter().map(|k| integration(k)).collect(),
-        });
+        let effects = state.apply(Action::Token("t".into()));
+        assert!(matches!(effects.as_slice(), [Effect::LoadSession { token, .. }] if token == "t"));
+        let effects = state.apply(session_loaded(ticket(&effects), keys));
         (state, effects)
     }
 
     fn at_form(keys: &[&str]) -> State {
-        let (mut state, _) = loaded(keys);
+        let (mut state, mut effects) = loaded(keys);
         if state.phase == Phase::List {
-            state.apply(Action::Select("a".into()));
+            effects = state.apply(Action::Select("a".into()));
         }
-        state.apply(Action::ProviderLoaded { key: "a".into(), provider: api_key_provider() });
+        state.apply(Action::ProviderLoaded { ticket: ticket(&effects), provider: api_key_provider() });
         assert_eq!(state.phase, Phase::Form);
         state
+    }
+
+    fn success() -> AuthSuccess {
+        AuthSuccess { provider_config_key: "a".into(), connection_id: "c".into(), is_pending: false }
     }
 
     #[test]
@@ -453,7 +549,8 @@ mod tests {
         state.apply(Action::TokenTimeout);
         assert_eq!(state.phase, Phase::NoToken);
         // A late token still works.
-        assert_eq!(state.apply(Action::Token("late".into())), [Effect::LoadSession("late".into())]);
+        let effects = state.apply(Action::Token("late".into()));
+        assert!(matches!(effects.as_slice(), [Effect::LoadSession { token, .. }] if token == "late"));
         assert_eq!(state.phase, Phase::Loading);
         // The timeout is ignored once a token came.
         state.apply(Action::TokenTimeout);
@@ -467,7 +564,7 @@ mod tests {
         assert!(effects.is_empty());
         let (state, effects) = State::new(false, Some("link".into()));
         assert_eq!(state.phase, Phase::Loading);
-        assert_eq!(effects, [Effect::LoadSession("link".into())]);
+        assert!(matches!(effects.as_slice(), [Effect::LoadSession { token, .. }] if token == "link"));
     }
 
     #[test]
@@ -481,8 +578,9 @@ mod tests {
     #[test]
     fn unauthorized_means_expired_and_tells_the_host() {
         let (mut state, _) = State::new(true, None);
-        state.apply(Action::Token("t".into()));
-        let effects = state.apply(Action::LoadFailed(LoadError::Unauthorized));
+        let effects = state.apply(Action::Token("t".into()));
+        let effects =
+            state.apply(Action::LoadFailed { ticket: ticket(&effects), error: LoadError::Unauthorized });
         assert_eq!(state.phase, Phase::SessionExpired);
         // The host (our core) forgets its cached token on this error and fetches a new one.
         assert!(matches!(
@@ -495,16 +593,18 @@ mod tests {
     fn lists_integrations_and_posts_settings() {
         let (state, effects) = loaded(&["a", "b"]);
         assert_eq!(state.phase, Phase::List);
-        assert!(matches!(effects.as_slice(), [Effect::Post(ConnectUiEvent::SettingsChanged(_))]));
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::UseSession, Effect::Post(ConnectUiEvent::SettingsChanged(_))]
+        ));
     }
 
     #[test]
     fn a_single_integration_skips_the_list() {
         let (state, effects) = loaded(&["a"]);
         assert_eq!(state.phase, Phase::LoadingProvider);
-        assert_eq!(
-            effects.get(1),
-            Some(&Effect::LoadProvider { key: "a".into(), provider: "a-provider".into() })
+        assert!(
+            matches!(effects.get(2), Some(Effect::LoadProvider { provider, .. }) if provider == "a-provider")
         );
         assert!(!state.can_go_back_to_list());
     }
@@ -512,10 +612,13 @@ mod tests {
     #[test]
     fn allowed_integrations_filter_the_list() {
         let (mut state, _) = State::new(true, None);
-        state.apply(Action::Token("t".into()));
+        let effects = state.apply(Action::Token("t".into()));
         let session = Session { allowed_integrations: Some(vec!["b".into()]), ..Session::default() };
-        state
-            .apply(Action::SessionLoaded { session, integrations: vec![integration("a"), integration("b")] });
+        state.apply(Action::SessionLoaded {
+            ticket: ticket(&effects),
+            session,
+            integrations: vec![integration("a"), integration("b")],
+        });
         assert_eq!(state.integrations, [integration("b")]);
         assert_eq!(state.phase, Phase::LoadingProvider);
     }
@@ -523,12 +626,12 @@ mod tests {
     #[test]
     fn stale_provider_answers_are_ignored() {
         let (mut state, _) = loaded(&["a", "b"]);
-        state.apply(Action::Select("a".into()));
+        let first = ticket(&state.apply(Action::Select("a".into())));
         state.apply(Action::Back);
-        state.apply(Action::Select("b".into()));
-        state.apply(Action::ProviderLoaded { key: "a".into(), provider: api_key_provider() });
+        let second = ticket(&state.apply(Action::Select("b".into())));
+        state.apply(Action::ProviderLoaded { ticket: first, provider: api_key_provider() });
         assert_eq!(state.phase, Phase::LoadingProvider);
-        state.apply(Action::ProviderLoaded { key: "b".into(), provider: api_key_provider() });
+        state.apply(Action::ProviderLoaded { ticket: second, provider: api_key_provider() });
         assert_eq!(state.phase, Phase::Form);
         assert_eq!(state.form.as_ref().map(|f| f.integration.as_str()), Some("b"));
     }
@@ -536,10 +639,9 @@ mod tests {
     #[test]
     fn success_posts_connect_and_finish_closes() {
         let mut state = at_form(&["a", "b"]);
-        state.apply(Action::Connecting);
-        let success =
-            AuthSuccess { provider_config_key: "a".into(), connection_id: "c".into(), is_pending: false };
-        let effects = state.apply(Action::AuthDone(Ok(success.clone())));
+        state.apply(Action::Connecting(1));
+        let success = success();
+        let effects = state.apply(Action::AuthDone { id: 1, result: Ok(success.clone()) });
         assert_eq!(effects, [Effect::Post(ConnectUiEvent::Connect(success.clone()))]);
         assert_eq!(state.phase, Phase::Success(success));
         assert_eq!(state.apply(Action::Finish), [Effect::Close]);
@@ -550,9 +652,9 @@ mod tests {
     fn failure_posts_error_and_back_returns_to_the_filled_form() {
         let mut state = at_form(&["a", "b"]);
         state.apply(Action::Input { name: "apiKey".into(), value: "bad".into() });
-        state.apply(Action::Connecting);
+        state.apply(Action::Connecting(1));
         let error = api_failure("connection_test_failed", "refused");
-        let effects = state.apply(Action::AuthDone(Err(error.clone())));
+        let effects = state.apply(Action::AuthDone { id: 1, result: Err(error.clone()) });
         assert_eq!(
             effects,
             [Effect::Post(ConnectUiEvent::Error {
@@ -569,9 +671,89 @@ mod tests {
     #[test]
     fn late_auth_results_are_ignored() {
         let mut state = at_form(&["a", "b"]);
-        state.apply(Action::Connecting);
+        state.apply(Action::Connecting(1));
         assert_eq!(state.apply(Action::Back), [Effect::CancelAuth]);
-        assert!(state.apply(Action::AuthDone(Err(api_failure("cancelled", "")))).is_empty());
+        assert!(
+            state.apply(Action::AuthDone { id: 1, result: Err(api_failure("cancelled", "")) }).is_empty()
+        );
+        assert_eq!(state.phase, Phase::Form);
+    }
+
+    #[test]
+    fn a_late_result_of_a_cancelled_auth_is_not_taken_for_the_next() {
+        let mut state = at_form(&["a", "b"]);
+        state.apply(Action::Connecting(1));
+        state.apply(Action::Back);
+        state.apply(Action::Connecting(2));
+        // The first call's `cancelled` arrives after the second started.
+        assert!(
+            state.apply(Action::AuthDone { id: 1, result: Err(api_failure("cancelled", "")) }).is_empty()
+        );
+        assert_eq!(state.phase, Phase::Connecting, "still waiting for the second");
+        let effects = state.apply(Action::AuthDone { id: 2, result: Ok(success()) });
+        assert_eq!(effects, [Effect::Post(ConnectUiEvent::Connect(success()))]);
+    }
+
+    #[test]
+    fn a_second_submit_before_a_render_waits_for_the_newest_auth() {
+        // The core cancels the first call when the second starts on the same client.
+        let mut state = at_form(&["a", "b"]);
+        state.apply(Action::Connecting(1));
+        assert!(state.apply(Action::Connecting(2)).is_empty());
+        assert!(
+            state.apply(Action::AuthDone { id: 1, result: Err(api_failure("cancelled", "")) }).is_empty()
+        );
+        assert_eq!(state.phase, Phase::Connecting);
+        state.apply(Action::AuthDone { id: 2, result: Ok(success()) });
+        assert_eq!(state.phase, Phase::Success(success()));
+    }
+
+    #[test]
+    fn an_auth_that_starts_off_the_form_is_cancelled() {
+        let (mut state, _) = loaded(&["a", "b"]);
+        assert_eq!(state.apply(Action::Connecting(1)), [Effect::CancelAuth]);
+        assert_eq!(state.phase, Phase::List);
+    }
+
+    #[test]
+    fn a_new_token_while_connecting_cancels_the_auth() {
+        let mut state = at_form(&["a", "b"]);
+        state.apply(Action::Connecting(1));
+        let effects = state.apply(Action::Token("t2".into()));
+        assert!(
+            matches!(effects.as_slice(), [Effect::CancelAuth, Effect::LoadSession { token, .. }] if token == "t2"),
+            "cancelled before the old client is replaced: {effects:?}"
+        );
+        assert_eq!(state.phase, Phase::Loading);
+        // The old call's result, late, is not the new session's.
+        assert!(state.apply(Action::AuthDone { id: 1, result: Ok(success()) }).is_empty());
+        assert_eq!(state.phase, Phase::Loading);
+    }
+
+    #[test]
+    fn a_stale_session_load_is_ignored() {
+        let (mut state, _) = State::new(true, None);
+        let old = ticket(&state.apply(Action::Token("t1".into())));
+        let new = ticket(&state.apply(Action::Token("t2".into())));
+        // t1's answers, late: neither its session nor its failure is t2's.
+        assert!(state.apply(session_loaded(old, &["old"])).is_empty());
+        assert!(state.apply(Action::LoadFailed { ticket: old, error: LoadError::Unauthorized }).is_empty());
+        assert_eq!(state.phase, Phase::Loading);
+        state.apply(session_loaded(new, &["a", "b"]));
+        assert_eq!(state.phase, Phase::List);
+        assert_eq!(state.integrations, [integration("a"), integration("b")]);
+    }
+
+    #[test]
+    fn a_provider_loaded_for_an_old_session_is_ignored() {
+        // One integration: the provider request goes out at once; then a new token arrives.
+        let (mut state, effects) = loaded(&["a"]);
+        let old = ticket(&effects);
+        let effects = state.apply(Action::Token("t2".into()));
+        let new = ticket(&state.apply(session_loaded(ticket(&effects), &["a"])));
+        assert!(state.apply(Action::ProviderLoaded { ticket: old, provider: api_key_provider() }).is_empty());
+        assert_eq!(state.phase, Phase::LoadingProvider, "the first session's answer is not taken");
+        state.apply(Action::ProviderLoaded { ticket: new, provider: api_key_provider() });
         assert_eq!(state.phase, Phase::Form);
     }
 
@@ -606,7 +788,7 @@ mod tests {
     #[test]
     fn closing_while_connecting_cancels_the_auth() {
         let mut state = at_form(&["a"]);
-        state.apply(Action::Connecting);
+        state.apply(Action::Connecting(1));
         assert_eq!(state.apply(Action::Escape), [Effect::CancelAuth, Effect::Close]);
     }
 }

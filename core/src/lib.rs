@@ -9,7 +9,9 @@
 //!   callback, a [`Stream`](futures_core::Stream) ([`ConnectUi::events`]) or subscriptions.
 //! - [`Nango::auth`], [`Nango::reconnect`], [`Nango::create`]: headless auth, OAuth popup or
 //!   typed [`Credentials`], each an [`AuthFuture`] that ends in an [`AuthSuccess`] or a typed
-//!   [`AuthError`] — it never hangs, and dropping it releases the popup, socket and timers.
+//!   [`AuthError`] — it never hangs (with default options an auth ends within
+//!   [`DEFAULT_AUTH_TIMEOUT`]; what ends it is in `docs/auth-lifecycle.md`), and dropping it
+//!   releases the popup, socket and timers.
 //!
 //! ```no_run
 //! use nango_frontend::{ConnectUiEvent, ConnectUiOptions, Nango, NangoConfig};
@@ -93,7 +95,7 @@ pub use config::{ClientToken, DEFAULT_CONNECT_UI_URL, DEFAULT_HOST, NangoConfig}
 pub use connect_ui::{ConnectUi, ConnectUiEvents};
 pub use error::{AuthError, AuthErrorType};
 pub use json::{Json, JsonNumber, JsonObject};
-pub use options::{AuthOptions, Credentials};
+pub use options::{AuthOptions, Credentials, DEFAULT_AUTH_TIMEOUT};
 pub use protocol::AuthSuccess;
 pub use protocol::connect_ui::{
     ConnectCallback, ConnectUiEvent, ConnectUiOptions, ConnectUiSettings, ErrorCallback, EventCallback,

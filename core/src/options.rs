@@ -5,6 +5,18 @@ use std::time::Duration;
 use crate::json::{Json, JsonObject};
 use crate::{AuthError, AuthErrorType};
 
+/// How long an auth may run when [`AuthOptions::timeout`] is not set: 25 minutes, below the
+/// 30-minute life of a connect session token (`docs/auth-lifecycle.md`).
+///
+/// A flow still running when its session expires cannot succeed any more; ending it before
+/// leaves time to fetch a fresh token and try again.
+pub const DEFAULT_AUTH_TIMEOUT: Duration = Duration::from_secs(25 * 60);
+
+/// The timeout an auth runs with.
+pub(crate) fn effective_timeout(timeout: Option<Duration>) -> Duration {
+    timeout.unwrap_or(DEFAULT_AUTH_TIMEOUT)
+}
+
 /// Options of [`Nango::auth`](crate::Nango::auth), [`reconnect`](crate::Nango::reconnect) and
 /// [`create`](crate::Nango::create).
 ///
@@ -31,11 +43,22 @@ pub struct AuthOptions {
     pub authorization_params: Vec<(String, Option<String>)>,
     /// Credentials; none means OAuth (a popup), except for [`Nango::create`](crate::Nango::create).
     pub credentials: Option<Credentials>,
-    /// Treat a closed OAuth popup as a failure (`window_closed`).
+    /// End the auth with `window_closed` as soon as the OAuth popup reads closed.
+    ///
+    /// Off by default, as in the official SDK: a provider page that sends
+    /// `Cross-Origin-Opener-Policy` makes the popup read closed while the user is still signing
+    /// in. Without it a popup that reads closed ends the auth with `window_closed` only after
+    /// [`CLOSED_POPUP_GRACE`](crate::protocol::oauth::CLOSED_POPUP_GRACE) without a result
+    /// (at once if it closed before Nango's page was asked to load). See
+    /// `docs/auth-lifecycle.md`.
     pub detect_closed_auth_window: bool,
     /// Two-step auth's `assertionOption`.
     pub assertion_option: Option<Json>,
-    /// Give up with `timeout` after this long (the official SDK waits forever).
+    /// End the auth with `timeout` after this long; `None` means [`DEFAULT_AUTH_TIMEOUT`]
+    /// (25 minutes). The official SDK waits forever; `Duration::MAX` does that here.
+    ///
+    /// Checked every half second for OAuth popups. Any `Duration` works: one past what a
+    /// browser timer can hold (2³¹ − 1 ms, about 24.8 days) never fires.
     pub timeout: Option<Duration>,
 }
 
@@ -81,7 +104,7 @@ impl AuthOptions {
         self
     }
 
-    /// Turns closed-popup detection on or off.
+    /// Turns immediate closed-popup detection on or off (see the field's documentation).
     pub fn detect_closed_auth_window(mut self, detect: bool) -> Self {
         self.detect_closed_auth_window = detect;
         self
@@ -93,7 +116,7 @@ impl AuthOptions {
         self
     }
 
-    /// Gives up after `timeout`.
+    /// Gives up after `timeout` instead of [`DEFAULT_AUTH_TIMEOUT`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

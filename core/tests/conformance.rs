@@ -184,7 +184,7 @@ fn run_auth(scenario: &Value) {
                 }
             }
             if input["popup"] == "closed_by_user_after_ack"
-                && let FlowStep::Finish(r) = flow.handle(FlowInput::PopupClosed)
+                && let FlowStep::Finish(r) = flow.handle(FlowInput::Poll { now_ms: 0, popup_closed: true })
             {
                 finished = Some(r);
             }

@@ -201,3 +201,21 @@ async fn each_post_carries_what_its_endpoint_expects() {
         r#"{"url":"http://localhost:3003/api-auth/api-key/stripe?connect_session_token=t","method":"POST","headers":{"Content-Type":"application/json"},"body":"{\"apiKey\":\"k\"}"}"#
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_timeout_too_long_for_a_browser_timer_never_fires() {
+    // `fetch` replaced by one that never answers, for the length of the test.
+    page_eval("window.__realFetch = window.fetch; window.fetch = () => new Promise(() => {});");
+    let nango =
+        Nango::new(NangoConfig::new().connect_session_token("t").host("http://localhost:3003")).unwrap();
+    let options = || AuthOptions::new().credentials(Credentials::api_key("k"));
+    // 2^31 ms (about 24.8 days) and more do not fit a browser timer, which then fires at once.
+    for never in [Duration::from_millis(1 << 31), Duration::MAX] {
+        let future = nango.auth("stripe", options().timeout(never));
+        sleep(Duration::from_millis(100)).await;
+        assert!(!future.is_finished(), "{never:?} fired at once");
+    }
+    let short = nango.auth("stripe", options().timeout(Duration::from_millis(50))).await;
+    page_eval("window.fetch = window.__realFetch;");
+    assert_eq!(short.unwrap_err().kind, AuthErrorType::Timeout, "a timer that fits still fires");
+}

@@ -10,17 +10,24 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, MessageEvent, Response, WebSocket, Window};
 
 use super::{js_error_text, log};
+use crate::options::effective_timeout;
 use crate::protocol::oauth::{FlowInput, FlowStep, OAuthFlow, ws_message};
 use crate::protocol::response::auth_result;
 use crate::protocol::{PopupLayout, PostRequest};
 use crate::task::{AuthFuture, Task, TaskRef};
 use crate::{AuthError, AuthErrorType, NangoConfig};
 
-// Timers: `Interval` serves as the timeout too. Its first tick ends the auth, and ending the
-// auth drops it; one timer type costs two fewer JS imports than gloo's `Interval` + `Timeout`.
+// Timers: `Interval` serves as the POST timeout too. Its first tick ends the auth, and ending
+// the auth drops it; one timer type costs two fewer JS imports than gloo's `Interval` + `Timeout`.
+// An OAuth flow has no timer of its own: the popup poll brings the clock to the state machine,
+// which decides the timeout and the closed-popup grace (`docs/auth-lifecycle.md`).
 
-/// How often a closed popup is looked for, as the JS SDK does.
+/// How often the popup is looked at, as the JS SDK does.
 const POPUP_POLL_MS: u32 = 500;
+
+/// The longest delay a browser timer holds (2³¹ − 1 ms, about 24.8 days); a longer one fires at
+/// once.
+const MAX_TIMER_MS: u64 = i32::MAX as u64;
 
 /// The OAuth popup; closed on drop.
 pub(crate) struct Popup(Window);
@@ -57,7 +64,7 @@ struct OAuthDriver {
     popup: Popup,
     socket: Option<Socket>,
     _poll: Option<Interval>,
-    _timeout: Option<Interval>,
+    _page_hidden: Option<super::Listener>,
     debug: bool,
 }
 
@@ -68,8 +75,10 @@ fn feed(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>, input: 
     let step = {
         let Ok(mut d) = driver.try_borrow_mut() else { return };
         let name = input.name();
+        let quiet = matches!(input, FlowInput::Poll { .. });
         let mut step = d.flow.handle(input);
-        if d.debug {
+        // Not every half-second poll: only those that end the flow.
+        if d.debug && !(quiet && matches!(step, FlowStep::Wait)) {
             log(&["oauth ", name, " -> ", step.name()].concat());
         }
         if let FlowStep::Navigate(url) = &step {
@@ -85,8 +94,18 @@ fn feed(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>, input: 
     }
 }
 
+/// One look at the popup, with the time.
+fn poll(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>) {
+    let closed = driver.upgrade().and_then(|d| d.try_borrow().ok().map(|d| d.popup.is_closed()));
+    if let Some(popup_closed) = closed {
+        feed(driver, task, FlowInput::Poll { now_ms: super::now_ms(), popup_closed });
+    }
+}
+
 /// Starts an OAuth flow. The popup is opened synchronously, before this returns.
-pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig, timeout: Option<Duration>) -> AuthFuture {
+///
+/// The flow's timeout is in `flow` (the plan took it from the options): `_timeout` is the same.
+pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig, _timeout: Option<Duration>) -> AuthFuture {
     let Some(window) = web_sys::window() else {
         return AuthFuture::ready(Err(AuthError::unsupported()));
     };
@@ -106,51 +125,50 @@ pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig, timeout: Option
         Ok(ws) => ws,
         Err(e) => return AuthFuture::ready(Err(AuthError::network(js_error_text(&e)))),
     };
-    let detect = flow.detects_closed_window();
     let task = TaskRef::default();
     let driver: DriverRef = Rc::new(RefCell::new(OAuthDriver {
         flow,
         popup,
         socket: None,
         _poll: None,
-        _timeout: None,
+        _page_hidden: None,
         debug: config.debug,
     }));
     let (wd, wt) = (Rc::downgrade(&driver), Rc::downgrade(&task));
 
-    let on = |kind: &'static str| {
+    // One closure type for every listener: each more would cost its own wasm.
+    let on = |target: &web_sys::EventTarget, kind: &'static str| {
         let (wd, wt) = (wd.clone(), wt.clone());
-        super::Listener::new(&ws, kind, move |event| {
-            if kind == "message" {
-                let text = event.unchecked_ref::<MessageEvent>().data().as_string();
-                let value = text.and_then(|t| js_sys::JSON::parse(&t).ok());
-                feed(&wd, &wt, FlowInput::SocketMessage(ws_message(value)));
-            } else {
-                feed(&wd, &wt, FlowInput::SocketClosed);
-            }
+        super::Listener::new(target, kind, move |event| {
+            let input = match kind {
+                "message" => {
+                    let text = event.unchecked_ref::<MessageEvent>().data().as_string();
+                    let value = text.and_then(|t| js_sys::JSON::parse(&t).ok());
+                    FlowInput::SocketMessage(ws_message(value))
+                }
+                // Leaving the page (or the host removing this page's iframe) must not leave the
+                // popup behind.
+                "pagehide" => FlowInput::PageHidden,
+                _ => FlowInput::SocketClosed,
+            };
+            feed(&wd, &wt, input);
         })
     };
-    let listeners = [on("message"), on("close"), on("error")];
-    let poll = detect.then(|| {
+    let listeners = [on(&ws, "message"), on(&ws, "close"), on(&ws, "error")];
+    // The popup is watched always: the flow decides what a closed one means.
+    let interval = {
         let (wd, wt) = (wd.clone(), wt.clone());
-        Interval::new(POPUP_POLL_MS, move || {
-            let closed =
-                wd.upgrade().is_some_and(|d| d.try_borrow().map(|d| d.popup.is_closed()).unwrap_or(false));
-            if closed {
-                feed(&wd, &wt, FlowInput::PopupClosed);
-            }
-        })
-    });
-    let timer = timeout.map(|t| {
-        let (wd, wt) = (wd.clone(), wt.clone());
-        Interval::new(millis(t), move || feed(&wd, &wt, FlowInput::TimedOut))
-    });
+        Interval::new(POPUP_POLL_MS, move || poll(&wd, &wt))
+    };
+    let page_hidden = on(&window, "pagehide");
     {
         let mut d = driver.borrow_mut();
         d.socket = Some(Socket { ws, _listeners: listeners });
-        d._poll = poll;
-        d._timeout = timer;
+        d._poll = Some(interval);
+        d._page_hidden = Some(page_hidden);
     }
+    // The first look starts the flow's clock.
+    poll(&wd, &wt);
     Task::set_resources(&task, Box::new(driver));
     AuthFuture::driven(task)
 }
@@ -179,9 +197,9 @@ pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> Aut
     init.set_signal(controller.as_ref().map(|c| c.signal()).as_ref());
     let promise = window.fetch_with_str_and_init(&request.url, &init);
     let task = TaskRef::default();
-    let timer = timeout.map(|t| {
+    let timer = timer_millis(effective_timeout(timeout)).map(|ms| {
         let wt = Rc::downgrade(&task);
-        Interval::new(millis(t), move || {
+        Interval::new(ms, move || {
             if let Some(task) = wt.upgrade() {
                 let error = AuthError::new(AuthErrorType::Timeout, "Nango did not answer in time");
                 Task::finish(&task, Err(error));
@@ -201,8 +219,9 @@ pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> Aut
     AuthFuture::from_work_with_task(task, work, Box::new((Abort(controller), timer)))
 }
 
-fn millis(duration: Duration) -> u32 {
-    // Avoids `as_millis()`'s u128 arithmetic, which is costly in wasm.
-    let ms = duration.as_secs().saturating_mul(1000).saturating_add(u64::from(duration.subsec_millis()));
-    u32::try_from(ms).unwrap_or(u32::MAX)
+/// A timer's delay for `duration`, or none when the browser cannot hold it: then the timer would
+/// fire at once, and so far away it may as well never fire.
+pub(crate) fn timer_millis(duration: Duration) -> Option<u32> {
+    let ms = crate::protocol::oauth::millis(duration);
+    if ms > MAX_TIMER_MS { None } else { u32::try_from(ms).ok() }
 }

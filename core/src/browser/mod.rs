@@ -16,10 +16,16 @@ use web_sys::{Event, EventTarget};
 pub(crate) use auth::{start_popup, start_post};
 pub(crate) use dom::Dom;
 
-/// Wall-clock time (for token expiry).
+/// Wall-clock time (token expiry).
 pub(crate) fn now() -> std::time::Duration {
-    // `as` saturates (and maps NaN to 0): no float-to-Duration panic path in the wasm.
-    std::time::Duration::from_millis(js_sys::Date::now().max(0.0) as u64)
+    std::time::Duration::from_millis(now_ms())
+}
+
+/// Wall-clock time in milliseconds (the OAuth flow's clock).
+pub(crate) fn now_ms() -> u64 {
+    // Whole milliseconds: `Duration::from_secs_f64` costs about 400 B gzip of wasm (its checks
+    // and panic messages); a float-to-integer `as` saturates (NaN and negatives give 0).
+    js_sys::Date::now() as u64
 }
 
 /// Runs a future to completion in the background.

@@ -1,8 +1,14 @@
 //! In-crate browser tests: where the wasm build leans on the browser (its `URL`, `JSON.parse`
-//! and JS values read in place), it must reach the same results as the native build.
+//! and JS values read in place), it must reach the same results as the native build; and the
+//! OAuth flow's wiring (popup poll, `pagehide`, timers) on a fake socket, with a grace period
+//! shortened through the crate-private `OAuthFlow::with_grace`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+use std::time::Duration;
+
+use gloo_timers::future::sleep;
+use nango_browser_test_support::{last_popup_closed, origin, page_eval, track_popups, until};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -221,4 +227,123 @@ fn random_values_read_as_json_does() {
         events >= 300 && frames >= 300 && successes >= 30,
         "{events} events, {frames} socket messages, {successes} successes"
     );
+}
+
+/// Replaces `WebSocket` with a fake the test speaks through (`socket_says`); `real_socket`
+/// puts the browser's back.
+fn fake_socket() {
+    page_eval(
+        "window.__RealWebSocket = window.__RealWebSocket || window.WebSocket;
+         window.WebSocket = class extends EventTarget {
+           constructor(url) { super(); this.url = url; this.closed = false; window.__ws = this; }
+           close() { this.closed = true; }
+         };",
+    );
+}
+
+fn real_socket() {
+    page_eval("window.WebSocket = window.__RealWebSocket;");
+}
+
+/// A frame from the (fake) socket; `frame` is a JSON object literal.
+fn socket_says(frame: &str) {
+    page_eval(&format!(
+        "window.__ws.dispatchEvent(new MessageEvent('message', {{data: JSON.stringify({frame})}}))"
+    ));
+}
+
+const ACK: &str = r#"{"message_type":"connection_ack","ws_client_id":"ws-1"}"#;
+
+/// An OAuth flow on the fake socket with a short grace, acked: its popup is on its way to
+/// Nango's page.
+fn acked_flow(grace: Duration, timeout: Option<Duration>) -> crate::AuthFuture {
+    track_popups();
+    fake_socket();
+    let flow = crate::protocol::oauth::OAuthFlow::new(
+        format!("{}/oauth/connect/github?connect_session_token=t", origin()),
+        "ws://127.0.0.1:9/".into(),
+        false,
+        timeout,
+    )
+    .with_grace(grace);
+    let future = super::start_popup(flow, &crate::NangoConfig::new(), timeout);
+    socket_says(ACK);
+    // Navigated (the popup goes to Nango's page, a 404 of the test server here), not closed.
+    assert!(!future.is_finished() && !last_popup_closed());
+    future
+}
+
+#[wasm_bindgen_test]
+async fn a_popup_closed_with_default_options_ends_after_the_grace() {
+    let grace = Duration::from_millis(1_500);
+    let future = acked_flow(grace, None);
+    let closed_at = js_sys::Date::now();
+    page_eval("window.__popups.at(-1).close()");
+    sleep(Duration::from_millis(700)).await;
+    assert!(!future.is_finished(), "the socket may still bring the result");
+    until("the grace to end the auth", || future.is_finished()).await;
+    let waited = js_sys::Date::now() - closed_at;
+    let error = future.await.unwrap_err();
+    real_socket();
+    assert_eq!(error.kind, crate::AuthErrorType::WindowClosed, "{error:?}");
+    assert!(waited >= 1_500.0, "ended after {waited} ms");
+    assert_eq!(page_eval("window.__ws.closed").as_bool(), Some(true), "the socket is released");
+}
+
+#[wasm_bindgen_test]
+async fn a_popup_that_reads_closed_still_gets_the_socket_result() {
+    // What a provider's Cross-Origin-Opener-Policy does: the popup reads closed, the user goes on.
+    let future = acked_flow(Duration::from_secs(3), None);
+    page_eval("window.__popups.at(-1).close()");
+    sleep(Duration::from_millis(1_200)).await;
+    assert!(!future.is_finished());
+    socket_says(r#"{"message_type":"success","provider_config_key":"github","connection_id":"c-1"}"#);
+    let result = future.await;
+    real_socket();
+    assert_eq!(result.unwrap().connection_id, "c-1");
+}
+
+#[wasm_bindgen_test]
+async fn the_timeout_ends_a_flow_that_hears_nothing() {
+    let future = acked_flow(Duration::from_secs(60), Some(Duration::from_millis(800)));
+    let error = future.await.unwrap_err();
+    real_socket();
+    assert_eq!(error.kind, crate::AuthErrorType::Timeout, "{error:?}");
+    assert!(last_popup_closed(), "the popup is released");
+}
+
+#[wasm_bindgen_test]
+async fn leaving_the_page_closes_the_popup() {
+    // The host removing the Connect UI iframe fires `pagehide` in it, as leaving a page does.
+    let future = acked_flow(Duration::from_secs(60), None);
+    assert!(!last_popup_closed());
+    page_eval("window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: false}))");
+    assert!(last_popup_closed(), "closed during the event, while the page still runs");
+    let error = future.await.unwrap_err();
+    real_socket();
+    assert_eq!(error.kind, crate::AuthErrorType::Cancelled, "{error:?}");
+}
+
+#[wasm_bindgen_test]
+async fn removing_an_iframe_fires_pagehide_in_it() {
+    // What `leaving_the_page_closes_the_popup` relies on for a Connect UI page whose host closes
+    // it: the removed iframe's window gets `pagehide` while its scripts still run.
+    page_eval(
+        r#"window.__hidden = false; window.__ready = false;
+           const f = document.createElement('iframe'); f.id = 'leaving';
+           f.srcdoc = "<script>const p = parent; addEventListener('pagehide', () => { p.__hidden = true }); p.__ready = true</script>";
+           document.body.append(f);"#,
+    );
+    until("the iframe's script", || page_eval("window.__ready").as_bool() == Some(true)).await;
+    page_eval("document.getElementById('leaving').remove()");
+    assert_eq!(page_eval("window.__hidden").as_bool(), Some(true));
+}
+
+#[wasm_bindgen_test]
+fn timer_delays_past_the_browser_maximum_mean_no_timer() {
+    use super::auth::timer_millis;
+    assert_eq!(timer_millis(Duration::from_millis(1_500)), Some(1_500));
+    assert_eq!(timer_millis(Duration::from_millis(i32::MAX as u64)), Some(i32::MAX as u32));
+    assert_eq!(timer_millis(Duration::from_millis(1 << 31)), None, "2^31 ms would fire at once");
+    assert_eq!(timer_millis(Duration::MAX), None);
 }

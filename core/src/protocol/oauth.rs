@@ -1,13 +1,41 @@
-//! The OAuth popup flow as a sans-IO state machine (PROTOCOL.md §4).
+//! The OAuth popup flow as a sans-IO state machine (its lifecycle:
+//! `docs/auth-lifecycle.md`).
 //!
 //! The browser layer opens the popup and the socket, then feeds every event to
-//! [`OAuthFlow::handle`] and performs the returned [`FlowStep`]. Every path ends: a result from
-//! the socket, the socket closing or failing, the popup closing (when detection is on), the
-//! optional timeout, or cancellation.
+//! [`OAuthFlow::handle`] and performs the returned [`FlowStep`]. It looks at the popup once when
+//! the flow starts and then every half second ([`FlowInput::Poll`]), with a clock reading: every
+//! decision that depends on time is taken here, from those readings.
+//!
+//! Every path ends, with default options too: a result from the socket, the socket closing or
+//! failing, the popup closing, the overall timeout ([`DEFAULT_AUTH_TIMEOUT`](crate::DEFAULT_AUTH_TIMEOUT)
+//! unless [`AuthOptions::timeout`](crate::AuthOptions::timeout) says otherwise), the page being
+//! left, or cancellation.
+//!
+//! A popup that reads closed is not always closed: when the provider's page sends
+//! `Cross-Origin-Opener-Policy`, the browser cuts the popup from its opener and `popup.closed`
+//! reads `true` while the user is still signing in; the result still comes on the socket. So a
+//! closed popup ends the flow at once only before it left our origin (before the
+//! `connection_ack`) or with [`AuthOptions::detect_closed_auth_window`](crate::AuthOptions::detect_closed_auth_window);
+//! otherwise the flow keeps listening to the socket for [`CLOSED_POPUP_GRACE`] and then ends
+//! with `window_closed`.
+
+use std::time::Duration;
 
 use crate::json::{Json, JsonRead};
 use crate::protocol::response::AuthSuccess;
 use crate::{AuthError, AuthErrorType};
+
+/// How long a flow keeps listening to the socket after its popup read closed (unless
+/// [`AuthOptions::detect_closed_auth_window`](crate::AuthOptions::detect_closed_auth_window)
+/// is set): two minutes.
+///
+/// A popup cut from its opener by the provider's `Cross-Origin-Opener-Policy` reads closed from
+/// the moment the provider's page loads, so the grace has to cover a whole sign-in there
+/// (password, second factor, consent): ending too early would report `window_closed` for a
+/// connection that is then made. Two minutes covers most sign-ins and still tells a user who
+/// really closed the popup (or met an error page) within two minutes; apps whose providers never
+/// cut the opener can turn detection on and end at once.
+pub const CLOSED_POPUP_GRACE: Duration = Duration::from_secs(120);
 
 /// Something that happened to a running OAuth flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,10 +46,17 @@ pub enum FlowInput {
     SocketMessage(WsMessage),
     /// The WebSocket failed or closed.
     SocketClosed,
-    /// A poll saw the popup closed.
-    PopupClosed,
-    /// The caller's timeout elapsed.
-    TimedOut,
+    /// A look at the popup: once when the flow starts, then every half second.
+    Poll {
+        /// A clock reading in milliseconds. Only differences between readings count, and a
+        /// reading earlier than the previous one counts as no time, so a wall clock set back
+        /// cannot stretch a wait.
+        now_ms: u64,
+        /// What `popup.closed` read.
+        popup_closed: bool,
+    },
+    /// The page is being left (`pagehide`): the popup would outlive the page that waits for it.
+    PageHidden,
 }
 
 impl FlowInput {
@@ -36,8 +71,8 @@ impl FlowInput {
             Self::PopupBlocked => "popup blocked",
             Self::SocketMessage(_) => "socket message",
             Self::SocketClosed => "socket closed",
-            Self::PopupClosed => "popup closed",
-            Self::TimedOut => "timed out",
+            Self::Poll { .. } => "poll",
+            Self::PageHidden => "page hidden",
         }
     }
 }
@@ -78,12 +113,44 @@ pub struct OAuthFlow {
     connect_url: String,
     ws_url: String,
     detect_closed_window: bool,
+    timeout: Duration,
+    grace: Duration,
     state: State,
+    /// The previous [`FlowInput::Poll`]'s clock reading, in ms (whole milliseconds: `Duration`
+    /// arithmetic costs more wasm).
+    last_poll: Option<u64>,
+    /// Time since the first poll, in ms.
+    elapsed: u64,
+    /// `elapsed` when a poll first saw the popup closed.
+    closed_since: Option<u64>,
 }
 
 impl OAuthFlow {
-    pub(crate) fn new(connect_url: String, ws_url: String, detect_closed_window: bool) -> Self {
-        Self { connect_url, ws_url, detect_closed_window, state: State::AwaitingAck }
+    /// A flow that gives up after `timeout` (`None`: [`DEFAULT_AUTH_TIMEOUT`](crate::DEFAULT_AUTH_TIMEOUT)).
+    pub(crate) fn new(
+        connect_url: String,
+        ws_url: String,
+        detect_closed_window: bool,
+        timeout: Option<Duration>,
+    ) -> Self {
+        Self {
+            connect_url,
+            ws_url,
+            detect_closed_window,
+            timeout: crate::options::effective_timeout(timeout),
+            grace: CLOSED_POPUP_GRACE,
+            state: State::AwaitingAck,
+            last_poll: None,
+            elapsed: 0,
+            closed_since: None,
+        }
+    }
+
+    /// The same flow with another grace period (browser tests, to keep their waits short).
+    #[cfg(all(test, browser))]
+    pub(crate) fn with_grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
     }
 
     /// The WebSocket URL to open.
@@ -96,9 +163,14 @@ impl OAuthFlow {
         &self.connect_url
     }
 
-    /// Whether a closed popup ends the flow (else polling it is pointless).
+    /// Whether a closed popup ends the flow at once (else after [`CLOSED_POPUP_GRACE`]).
     pub fn detects_closed_window(&self) -> bool {
         self.detect_closed_window
+    }
+
+    /// How long the flow may run before it ends with `timeout`.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Whether the flow has finished.
@@ -117,19 +189,35 @@ impl OAuthFlow {
             FlowInput::SocketClosed => FlowStep::Finish(Err(AuthError::network(
                 "The connection to Nango closed before the authorization finished",
             ))),
-            FlowInput::PopupClosed if self.detect_closed_window => {
-                FlowStep::Finish(Err(AuthError::window_closed()))
-            }
-            FlowInput::PopupClosed => FlowStep::Wait,
-            FlowInput::TimedOut => FlowStep::Finish(Err(AuthError::new(
-                AuthErrorType::Timeout,
-                "The authorization did not finish in time",
-            ))),
+            FlowInput::Poll { now_ms, popup_closed } => self.on_poll(now_ms, popup_closed),
+            FlowInput::PageHidden => FlowStep::Finish(Err(AuthError::cancelled("The page was left"))),
         };
         if matches!(step, FlowStep::Finish(_)) {
             self.state = State::Done;
         }
         step
+    }
+
+    fn on_poll(&mut self, now: u64, popup_closed: bool) -> FlowStep {
+        let step = now.saturating_sub(self.last_poll.unwrap_or(now));
+        self.last_poll = Some(now);
+        self.elapsed = self.elapsed.saturating_add(step);
+        if self.elapsed >= millis(self.timeout) {
+            return FlowStep::Finish(Err(timed_out()));
+        }
+        if !popup_closed {
+            self.closed_since = None;
+            return FlowStep::Wait;
+        }
+        let since = *self.closed_since.get_or_insert(self.elapsed);
+        // Before the ack the popup is still on our own `about:blank`: nothing can have cut it off.
+        if self.detect_closed_window
+            || self.state == State::AwaitingAck
+            || self.elapsed - since >= millis(self.grace)
+        {
+            return FlowStep::Finish(Err(AuthError::window_closed()));
+        }
+        FlowStep::Wait
     }
 
     fn on_message(&mut self, message: WsMessage) -> FlowStep {
@@ -145,6 +233,16 @@ impl OAuthFlow {
             WsMessage::Ack { .. } | WsMessage::Ignored => FlowStep::Wait,
         }
     }
+}
+
+/// Whole milliseconds, saturating. (`as_millis` and `saturating_mul` compute in 128 bits,
+/// costly in wasm; the `min` keeps the product in range.)
+pub(crate) fn millis(duration: Duration) -> u64 {
+    duration.as_secs().min(u64::MAX / 1000 - 1) * 1000 + u64::from(duration.subsec_millis())
+}
+
+fn timed_out() -> AuthError {
+    AuthError::new(AuthErrorType::Timeout, "The authorization did not finish in time")
 }
 
 /// A message from Nango's WebSocket.
@@ -202,8 +300,34 @@ pub(crate) fn ws_message(value: Option<impl JsonRead>) -> WsMessage {
 mod tests {
     use super::*;
 
+    const ACK: &str = r#"{"message_type":"connection_ack","ws_client_id":"x"}"#;
+    const SUCCESS: &str = r#"{"message_type":"success","provider_config_key":"g","connection_id":"c"}"#;
+
     fn flow(detect: bool) -> OAuthFlow {
-        OAuthFlow::new("https://h/oauth/connect/g?public_key=k".into(), "wss://h/".into(), detect)
+        OAuthFlow::new("https://h/oauth/connect/g?public_key=k".into(), "wss://h/".into(), detect, None)
+    }
+
+    fn secs(s: u64) -> Duration {
+        Duration::from_secs(s)
+    }
+
+    fn poll(now: Duration, popup_closed: bool) -> FlowInput {
+        FlowInput::Poll { now_ms: millis(now), popup_closed }
+    }
+
+    fn kind(step: FlowStep) -> Option<AuthErrorType> {
+        match step {
+            FlowStep::Finish(Err(e)) => Some(e.kind),
+            _ => None,
+        }
+    }
+
+    /// A flow past its ack, polled once at `start`.
+    fn authorizing(detect: bool, start: Duration) -> OAuthFlow {
+        let mut f = flow(detect);
+        assert_eq!(f.handle(poll(start, false)), FlowStep::Wait);
+        assert!(matches!(f.handle(FlowInput::socket_text(ACK)), FlowStep::Navigate(_)));
+        f
     }
 
     #[test]
@@ -214,7 +338,7 @@ mod tests {
             FlowStep::Navigate("https://h/oauth/connect/g?public_key=k&ws_client_id=a%20b".into())
         );
         assert_eq!(f.handle(FlowInput::socket_text("not json")), FlowStep::Wait);
-        assert_eq!(f.handle(FlowInput::PopupClosed), FlowStep::Wait, "detection is opt-in");
+        assert_eq!(f.handle(poll(secs(1), true)), FlowStep::Wait, "a closed popup gets a grace");
         let FlowStep::Finish(Ok(s)) = f.handle(FlowInput::socket_text(
             r#"{"message_type":"success","provider_config_key":"g","connection_id":"c","is_pending":true}"#,
         )) else {
@@ -229,24 +353,114 @@ mod tests {
     fn every_failure_ends_the_flow() {
         let cases: [(FlowInput, bool, AuthErrorType); 5] = [
             (FlowInput::SocketClosed, false, AuthErrorType::NetworkError),
-            (FlowInput::PopupClosed, true, AuthErrorType::WindowClosed),
-            (FlowInput::TimedOut, false, AuthErrorType::Timeout),
+            (poll(secs(1), true), true, AuthErrorType::WindowClosed),
             (FlowInput::PopupBlocked, false, AuthErrorType::BlockedByBrowser),
+            (FlowInput::PageHidden, false, AuthErrorType::Cancelled),
             (FlowInput::socket_text(r#"{"message_type":"success"}"#), false, AuthErrorType::InvalidResponse),
         ];
-        for (input, detect, kind) in cases {
-            match flow(detect).handle(input.clone()) {
-                FlowStep::Finish(Err(e)) => assert_eq!(e.kind, kind),
-                other => panic!("{input:?}: {other:?}"),
-            }
+        for (input, detect, expected) in cases {
+            let step = flow(detect).handle(input.clone());
+            assert_eq!(kind(step.clone()), Some(expected), "{input:?}: {step:?}");
         }
     }
 
     #[test]
     fn a_second_ack_does_not_navigate_again() {
         let mut f = flow(false);
-        let ack = r#"{"message_type":"connection_ack","ws_client_id":"x"}"#;
-        assert!(matches!(f.handle(FlowInput::socket_text(ack)), FlowStep::Navigate(_)));
-        assert_eq!(f.handle(FlowInput::socket_text(ack)), FlowStep::Wait);
+        assert!(matches!(f.handle(FlowInput::socket_text(ACK)), FlowStep::Navigate(_)));
+        assert_eq!(f.handle(FlowInput::socket_text(ACK)), FlowStep::Wait);
+    }
+
+    #[test]
+    fn a_popup_that_reads_closed_ends_the_flow_after_the_grace() {
+        let start = secs(1_000);
+        let mut f = authorizing(false, start);
+        assert_eq!(f.handle(poll(start + secs(10), true)), FlowStep::Wait, "the grace starts");
+        let end = start + secs(10) + CLOSED_POPUP_GRACE;
+        assert_eq!(f.handle(poll(end - Duration::from_millis(500), true)), FlowStep::Wait);
+        assert_eq!(kind(f.handle(poll(end, true))), Some(AuthErrorType::WindowClosed));
+        assert!(f.is_done());
+    }
+
+    #[test]
+    fn the_socket_wins_during_the_grace() {
+        // The provider's page cut the popup from its opener: it reads closed, the user signs in.
+        let mut f = authorizing(false, secs(0));
+        for t in 1..100 {
+            assert_eq!(f.handle(poll(secs(t), true)), FlowStep::Wait);
+        }
+        assert!(matches!(f.handle(FlowInput::socket_text(SUCCESS)), FlowStep::Finish(Ok(_))));
+    }
+
+    #[test]
+    fn detection_ends_the_flow_at_once() {
+        let mut f = authorizing(true, secs(0));
+        assert_eq!(kind(f.handle(poll(secs(1), true))), Some(AuthErrorType::WindowClosed));
+    }
+
+    #[test]
+    fn a_popup_closed_before_the_ack_ends_the_flow_at_once() {
+        // Still on our own about:blank: nothing can have cut it from its opener.
+        let mut f = flow(false);
+        assert_eq!(f.handle(poll(secs(0), false)), FlowStep::Wait);
+        assert_eq!(kind(f.handle(poll(secs(1), true))), Some(AuthErrorType::WindowClosed));
+    }
+
+    #[test]
+    fn default_options_end_within_the_default_timeout() {
+        let mut f = authorizing(false, secs(5));
+        assert_eq!(f.timeout(), crate::DEFAULT_AUTH_TIMEOUT);
+        assert!(crate::DEFAULT_AUTH_TIMEOUT < crate::SESSION_TOKEN_LIFETIME, "before the session dies");
+        let end = secs(5) + crate::DEFAULT_AUTH_TIMEOUT;
+        let mut t = secs(5);
+        while t < end {
+            assert_eq!(f.handle(poll(t, false)), FlowStep::Wait, "{t:?}");
+            t += Duration::from_millis(500);
+        }
+        assert_eq!(kind(f.handle(poll(end, false))), Some(AuthErrorType::Timeout));
+    }
+
+    #[test]
+    fn the_timeout_option_overrides_the_default_and_max_means_never() {
+        let with = |timeout| OAuthFlow::new("https://h/c".into(), "wss://h/".into(), false, Some(timeout));
+        let mut f = with(secs(3));
+        assert_eq!(f.handle(poll(secs(0), false)), FlowStep::Wait);
+        assert_eq!(f.handle(poll(secs(2), false)), FlowStep::Wait);
+        assert_eq!(kind(f.handle(poll(secs(3), false))), Some(AuthErrorType::Timeout));
+
+        let mut f = with(Duration::MAX);
+        assert_eq!(f.handle(poll(Duration::ZERO, false)), FlowStep::Wait);
+        let millennium = secs(1_000 * 365 * 24 * 3600);
+        assert_eq!(f.handle(poll(millennium, false)), FlowStep::Wait, "no overflow, no end");
+    }
+
+    #[test]
+    fn a_clock_set_back_does_not_stretch_or_end_a_wait() {
+        let mut f = authorizing(false, secs(10_000));
+        assert_eq!(f.handle(poll(secs(10_001), true)), FlowStep::Wait);
+        // The wall clock goes back an hour: that counts as no time, the grace goes on.
+        assert_eq!(f.handle(poll(secs(6_401), true)), FlowStep::Wait);
+        let end = secs(6_401) + CLOSED_POPUP_GRACE;
+        assert_eq!(f.handle(poll(end - secs(1), true)), FlowStep::Wait);
+        assert_eq!(kind(f.handle(poll(end, true))), Some(AuthErrorType::WindowClosed));
+    }
+
+    #[test]
+    fn milliseconds_saturate() {
+        assert_eq!(millis(Duration::from_micros(1_500_999)), 1_500);
+        assert_eq!(millis(Duration::MAX), (u64::MAX / 1000 - 1) * 1000 + 999);
+    }
+
+    #[test]
+    fn a_popup_that_reads_open_again_restarts_the_grace() {
+        let mut f = authorizing(false, secs(0));
+        assert_eq!(f.handle(poll(secs(1), true)), FlowStep::Wait);
+        assert_eq!(f.handle(poll(secs(100), false)), FlowStep::Wait);
+        assert_eq!(f.handle(poll(secs(101), true)), FlowStep::Wait);
+        assert_eq!(f.handle(poll(secs(101) + CLOSED_POPUP_GRACE - secs(1), true)), FlowStep::Wait);
+        assert_eq!(
+            kind(f.handle(poll(secs(101) + CLOSED_POPUP_GRACE, true))),
+            Some(AuthErrorType::WindowClosed)
+        );
     }
 }

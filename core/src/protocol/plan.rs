@@ -156,6 +156,7 @@ fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
         [config.endpoints.host.as_str(), "/oauth/connect/", key, &query].concat(),
         config.endpoints.ws_url.clone(),
         options.detect_closed_auth_window,
+        options.timeout,
     )
 }
 
