@@ -202,7 +202,7 @@ impl Nango {
         }
         let future = match plan {
             AuthPlan::Post(request) => platform::start_post(request, options.timeout),
-            AuthPlan::Popup(flow) => platform::start_popup(flow, &config.config, options.timeout),
+            AuthPlan::Popup(flow) => platform::start_popup(flow, &config.config),
         };
         *self.inner.pending.borrow_mut() = future.pending();
         future

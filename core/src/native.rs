@@ -29,7 +29,7 @@ pub(crate) fn start_post(_request: PostRequest, _timeout: Option<Duration>) -> A
     AuthFuture::ready(Err(AuthError::unsupported()))
 }
 
-pub(crate) fn start_popup(_flow: OAuthFlow, _config: &NangoConfig, _timeout: Option<Duration>) -> AuthFuture {
+pub(crate) fn start_popup(_flow: OAuthFlow, _config: &NangoConfig) -> AuthFuture {
     AuthFuture::ready(Err(AuthError::unsupported()))
 }
 

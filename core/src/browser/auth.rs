@@ -104,8 +104,8 @@ fn poll(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>) {
 
 /// Starts an OAuth flow. The popup is opened synchronously, before this returns.
 ///
-/// The flow's timeout is in `flow` (the plan took it from the options): `_timeout` is the same.
-pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig, _timeout: Option<Duration>) -> AuthFuture {
+/// The flow's timeout is in `flow` (the plan took it from the options).
+pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig) -> AuthFuture {
     let Some(window) = web_sys::window() else {
         return AuthFuture::ready(Err(AuthError::unsupported()));
     };

@@ -266,7 +266,7 @@ fn acked_flow(grace: Duration, timeout: Option<Duration>) -> crate::AuthFuture {
         timeout,
     )
     .with_grace(grace);
-    let future = super::start_popup(flow, &crate::NangoConfig::new(), timeout);
+    let future = super::start_popup(flow, &crate::NangoConfig::new());
     socket_says(ACK);
     // Navigated (the popup goes to Nango's page, a 404 of the test server here), not closed.
     assert!(!future.is_finished() && !last_popup_closed());
