@@ -1,4 +1,4 @@
-//! The page's side of the Connect UI protocol (PROTOCOL.md §5): messages to and from the
+//! The page's side of the Connect UI protocol (`docs/protocol.md` §5): messages to and from the
 //! parent window, and the acknowledgement the OAuth callback page waits for.
 
 use gloo_events::EventListener;

@@ -1,4 +1,4 @@
-//! What the page reads from the API's answers (PROTOCOL.md §6), parsed with the core's `Json`.
+//! What the page reads from the API's answers (`docs/protocol.md` §6), parsed with the core's `Json`.
 //! Missing or mistyped optional fields are ignored; a missing required one makes the answer
 //! invalid (`None`).
 

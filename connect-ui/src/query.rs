@@ -1,4 +1,4 @@
-//! The page's query string (PROTOCOL.md §5): `apiURL`, `detectClosedAuthWindow`, `lang`, `theme`
+//! The page's query string (`docs/protocol.md` §5): `apiURL`, `detectClosedAuthWindow`, `lang`, `theme`
 //! and, when the page is opened as a standalone link, `session_token`.
 
 use nango_frontend::{DEFAULT_HOST, Theme};

@@ -125,7 +125,7 @@ impl AuthOptions {
 
 /// Credentials for the auth modes that need no popup, plus OAuth client overrides.
 ///
-/// Each variant maps to one Nango endpoint (PROTOCOL.md §3).
+/// Each variant maps to one Nango endpoint (`docs/protocol.md` §3).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Credentials {

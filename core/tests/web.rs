@@ -2,7 +2,7 @@
 //!
 //! The Connect UI base URL points at the test page's own origin (a path that does not exist),
 //! so the test can run code inside the iframe's realm, as if it were the Connect UI
-//! (see TESTING.md): messages from that realm are the Connect UI's; messages posted from the
+//! (see `docs/testing.md`): messages from that realm are the Connect UI's; messages posted from the
 //! test's own realm or from a sandboxed iframe (origin "null") must be ignored.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]

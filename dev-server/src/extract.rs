@@ -109,7 +109,7 @@ pub(crate) fn require_empty_query(raw: Option<&str>) -> Result<(), ApiError> {
     ))
 }
 
-/// The query string of the auth endpoints (PROTOCOL.md §2).
+/// The query string of the auth endpoints (`docs/protocol.md` §2).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct AuthQuery {
     pub connection_id: Option<String>,

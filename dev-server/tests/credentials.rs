@@ -1,4 +1,4 @@
-//! The credential endpoints (PROTOCOL.md §3) over real HTTP: known-good and wrong
+//! The credential endpoints (`docs/protocol.md` §3) over real HTTP: known-good and wrong
 //! credentials for every default integration, per-endpoint body validation, authentication and
 //! query errors, and the official SDK's recorded requests replayed from the fixture.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -423,7 +423,7 @@ async fn official_sdk_fetches_are_accepted() {
 
     for r in &replays {
         // Replay with this server's credentials: the session token, or the public key where
-        // the SDK call used one. PROTOCOL.md §2: a session token forbids connection_id, so a
+        // the SDK call used one. `docs/protocol.md` §2: a session token forbids connection_id, so a
         // call that names a connection is replayed with the public key (and checked below to
         // be refused with the session token).
         let names_connection = r.query.iter().any(|(k, _)| k == "connection_id");

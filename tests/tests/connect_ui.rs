@@ -2,7 +2,7 @@
 //! (fantoccini + chromedriver), against the dev server started in-process.
 //!
 //! A plain-JavaScript host page, served by the dev server on the API origin, opens the page in
-//! an iframe exactly as PROTOCOL.md §5 describes (and as `openConnectUI` does), answers `ready`
+//! an iframe exactly as `docs/protocol.md` §5 describes (and as `openConnectUI` does), answers `ready`
 //! with the session token and records every message it accepts in `window.__events`.
 //!
 //! The page must be built (`cargo xtask examples --build-only`; `cargo xtask test` does it).
@@ -60,7 +60,7 @@ const HOST_HTML: &str = r#"<!doctype html>
 </html>
 "#;
 
-/// The host: creates the iframe as PROTOCOL.md §5 describes and records the messages.
+/// The host: creates the iframe as `docs/protocol.md` §5 describes and records the messages.
 const HOST_JS: &str = r#"
 (function () {
   var q = new URLSearchParams(location.search);

@@ -1,4 +1,4 @@
-//! The Connect UI iframe protocol (PROTOCOL.md §5): iframe URL, messages in and out.
+//! The Connect UI iframe protocol (`docs/protocol.md` §5): iframe URL, messages in and out.
 
 use std::fmt;
 use std::rc::Rc;
@@ -379,7 +379,7 @@ impl ConnectUiOptions {
     }
 
     /// The iframe's `src`: the base URL with a path ending in `/` and the query of
-    /// PROTOCOL.md §5.
+    /// `docs/protocol.md` §5.
     pub fn iframe_url(&self) -> Result<String, AuthError> {
         self.urls(None).map(|(_, url)| url)
     }

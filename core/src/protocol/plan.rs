@@ -160,7 +160,7 @@ fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
     )
 }
 
-/// The query of PROTOCOL.md §2, every key and value percent-encoded (the official SDK leaves
+/// The query of `docs/protocol.md` §2, every key and value percent-encoded (the official SDK leaves
 /// some raw: a JS bug that corrupts values holding `&` or `#`).
 fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrides: bool) -> String {
     let mut query = String::new();
@@ -216,7 +216,7 @@ pub(crate) fn join<'a>(items: impl Iterator<Item = &'a str>, separator: &str) ->
     out
 }
 
-/// Where the OAuth popup goes on the screen (PROTOCOL.md §1): centred, clamped to the screen.
+/// Where the OAuth popup goes on the screen (`docs/protocol.md` §1): centred, clamped to the screen.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PopupLayout {
     /// Left edge.

@@ -1,4 +1,4 @@
-//! The credential endpoints of PROTOCOL.md §3 (no popup): body validation per endpoint, the
+//! The credential endpoints of `docs/protocol.md` §3 (no popup): body validation per endpoint, the
 //! fake connection test, and the stored connection.
 
 use std::sync::Arc;

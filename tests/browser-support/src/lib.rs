@@ -4,7 +4,7 @@
 //! The tests point the Connect UI base URL at a missing path of the test page's own origin
 //! (`connect-ui-test`), so they can run code inside the iframe's realm as if they were the
 //! Connect UI (`frame_eval`); code run in the page's realm (`page_eval`) posts with the
-//! wrong source. See TESTING.md of the project for why.
+//! wrong source. See `docs/testing.md` for why.
 //!
 //! These helpers panic with a message on failure: they are for tests only.
 
