@@ -30,9 +30,10 @@ const WASM_CRATES: &[&str] = &[
     "dioxus-demo",
     "nango-connect-ui",
     "size-probe",
+    "latency-probe",
 ];
 /// The crates with browser tests (wasm-bindgen-test in headless Chromium).
-const BROWSER_TESTED: &[&str] = &["nango-frontend", "nango-yew", "nango-dioxus"];
+const BROWSER_TESTED: &[&str] = &["nango-frontend", "nango-yew", "nango-dioxus", "nango-connect-ui"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -225,12 +225,12 @@ fn DioxusProbe() -> dioxus::prelude::Element {
             if open { ui.open() } else { ui.close() }
         }
     });
-    let last = ui.last_event();
+    let snapshot = ui.snapshot();
     use_effect(move || {
-        if let Some(seq) = last.read().as_ref().and_then(event_seq) {
+        if let Some(seq) = snapshot.read().last_event.as_ref().and_then(event_seq) {
             record_keyed(seq);
         }
     });
-    let seq = last.read().as_ref().and_then(event_seq).unwrap_or_default();
+    let seq = snapshot.read().last_event.as_ref().and_then(event_seq).unwrap_or_default();
     rsx! { p { id: "dx-probe", "{seq}" } }
 }
