@@ -28,6 +28,8 @@ const WASM_CRATES: &[&str] = &[
     "nango-dioxus",
     "yew-demo",
     "dioxus-demo",
+    "yew-trunk-starter",
+    "dioxus-cli-starter",
     "nango-connect-ui",
     "size-probe",
 ];
