@@ -47,13 +47,13 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("examples") => examples::examples(args.get(1..).unwrap_or_default()),
         Some("size") => size::size(),
-        Some("starters") => starters::starters(),
+        Some("starters") => starters::starters(args.get(1..).unwrap_or_default()),
         Some("bench") => bench::bench(),
         Some("robustness") => robustness(args.get(1).map(String::as_str).unwrap_or("100000")),
         _ => {
             eprintln!(
                 "usage: cargo xtask <examples [--build-only] [--wasm-opt] [--nango-host URL] [--connect-ui-url URL] \
-                 [--api-port N] [--connect-ui-port N] [--secret-key KEY] [--public-key UUID] | test | size | starters | bench | robustness [CASES]>"
+                 [--api-port N] [--connect-ui-port N] [--secret-key KEY] [--public-key UUID] | test | size | starters [yew-trunk] [dioxus-cli] | bench | robustness [CASES]>"
             );
             return ExitCode::from(2);
         }

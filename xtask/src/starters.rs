@@ -41,7 +41,14 @@ const STARTERS: &[Starter] = &[
     Starter { dir: "dioxus-cli", package: "dioxus-cli-starter", tool: ("dioxus-cli", "dx", DX_VERSION) },
 ];
 
-pub fn starters() -> Result<(), String> {
+/// Builds the starters named in `only` (directory names under `examples/`), or all of them.
+pub fn starters(only: &[String]) -> Result<(), String> {
+    let chosen: Vec<&Starter> =
+        STARTERS.iter().filter(|s| only.is_empty() || only.iter().any(|o| o == s.dir)).collect();
+    if chosen.len() < only.len().max(1) {
+        let known: Vec<&str> = STARTERS.iter().map(|s| s.dir).collect();
+        return Err(format!("unknown starter in {only:?}; the starters are {}", known.join(", ")));
+    }
     let total = Instant::now();
     step("setup: wasm target, wasm-bindgen CLI (Cargo.lock's version), wasm-opt and esbuild", || {
         setup::check_wasm_bindgen_pin()?;
@@ -52,7 +59,7 @@ pub fn starters() -> Result<(), String> {
         Ok(())
     })?;
     let mut fallbacks = Vec::new();
-    for starter in STARTERS {
+    for starter in chosen {
         if let Err(error) = with_tool(starter) {
             eprintln!(
                 "\n{} could not build examples/{} ({error}).\nFalling back: the same files built by the \

@@ -1,5 +1,6 @@
-//! A Dioxus starter for `nango-dioxus`: `dx serve`, with the dev server running
-//! (`cargo run -p nango-dev-server`) or your own Nango and backend in the URLs below.
+//! A Dioxus starter for `nango-dioxus`: `dx serve` (page on port 8080) beside the dev server,
+//! `cargo run -p nango-dev-server -- --allowed-origin http://127.0.0.1:8080`; or your own Nango
+//! and backend in the URLs below.
 
 use dioxus::prelude::*;
 use nango_dioxus::{

@@ -1,5 +1,6 @@
-//! A Yew starter for `nango-yew`: `trunk serve`, with the dev server running
-//! (`cargo run -p nango-dev-server`) or your own Nango and backend in the URLs below.
+//! A Yew starter for `nango-yew`: `trunk serve` (page on port 8080) beside the dev server,
+//! `cargo run -p nango-dev-server -- --allowed-origin http://127.0.0.1:8080`; or your own Nango
+//! and backend in the URLs below.
 
 use nango_yew::{
     AuthOptions, AuthState, ConnectUiOptions, NangoConfig, NangoProvider, TokenSource, UseAuthOptions,
