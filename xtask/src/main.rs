@@ -5,6 +5,10 @@
 //! - `test`: set up what is missing (wasm target, wasm-bindgen-test-runner, Chromium), then
 //!   fmt, clippy (native and wasm32), docs, `cargo publish --workspace --dry-run`, the wasm apps,
 //!   native tests (with the end-to-end suite), browser tests. A failure names its stage.
+//! - `starters`: install Trunk and the Dioxus CLI (cached under `target/tools`) and build the
+//!   starters `examples/yew-trunk` and `examples/dioxus-cli` with them, offline (a local
+//!   `wasm-bindgen`); a tool that fails is reported and the starter built by the xtask instead.
+//!   Not part of `test` (the tools take over half an hour to compile on a fresh machine).
 //! - `size`: what the core adds to a wasm app (wasm-bindgen + `wasm-opt -Oz`, gzip).
 //! - `bench [--skip-size] [--skip-load] [--cycles N]`: sizes, event latency, open cost and leaks
 //!   beside the official JS SDK in headless Chromium (prints; `docs/benchmarks.md` has a run).
@@ -14,6 +18,7 @@ mod bench;
 mod examples;
 mod setup;
 mod size;
+mod starters;
 mod wasm;
 
 use std::process::{Command, ExitCode};
@@ -28,6 +33,8 @@ const WASM_CRATES: &[&str] = &[
     "nango-dioxus",
     "yew-demo",
     "dioxus-demo",
+    "yew-trunk-starter",
+    "dioxus-cli-starter",
     "nango-connect-ui",
     "size-probe",
     "latency-probe",
@@ -41,12 +48,13 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("examples") => examples::examples(args.get(1..).unwrap_or_default()),
         Some("size") => size::size(),
+        Some("starters") => starters::starters(args.get(1..).unwrap_or_default()),
         Some("bench") => bench::bench(),
         Some("robustness") => robustness(args.get(1).map(String::as_str).unwrap_or("100000")),
         _ => {
             eprintln!(
                 "usage: cargo xtask <examples [--build-only] [--wasm-opt] [--nango-host URL] [--connect-ui-url URL] \
-                 [--api-port N] [--connect-ui-port N] [--secret-key KEY] [--public-key UUID] | test | size | bench | robustness [CASES]>"
+                 [--api-port N] [--connect-ui-port N] [--secret-key KEY] [--public-key UUID] | test | size | starters [yew-trunk] [dioxus-cli] | bench | robustness [CASES]>"
             );
             return ExitCode::from(2);
         }

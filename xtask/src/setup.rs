@@ -87,9 +87,14 @@ impl Setup {
 
     /// `PATH` with cargo's bin directory first, where `wasm-bindgen-test-runner` is installed.
     pub fn path_with_tools(&self) -> String {
-        let path = std::env::var("PATH").unwrap_or_default();
-        format!("{}:{path}", cargo_bin().display())
+        path_with_cargo_bin()
     }
+}
+
+/// `PATH` with cargo's bin directory (where `wasm-bindgen-cli` is installed) first.
+pub fn path_with_cargo_bin() -> String {
+    let path = std::env::var("PATH").unwrap_or_default();
+    format!("{}:{path}", cargo_bin().display())
 }
 
 fn cargo_bin() -> PathBuf {
@@ -110,7 +115,9 @@ pub fn ensure_wasm_target() -> Result<(), String> {
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
 }
 
-fn ensure_wasm_bindgen_cli() -> Result<(), String> {
+/// `wasm-bindgen-cli` of Cargo.lock's version (`wasm-bindgen`, `wasm-bindgen-test-runner`) in
+/// cargo's bin directory.
+pub fn ensure_wasm_bindgen_cli() -> Result<(), String> {
     let version = locked_version("wasm-bindgen")?;
     let runner = cargo_bin().join("wasm-bindgen-test-runner");
     let found = output(Command::new(&runner).arg("--version")).unwrap_or_default();
