@@ -8,7 +8,9 @@
 use std::time::Duration;
 
 use gloo_timers::future::sleep;
-use nango_browser_test_support::{last_popup_closed, origin, page_eval, track_popups, until};
+use nango_browser_test_support::{
+    fake_sockets, last_popup_closed, origin, page_eval, real_sockets, track_popups, until,
+};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -229,26 +231,10 @@ fn random_values_read_as_json_does() {
     );
 }
 
-/// Replaces `WebSocket` with a fake the test speaks through (`socket_says`); `real_socket`
-/// puts the browser's back.
-fn fake_socket() {
-    page_eval(
-        "window.__RealWebSocket = window.__RealWebSocket || window.WebSocket;
-         window.WebSocket = class extends EventTarget {
-           constructor(url) { super(); this.url = url; this.closed = false; window.__ws = this; }
-           close() { this.closed = true; }
-         };",
-    );
-}
-
-fn real_socket() {
-    page_eval("window.WebSocket = window.__RealWebSocket;");
-}
-
 /// A frame from the (fake) socket; `frame` is a JSON object literal.
 fn socket_says(frame: &str) {
     page_eval(&format!(
-        "window.__ws.dispatchEvent(new MessageEvent('message', {{data: JSON.stringify({frame})}}))"
+        "window.__sockets[window.__sockets.length - 1].dispatchEvent(new MessageEvent('message', {{data: JSON.stringify({frame})}}))"
     ));
 }
 
@@ -258,7 +244,7 @@ const ACK: &str = r#"{"message_type":"connection_ack","ws_client_id":"ws-1"}"#;
 /// Nango's page.
 fn acked_flow(grace: Duration, timeout: Option<Duration>) -> crate::AuthFuture {
     track_popups();
-    fake_socket();
+    fake_sockets();
     let flow = crate::protocol::oauth::OAuthFlow::new(
         format!("{}/oauth/connect/github?connect_session_token=t", origin()),
         "ws://127.0.0.1:9/".into(),
@@ -284,10 +270,14 @@ async fn a_popup_closed_with_default_options_ends_after_the_grace() {
     until("the grace to end the auth", || future.is_finished()).await;
     let waited = js_sys::Date::now() - closed_at;
     let error = future.await.unwrap_err();
-    real_socket();
+    real_sockets();
     assert_eq!(error.kind, crate::AuthErrorType::WindowClosed, "{error:?}");
     assert!(waited >= 1_500.0, "ended after {waited} ms");
-    assert_eq!(page_eval("window.__ws.closed").as_bool(), Some(true), "the socket is released");
+    assert_eq!(
+        page_eval("window.__sockets[window.__sockets.length - 1].closed").as_bool(),
+        Some(true),
+        "the socket is released"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -299,7 +289,7 @@ async fn a_popup_that_reads_closed_still_gets_the_socket_result() {
     assert!(!future.is_finished());
     socket_says(r#"{"message_type":"success","provider_config_key":"github","connection_id":"c-1"}"#);
     let result = future.await;
-    real_socket();
+    real_sockets();
     assert_eq!(result.unwrap().connection_id, "c-1");
 }
 
@@ -307,7 +297,7 @@ async fn a_popup_that_reads_closed_still_gets_the_socket_result() {
 async fn the_timeout_ends_a_flow_that_hears_nothing() {
     let future = acked_flow(Duration::from_secs(60), Some(Duration::from_millis(800)));
     let error = future.await.unwrap_err();
-    real_socket();
+    real_sockets();
     assert_eq!(error.kind, crate::AuthErrorType::Timeout, "{error:?}");
     assert!(last_popup_closed(), "the popup is released");
 }
@@ -320,7 +310,7 @@ async fn leaving_the_page_closes_the_popup() {
     page_eval("window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: false}))");
     assert!(last_popup_closed(), "closed during the event, while the page still runs");
     let error = future.await.unwrap_err();
-    real_socket();
+    real_sockets();
     assert_eq!(error.kind, crate::AuthErrorType::Cancelled, "{error:?}");
 }
 
