@@ -32,9 +32,9 @@ pub(crate) struct UiState {
     /// Defaults for what the options leave out: the API URL and the session token.
     client: Option<Nango>,
     /// Where tokens come from (the cache is forgotten when the Connect UI says the session
-    /// expired), and how a token is fetched for a show: a pointer set by `set_token_source`, so
-    /// that an app without a token source does not link the fetching (and task spawning) code.
-    tokens: Option<(SessionTokens, FetchToken)>,
+    /// expired). A trait object made by `set_token_source`, so that an app without a token
+    /// source links none of the caching, fetching and task spawning code.
+    tokens: Option<Rc<dyn ShowTokens>>,
     ready: bool,
     pub dom: Option<Dom>,
     /// Counts shows, so that a token fetched for an earlier one is not handed to a later one.
@@ -147,9 +147,10 @@ impl ConnectUi {
         Self { state: Rc::new(RefCell::new(state)) }
     }
 
-    /// Creates the handle and shows the Connect UI.
+    /// Creates the handle and shows the Connect UI. A failure to show (an invalid URL among
+    /// them) goes to `on_error` too.
     pub fn open(options: ConnectUiOptions) -> Result<Self, AuthError> {
-        let ui = Self::new(options)?;
+        let ui = Self::with_options(options);
         ui.show()?;
         Ok(ui)
     }
@@ -177,8 +178,8 @@ impl ConnectUi {
         let mut state = self.state.borrow_mut();
         match (source, state.tokens.as_ref()) {
             (None, _) => state.tokens = None,
-            (Some(source), Some((tokens, _))) => tokens.set_source(source),
-            (Some(source), None) => state.tokens = Some((SessionTokens::new(source), fetch_token)),
+            (Some(source), Some(tokens)) => tokens.set_source(source),
+            (Some(source), None) => state.tokens = Some(Rc::new(SessionTokens::new(source))),
         }
     }
 
@@ -222,8 +223,8 @@ impl ConnectUi {
             state.dom = Some(dom);
             state.tokens.clone().filter(|_| plan.fetch)
         };
-        if let Some((tokens, fetch)) = tokens {
-            fetch(&self.state, &tokens, show);
+        if let Some(tokens) = tokens {
+            tokens.hand_over(&self.state, show);
         }
         Ok(())
     }
@@ -337,10 +338,37 @@ impl ConnectUi {
     }
 }
 
-type FetchToken = fn(&UiRef, &SessionTokens, u64);
+/// The token source of a Connect UI.
+trait ShowTokens {
+    fn set_source(&self, source: TokenSource);
+    /// Forgets the cached token (the Connect UI said the session expired).
+    fn invalidate(&self);
+    /// Hands show number `show` the cached token, or fetches one and hands it over if that
+    /// show is still current.
+    fn hand_over(&self, ui: &UiRef, show: u64);
+    #[cfg(test)]
+    fn cache(&self) -> SessionTokens;
+}
 
-/// Hands show number `show` the cached token, or fetches one and hands it over if that show is
-/// still current.
+impl ShowTokens for SessionTokens {
+    fn set_source(&self, source: TokenSource) {
+        SessionTokens::set_source(self, source);
+    }
+
+    fn invalidate(&self) {
+        SessionTokens::invalidate(self);
+    }
+
+    fn hand_over(&self, ui: &UiRef, show: u64) {
+        fetch_token(ui, self, show);
+    }
+
+    #[cfg(test)]
+    fn cache(&self) -> SessionTokens {
+        self.clone()
+    }
+}
+
 fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
     if let Some(token) = tokens.fresh() {
         ui.borrow_mut().token = Some(token);
@@ -410,7 +438,7 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
                 closed_dom = state.dom.take();
             }
             ConnectUiEvent::Error { error_type, .. } if is_expired_session(error_type) => {
-                if let Some((tokens, _)) = &state.tokens {
+                if let Some(tokens) = &state.tokens {
                     tokens.invalidate();
                 }
             }
@@ -654,7 +682,7 @@ mod tests {
             let n = count.get();
             async move { Ok(format!("t{n}")) }
         })));
-        let tokens = ui.state.borrow().tokens.clone().unwrap().0;
+        let tokens = ui.state.borrow().tokens.clone().unwrap().cache();
         futures_util::FutureExt::now_or_never(tokens.get()).unwrap().unwrap();
         ui.deliver_message(r#"{"type":"error","payload":{"errorType":"window_closed","errorMessage":"m"}}"#);
         assert_eq!(tokens.fresh().as_deref(), Some("t1"), "other errors keep the token");
@@ -663,6 +691,16 @@ mod tests {
         );
         assert_eq!(tokens.fresh(), None, "an expired session forgets it");
         assert_eq!(futures_util::FutureExt::now_or_never(tokens.get()).unwrap().unwrap(), "t2");
+    }
+
+    #[test]
+    fn open_with_an_invalid_url_is_an_error_that_goes_to_on_error() {
+        let errors = Rc::new(Cell::new(0));
+        let count = errors.clone();
+        let options =
+            ConnectUiOptions::new().base_url("not a url").on_error(move |_| count.set(count.get() + 1));
+        assert_eq!(ConnectUi::open(options).unwrap_err().kind, crate::AuthErrorType::InvalidHostUrl);
+        assert_eq!(errors.get(), 1);
     }
 
     #[cfg(not(browser))]

@@ -20,27 +20,44 @@ impl<T: ?Sized> Default for Listeners<T> {
     }
 }
 
+/// What a [`Subscription`] needs of its list: one trait object for every kind of value, so
+/// that the guard holds no closure of its own.
+trait Unsubscribe {
+    fn remove(&self, id: u64);
+}
+
+impl<T: ?Sized> Unsubscribe for Listeners<T> {
+    fn remove(&self, id: u64) {
+        if let Ok(mut list) = self.list.try_borrow_mut() {
+            list.retain(|(i, _)| *i != id);
+        }
+    }
+}
+
 impl<T: ?Sized + 'static> Listeners<T> {
     /// Adds `callback` until the returned guard is dropped.
     pub fn add(self: &Rc<Self>, callback: impl Fn(&T) + 'static) -> Subscription {
         let id = self.next.get();
         self.next.set(id + 1);
         self.list.borrow_mut().push((id, Rc::new(callback)));
-        let list: Weak<Self> = Rc::downgrade(self);
-        Subscription(Some(Box::new(move || {
-            if let Some(list) = list.upgrade()
-                && let Ok(mut list) = list.list.try_borrow_mut()
-            {
-                list.retain(|(i, _)| *i != id);
-            }
-        })))
+        let list: Weak<dyn Unsubscribe> = Rc::downgrade(self) as Weak<Self>;
+        Subscription(list, id)
     }
 
-    /// Calls every callback with `value`.
+    /// Calls every callback subscribed before this call, with `value`. The list is not held
+    /// while a callback runs (each one is looked up by its id).
     pub fn notify(&self, value: &T) {
-        let callbacks: Vec<Callback<T>> = self.list.borrow().iter().map(|(_, cb)| cb.clone()).collect();
-        for callback in callbacks {
-            callback(value);
+        let (mut next, end) = (0, self.next.get());
+        loop {
+            let found =
+                self.list.borrow().iter().find(|(id, _)| *id >= next).map(|(id, cb)| (*id, cb.clone()));
+            match found {
+                Some((id, callback)) if id < end => {
+                    next = id + 1;
+                    callback(value);
+                }
+                _ => return,
+            }
         }
     }
 
@@ -54,7 +71,7 @@ impl<T: ?Sized + 'static> Listeners<T> {
 /// Keeps a subscription (e.g. [`ConnectUi::subscribe`](crate::ConnectUi::subscribe)) alive;
 /// dropping it unsubscribes.
 #[must_use = "dropping a Subscription unsubscribes at once"]
-pub struct Subscription(Option<Box<dyn FnOnce()>>);
+pub struct Subscription(Weak<dyn Unsubscribe>, u64);
 
 impl fmt::Debug for Subscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -64,8 +81,8 @@ impl fmt::Debug for Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        if let Some(unsubscribe) = self.0.take() {
-            unsubscribe();
+        if let Some(list) = self.0.upgrade() {
+            list.remove(self.1);
         }
     }
 }
@@ -94,5 +111,19 @@ mod tests {
         list.notify(&3);
         drop(second);
         assert_eq!(seen.borrow().len(), 3);
+    }
+
+    #[test]
+    fn a_callback_unsubscribed_by_an_earlier_one_is_not_called() {
+        let list: Rc<Listeners<u32>> = Rc::default();
+        let later: Rc<RefCell<Option<Subscription>>> = Rc::default();
+        let slot = later.clone();
+        let _first = list.add(move |_| drop(slot.borrow_mut().take()));
+        let seen = Rc::new(Cell::new(0));
+        let count = seen.clone();
+        *later.borrow_mut() = Some(list.add(move |_| count.set(count.get() + 1)));
+        list.notify(&1);
+        list.notify(&2);
+        assert_eq!(seen.get(), 0, "dropped before its turn: never called");
     }
 }

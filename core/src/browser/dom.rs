@@ -1,5 +1,6 @@
 //! The Connect UI iframe and its `message` listener.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,8 +20,10 @@ pub(crate) struct Dom {
 }
 
 thread_local! {
-    /// How many Connect UIs the page shows, and its `overflow` from before the first one.
-    static PAGE: std::cell::RefCell<(u32, String)> = const { std::cell::RefCell::new((0, String::new())) };
+    /// How many Connect UIs the page shows.
+    static SHOWN: Cell<u32> = const { Cell::new(0) };
+    /// The page's `overflow` from before the first one.
+    static OVERFLOW: Cell<String> = const { Cell::new(String::new()) };
 }
 
 impl Dom {
@@ -85,13 +88,11 @@ impl Dom {
             let _ = iframe.set_attribute(name, value);
         }
         body.append_child(&iframe).map_err(|e| unavailable(&super::js_error_text(&e)))?;
-        PAGE.with(|page| {
-            let mut page = page.borrow_mut();
-            if page.0 == 0 {
-                page.1 = body.style().get_property_value("overflow").unwrap_or_default();
-            }
-            page.0 += 1;
-        });
+        let shown = SHOWN.get();
+        if shown == 0 {
+            OVERFLOW.set(body.style().get_property_value("overflow").unwrap_or_default());
+        }
+        SHOWN.set(shown + 1);
         let _ = body.style().set_property("overflow", "hidden");
         Ok(Self { iframe, body, _listener: listener })
     }
@@ -114,14 +115,11 @@ impl Dom {
 impl Drop for Dom {
     fn drop(&mut self) {
         self.iframe.remove();
-        let previous = PAGE.with(|page| {
-            let mut page = page.borrow_mut();
-            page.0 = page.0.saturating_sub(1);
-            (page.0 == 0).then(|| std::mem::take(&mut page.1))
-        });
-        if let Some(previous) = previous {
+        let shown = SHOWN.get().saturating_sub(1);
+        SHOWN.set(shown);
+        if shown == 0 {
             // An empty value removes the declaration (CSSOM), as when there was none before.
-            let _ = self.body.style().set_property("overflow", &previous);
+            let _ = self.body.style().set_property("overflow", &OVERFLOW.take());
         }
     }
 }
