@@ -131,6 +131,20 @@ async fn ready_gets_the_token_and_events_arrive_in_order() {
 }
 
 #[wasm_bindgen_test]
+async fn the_token_is_posted_to_the_connect_ui_origin_only() {
+    let ui = ConnectUi::open(options().session_token("tok-2")).unwrap();
+    loaded_iframe().await;
+    // The iframe's own postMessage, replaced: it records the target origin it is called with.
+    frame_eval(
+        "window.__targets = []; window.postMessage = (message, target) => __targets.push(String(target));
+         parent.postMessage({type: 'ready'}, '*');",
+    );
+    until("the token", || frame_eval("__targets.length").as_f64() == Some(1.0)).await;
+    assert_eq!(frame_eval("__targets[0]").as_string(), Some(origin()), "the base URL's origin, never '*'");
+    ui.close();
+}
+
+#[wasm_bindgen_test]
 async fn a_blocked_popup_is_blocked_by_browser() {
     page_eval("window.__open = window.open; window.open = () => null;");
     let nango = Nango::new(NangoConfig::new().connect_session_token("t").host("http://127.0.0.1:9")).unwrap();
