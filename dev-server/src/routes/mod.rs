@@ -4,6 +4,7 @@ mod catalog;
 mod connect;
 mod connections;
 mod credentials;
+mod fake_provider;
 mod oauth;
 mod ws;
 
@@ -48,8 +49,11 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/images/template-logos/{file}", get(catalog::logo))
         .route("/oauth/connect/{key}", get(oauth::connect))
         .route("/oauth/callback", get(oauth::callback))
-        .route("/fake-oauth/authorize", get(oauth::authorize_page).post(oauth::authorize_decision))
-        .route("/fake-oauth/token", post(oauth::token))
+        .route(
+            "/fake-oauth/authorize",
+            get(fake_provider::authorize_page).post(fake_provider::authorize_decision),
+        )
+        .route("/fake-oauth/token", post(fake_provider::token))
         .route("/connection", get(connections::list))
         .route("/connections", get(connections::list))
         .route("/connection/{connection_id}", get(connections::get_one))
@@ -108,6 +112,12 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .layer(middleware::from_fn_with_state(Arc::clone(&state), cors))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), delay))
         .with_state(state)
+}
+
+/// Marks a response as not cacheable (OAuth pages and token answers).
+fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// `POST /dev/faults` (only with `fault_routes`): replaces the faults with the JSON body.
