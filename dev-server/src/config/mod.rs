@@ -396,6 +396,12 @@ pub struct DevServerConfig {
     /// Serve `POST /dev/faults` (JSON [`Faults`](crate::Faults)) to switch faults on for
     /// tests. Off by default; never for a server other pages can reach.
     pub fault_routes: bool,
+    /// Where auth webhooks are POSTed after a connection is created or re-authorized (and
+    /// when a refresh fails), signed as Nango signs them. Default: none, no webhooks.
+    pub webhook_url: Option<String>,
+    /// The environment's webhook signing key: `X-Nango-Hmac-Sha256` is the hex HMAC-SHA256 of
+    /// the raw body with it (the SDK's `webhookSigningKey`). `Default` makes a random one.
+    pub webhook_signing_key: String,
     /// Clock used for every expiry decision (not part of the file format).
     #[serde(skip)]
     pub clock: Clock,
@@ -426,6 +432,8 @@ impl Default for DevServerConfig {
             integrations: default_integrations(),
             log_events: false,
             fault_routes: false,
+            webhook_url: None,
+            webhook_signing_key: crate::state::uuid_v4(),
             clock: Clock::system(),
         }
     }

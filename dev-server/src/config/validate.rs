@@ -65,6 +65,14 @@ impl DevServerConfig {
                 return invalid(format!("allowed_origins entry {origin:?} must be scheme://host[:port]"));
             }
         }
+        if self.webhook_signing_key.is_empty() {
+            return invalid("webhook_signing_key must not be empty".into());
+        }
+        if let Some(url) = &self.webhook_url
+            && url::Url::parse(url).ok().is_none_or(|u| !matches!(u.scheme(), "http" | "https"))
+        {
+            return invalid(format!("webhook_url {url:?} must be an http(s) URL"));
+        }
         let mut keys = HashSet::new();
         for integration in &self.integrations {
             if !is_valid_provider_config_key(&integration.unique_key) {

@@ -284,8 +284,15 @@ pub(super) async fn post_reconnect(
     let Some(connection) = state.find_connection(&integration_id, &connection_id) else {
         return Err(ApiError::bad_request("invalid_body", "ConnectionID or IntegrationId does not exists"));
     };
+    // The re-authorized connection keeps who it belongs to unless the session says otherwise.
     if new.end_user.is_none() {
         new.end_user = connection.end_user.clone();
+    }
+    if new.organization.is_none() {
+        new.organization = connection.organization.clone();
+    }
+    if new.tags.is_none() {
+        new.tags = Some(connection.tags.clone());
     }
     new.allowed_integrations = Some(vec![integration_id]);
     new.reconnect_connection_id = Some(connection.connection_id);

@@ -183,8 +183,9 @@ fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
     no_store((status, Json(json!({ "error": error, "error_description": description }))).into_response())
 }
 
-/// `POST /fake-oauth/token` (form, RFC 6749 §4.1.3): checks the client, the code (known, not
-/// expired, not used before), the redirect URI and the PKCE verifier. Errors use the OAuth
+/// `POST /fake-oauth/token` (form): the authorization-code grant (RFC 6749 §4.1.3) checks the
+/// client, the code (known, not expired, not used before), the redirect URI and the PKCE
+/// verifier; the refresh-token grant (§6) the client and the refresh token. Errors use the OAuth
 /// shape `{error, error_description}` (this endpoint is the third-party provider, not Nango).
 pub(super) async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap, body: RawBody) -> Response {
     let params: BTreeMap<String, String> = url::form_urlencoded::parse(&body.0).into_owned().collect();
@@ -194,12 +195,16 @@ pub(super) async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap
     if client_id != state.oauth_client_id || client_secret != state.oauth_client_secret {
         return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed");
     }
-    if get("grant_type") != "authorization_code" {
-        return token_error(
-            StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
-            "Only authorization_code is supported",
-        );
+    match get("grant_type") {
+        "authorization_code" => {}
+        "refresh_token" => return refresh_grant(&state, get("refresh_token")),
+        _ => {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "Only authorization_code and refresh_token are supported",
+            );
+        }
     }
     let now = state.now();
     let scope = {
@@ -231,16 +236,51 @@ pub(super) async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap
         }
         code.scope.clone()
     };
+    issue_tokens(&state, scope)
+}
+
+/// A token response with a new access token and a new refresh token (remembered for a later
+/// refresh grant).
+fn issue_tokens(state: &AppState, scope: String) -> Response {
+    let refresh_token = format!("fake_refresh_{}", random_hex(20));
+    if lock(&state.refresh_tokens).insert(refresh_token.clone(), scope.clone()).is_err() {
+        return token_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "Too many refresh tokens on this dev server",
+        );
+    }
     no_store(
         Json(json!({
             "access_token": format!("fake_access_{}", random_hex(20)),
             "token_type": "Bearer",
             "expires_in": 3600,
-            "refresh_token": format!("fake_refresh_{}", random_hex(20)),
+            "refresh_token": refresh_token,
             "scope": scope,
         }))
         .into_response(),
     )
+}
+
+/// The refresh-token grant (RFC 6749 §6): a known refresh token is used up and replaced by a
+/// new pair (rotation); an unknown or used one, or the `refresh_grant_error` fault, is
+/// `invalid_grant`.
+fn refresh_grant(state: &AppState, refresh_token: &str) -> Response {
+    if state.faults().refresh_grant_error {
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "The refresh token was revoked (fault injected)",
+        );
+    }
+    let Some(scope) = lock(&state.refresh_tokens).remove(refresh_token) else {
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "Unknown or already used refresh token",
+        );
+    };
+    issue_tokens(state, scope)
 }
 
 /// `Authorization: Basic base64(id:secret)`.

@@ -45,6 +45,8 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/connect/telemetry", post(connect::post_telemetry))
         .route("/demo/session", post(connect::demo_session))
         .route("/integrations", get(catalog::list_integrations))
+        .route("/integrations/{key}", get(catalog::get_integration))
+        .route("/providers", get(catalog::list_providers))
         .route("/providers/{provider}", get(catalog::get_provider))
         .route("/images/template-logos/{file}", get(catalog::logo))
         .route("/oauth/connect/{key}", get(oauth::connect))
@@ -56,8 +58,14 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/fake-oauth/token", post(fake_provider::token))
         .route("/connection", get(connections::list))
         .route("/connections", get(connections::list))
-        .route("/connection/{connection_id}", get(connections::get_one))
-        .route("/connections/{connection_id}", get(connections::get_one));
+        .route("/connection/metadata", post(connections::post_metadata).patch(connections::patch_metadata))
+        .route("/connections/metadata", post(connections::post_metadata).patch(connections::patch_metadata))
+        .route("/connection/{connection_id}", get(connections::get_one).delete(connections::delete_one))
+        .route("/connections/{connection_id}", get(connections::get_one).delete(connections::delete_one))
+        .route(
+            "/connection/{connection_id}/metadata",
+            post(connections::legacy_post_metadata).patch(connections::legacy_patch_metadata),
+        );
     if state.config.fault_routes {
         router = router.route("/dev/faults", post(set_faults));
     }

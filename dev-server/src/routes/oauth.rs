@@ -20,6 +20,8 @@ use crate::extract::{AuthQuery, authenticate_query, check_connection_id, query_p
 use crate::html::{self, FlowOutcome};
 use crate::state::{AppState, NewConnection, PendingFlow, StateEnd, WsCommand, lock, random_hex, uuid_v4};
 
+use crate::webhooks;
+
 use super::fake_provider::pkce_challenge;
 use super::no_store;
 
@@ -227,7 +229,8 @@ fn start_flow(
         redirect_uri,
         connection_config,
         end_user: session.and_then(|s| s.settings.end_user.clone()),
-        tags: session.and_then(|s| s.settings.tags.clone()),
+        organization: session.and_then(|s| s.settings.organization.clone()),
+        tags: session.map(|s| s.settings.connection_tags()),
         expires_at: state.flow_expiry(session.map(|s| s.as_ref())),
         scope,
         code_challenge,
@@ -360,30 +363,23 @@ async fn finish_flow(
         Ok(tokens) => tokens,
         Err(message) => return fail("token_err", &message),
     };
-    let expires_at = tokens
-        .get("expires_in")
-        .and_then(Value::as_u64)
-        .map(|secs| crate::state::iso(state.now() + std::time::Duration::from_secs(secs)));
-    let credentials = json!({
-        "type": "OAUTH2",
-        "access_token": tokens.get("access_token"),
-        "refresh_token": tokens.get("refresh_token"),
-        "expires_at": expires_at,
-        "raw": tokens,
-    });
+    let credentials = oauth2_credentials(state, tokens, None);
     let stored = state.upsert_connection(NewConnection {
         integration,
         connection_id: flow.connection_id.clone(),
         end_user: flow.end_user.clone(),
+        organization: flow.organization.clone(),
         tags: flow.tags.clone(),
         connection_config: flow.connection_config.clone(),
         credentials,
         pending: false,
     });
-    if let Err(err) = stored {
-        return fail(err.code, &err.message);
-    }
+    let (connection, upsert) = match stored {
+        Ok(stored) => stored,
+        Err(err) => return fail(err.code, &err.message),
+    };
     state.log(format!("{key}: connection {cid} stored (OAUTH2)"));
+    webhooks::send(state, &webhooks::auth_body(&connection, upsert.into(), None));
     if let Some(ws) = ws {
         state.push(
             ws,
@@ -398,13 +394,47 @@ async fn finish_flow(
     Html(html::callback_page(&FlowOutcome::Success)).into_response()
 }
 
+/// Nango's OAuth2 credentials from a token response: `{type, access_token, refresh_token,
+/// expires_at, raw}`. A refresh answer without a new refresh token keeps `previous_refresh`.
+fn oauth2_credentials(
+    state: &AppState,
+    tokens: serde_json::Map<String, Value>,
+    previous_refresh: Option<&str>,
+) -> Value {
+    let expires_at = tokens
+        .get("expires_in")
+        .and_then(Value::as_u64)
+        .map(|secs| crate::state::iso(state.now() + std::time::Duration::from_secs(secs)));
+    let refresh_token = tokens.get("refresh_token").and_then(Value::as_str).or(previous_refresh);
+    json!({
+        "type": "OAUTH2",
+        "access_token": tokens.get("access_token"),
+        "refresh_token": refresh_token,
+        "expires_at": expires_at,
+        "raw": tokens,
+    })
+}
+
+/// Runs a refresh-token grant at the fake provider's token endpoint, over real HTTP, and
+/// returns the new credentials (a `force_refresh` of `GET /connections/{id}`), or the
+/// provider's error as text.
+pub(super) async fn refresh_access_token(state: &AppState, refresh_token: &str) -> Result<Value, String> {
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token),
+        ("client_id", state.oauth_client_id.as_str()),
+        ("client_secret", state.oauth_client_secret.as_str()),
+    ];
+    let tokens = token_request(state, &form).await?;
+    Ok(oauth2_credentials(state, tokens, Some(refresh_token)))
+}
+
 /// Exchanges the code at the fake provider's token endpoint, over real HTTP.
 async fn exchange_code(
     state: &AppState,
     code: &str,
     flow: &PendingFlow,
 ) -> Result<serde_json::Map<String, Value>, String> {
-    let url = format!("http://{}/fake-oauth/token", state.api_addr);
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code),
@@ -413,10 +443,19 @@ async fn exchange_code(
         ("client_secret", state.oauth_client_secret.as_str()),
         ("code_verifier", flow.code_verifier.as_str()),
     ];
+    token_request(state, &form).await
+}
+
+/// POSTs `form` to the fake provider's token endpoint: the token response, or the error as text.
+async fn token_request(
+    state: &AppState,
+    form: &[(&str, &str)],
+) -> Result<serde_json::Map<String, Value>, String> {
+    let url = format!("http://{}/fake-oauth/token", state.api_addr);
     let response = state
         .http
         .post(url)
-        .form(&form)
+        .form(form)
         .send()
         .await
         .map_err(|e| format!("Error contacting the provider's token endpoint: {e}"))?;
@@ -428,7 +467,7 @@ async fn exchange_code(
     if !status.is_success() {
         let error = body.get("error").and_then(Value::as_str).unwrap_or("unknown");
         let desc = body.get("error_description").and_then(Value::as_str).unwrap_or("");
-        return Err(format!("Error exchanging the authorization code: {error}: {desc}"));
+        return Err(format!("The token endpoint refused the grant: {error}: {desc}"));
     }
     match body {
         Value::Object(map) if map.get("access_token").is_some_and(Value::is_string) => Ok(map),
