@@ -406,13 +406,17 @@ fn oauth2_credentials(
         .and_then(Value::as_u64)
         .map(|secs| crate::state::iso(state.now() + std::time::Duration::from_secs(secs)));
     let refresh_token = tokens.get("refresh_token").and_then(Value::as_str).or(previous_refresh);
-    json!({
-        "type": "OAUTH2",
-        "access_token": tokens.get("access_token"),
-        "refresh_token": refresh_token,
-        "expires_at": expires_at,
-        "raw": tokens,
-    })
+    let mut credentials = serde_json::Map::new();
+    credentials.insert("type".into(), json!("OAUTH2"));
+    credentials.insert("access_token".into(), tokens.get("access_token").cloned().unwrap_or(Value::Null));
+    if let Some(token) = refresh_token {
+        credentials.insert("refresh_token".into(), json!(token));
+    }
+    if let Some(at) = expires_at {
+        credentials.insert("expires_at".into(), json!(at));
+    }
+    credentials.insert("raw".into(), Value::Object(tokens));
+    Value::Object(credentials)
 }
 
 /// Runs a refresh-token grant at the fake provider's token endpoint, over real HTTP, and
