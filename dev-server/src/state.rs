@@ -485,7 +485,7 @@ pub struct Connection {
     /// The organization of the session that created it (`{id, display_name?}`).
     pub organization: Option<Value>,
     /// Tags: those Nango derives from the session's end user and organization, then the
-    /// session's own `tags` (see [`SessionSettings::connection_tags`]).
+    /// session's own `tags`.
     pub tags: Map<String, Value>,
     /// Connection config (`params[...]` and session defaults).
     pub connection_config: Map<String, Value>,
@@ -832,7 +832,8 @@ impl AppState {
     }
 
     /// Sets (`replace`) or merges the metadata of every connection in `ids` of integration
-    /// `key`: all or none. `Err(id)` names the first connection that does not exist.
+    /// `key`, all or none, under one lock. `Ok(Err(id))` names the first connection that does
+    /// not exist; 400 `resource_capped` when the bytes would pass the cap.
     pub(crate) fn set_metadata(
         &self,
         key: &str,
@@ -840,19 +841,48 @@ impl AppState {
         metadata: &Map<String, Value>,
         replace: bool,
     ) -> Result<Result<(), String>, ApiError> {
-        if let Some(missing) = ids.iter().find(|id| self.find_connection(key, id).is_none()) {
-            return Ok(Err(missing.clone()));
+        let now = self.now();
+        let mut connections = lock(&self.connections);
+        let mut changed = Vec::with_capacity(ids.len());
+        for (n, id) in ids.iter().enumerate() {
+            if ids.get(..n).is_some_and(|before| before.contains(id)) {
+                continue;
+            }
+            let found = connections
+                .iter()
+                .enumerate()
+                .find(|(_, c)| c.provider_config_key == key && &c.connection_id == id);
+            let Some((index, c)) = found else {
+                return Ok(Err(id.clone()));
+            };
+            let mut c = c.clone();
+            if replace {
+                c.metadata = metadata.clone();
+            } else {
+                c.metadata.extend(metadata.clone());
+            }
+            c.updated = now;
+            changed.push((index, c));
         }
-        for id in ids {
-            self.update_connection(key, id, |c| {
-                if replace {
-                    c.metadata = metadata.clone();
-                } else {
-                    c.metadata.extend(metadata.clone());
-                }
-                c.updated = self.now();
-            })?;
+        let held = self.connection_bytes.load(Ordering::Relaxed);
+        let mut total = held;
+        for (index, c) in &changed {
+            let old = connections.get(*index).map_or(0, Footprint::footprint);
+            total = total.saturating_sub(old).saturating_add(c.footprint());
         }
+        if total > held && total > MAX_CONNECTION_BYTES {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "resource_capped",
+                "This dev server holds too many bytes of connections; restart it",
+            ));
+        }
+        for (index, c) in changed {
+            if let Some(slot) = connections.get_mut(index) {
+                *slot = c;
+            }
+        }
+        self.connection_bytes.store(total, Ordering::Relaxed);
         Ok(Ok(()))
     }
 

@@ -652,6 +652,9 @@ async fn every_backend_endpoint_answers_nangos_shapes() {
     let both = json!({"connection_id": [api_id, "missing"], "provider_config_key": "api-key-dev", "metadata": {"x": 1}});
     let c = call(&t, "POST", "/connections/metadata", Some(both), true).await;
     assert_error("metadata on a missing connection", &c, 404, "unknown_connection");
+    let c = get(&t, &format!("/connections/{api_id}?provider_config_key=api-key-dev")).await;
+    let after = shape::<ConnectionFull>("after a refused list", &c.body).metadata;
+    assert_eq!(Value::Object(after), json!({"only": true}), "all or none: nothing was set");
 
     // Providers and integrations.
     let c = call(&t, "GET", "/providers", None, true).await;
