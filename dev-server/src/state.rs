@@ -255,26 +255,37 @@ impl SessionSettings {
     /// `organization_display_name` from the organization, then the end user's own `tags`
     /// (keys lowercased), then the session's `tags`, each overriding the previous.
     pub(crate) fn connection_tags(&self) -> Map<String, Value> {
-        let mut tags = Map::new();
-        let mut copy = |from: Option<&Value>, field: &str, tag: &str| {
-            if let Some(Value::String(v)) = from.and_then(|o| o.get(field))
-                && !v.is_empty()
-            {
-                tags.insert(tag.to_owned(), Value::String(v.clone()));
-            }
-        };
-        copy(self.end_user.as_ref(), "id", "end_user_id");
-        copy(self.end_user.as_ref(), "email", "end_user_email");
-        copy(self.end_user.as_ref(), "display_name", "end_user_display_name");
-        copy(self.organization.as_ref(), "id", "organization_id");
-        copy(self.organization.as_ref(), "display_name", "organization_display_name");
-        let own = self.end_user.as_ref().and_then(|u| u.get("tags")).and_then(Value::as_object);
-        for (k, v) in own.into_iter().flatten() {
-            tags.insert(k.to_lowercase(), v.clone());
-        }
-        tags.extend(self.tags.clone().unwrap_or_default());
-        tags
+        derived_tags(self.end_user.as_ref(), self.organization.as_ref(), self.tags.as_ref())
     }
+}
+
+/// Connection tags as Nango derives them from an end user (`{id, email?, display_name?,
+/// tags?}`), an organization (`{id, display_name?}`) and explicit tags, in that order of
+/// precedence (see [`SessionSettings::connection_tags`]).
+pub(crate) fn derived_tags(
+    end_user: Option<&Value>,
+    organization: Option<&Value>,
+    explicit: Option<&Map<String, Value>>,
+) -> Map<String, Value> {
+    let mut tags = Map::new();
+    let mut copy = |from: Option<&Value>, field: &str, tag: &str| {
+        if let Some(Value::String(v)) = from.and_then(|o| o.get(field))
+            && !v.is_empty()
+        {
+            tags.insert(tag.to_owned(), Value::String(v.clone()));
+        }
+    };
+    copy(end_user, "id", "end_user_id");
+    copy(end_user, "email", "end_user_email");
+    copy(end_user, "display_name", "end_user_display_name");
+    copy(organization, "id", "organization_id");
+    copy(organization, "display_name", "organization_display_name");
+    let own = end_user.and_then(|u| u.get("tags")).and_then(Value::as_object);
+    for (k, v) in own.into_iter().flatten() {
+        tags.insert(k.to_lowercase(), v.clone());
+    }
+    tags.extend(explicit.cloned().unwrap_or_default());
+    tags
 }
 
 impl Footprint for Arc<Session> {

@@ -94,9 +94,20 @@ fn body() -> impl Strategy<Value = Option<Vec<u8>>> {
         }
         body.to_string().into_bytes()
     });
+    let import_body =
+        (key(), prop::sample::select(vec!["API_KEY", "OAUTH2", "BASIC", "NONE", "TBA", ""]), any::<bool>())
+            .prop_map(|(key, kind, full)| {
+                let credentials = if full {
+                    json!({"type": kind, "apiKey": "dev-key-ok", "access_token": "a"})
+                } else {
+                    json!({"type": kind})
+                };
+                json!({"provider_config_key": key, "credentials": credentials}).to_string().into_bytes()
+            });
     prop_oneof![
         Just(None),
         metadata_body.prop_map(Some),
+        import_body.prop_map(Some),
         Just(Some(b"{\"a\":1}".to_vec())),
         Just(Some(b"[]".to_vec())),
         prop::collection::vec(any::<u8>(), 0..40).prop_map(Some),
@@ -120,6 +131,7 @@ fn request() -> impl Strategy<Value = Req> {
         key().prop_map(|k| ("GET", format!("/integrations/{}", encode(&k)))),
         Just(("POST", "/connect/sessions/reconnect".to_owned())),
         Just(("PUT", "/connections/metadata".to_owned())),
+        Just(("POST", "/connections".to_owned())),
     ];
     let auth = prop_oneof![8 => Just(Auth::Secret), 1 => Just(Auth::None), 1 => Just(Auth::Garbage)];
     (route, query(), body(), prop::bool::weighted(0.9), auth).prop_map(

@@ -154,7 +154,9 @@ struct ConnectionFull {
     tags: BTreeMap<String, String>,
     created_at: String,
     updated_at: String,
-    last_fetched_at: String,
+    /// A string in the reference, `string | null` in the types (null until first read).
+    #[serde(deserialize_with = "present")]
+    last_fetched_at: Option<String>,
     #[serde(deserialize_with = "present")]
     webhook_url_override: Option<String>,
     credentials: Credentials,
@@ -575,7 +577,8 @@ async fn every_backend_endpoint_answers_nangos_shapes() {
         (api_id.as_str(), Some("core"))
     );
     assert!(full.id >= 1 && full.end_user.is_some());
-    for time in [&full.created_at, &full.updated_at, &full.last_fetched_at] {
+    let fetched = full.last_fetched_at.as_ref().expect("a read sets last_fetched_at");
+    for time in [&full.created_at, &full.updated_at, fetched] {
         assert_time("connection time", time);
     }
 
@@ -801,4 +804,89 @@ async fn webhook_deliveries_retry_server_errors_and_never_block_the_flow() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(t.server.connections().len(), 1);
+}
+
+#[tokio::test]
+async fn importing_a_connection_answers_nangos_shape_and_sends_the_webhook() {
+    let (url, mut hooks) = receiver(Vec::new()).await;
+    let t = server_with_webhooks(&url).await;
+    let import = |body: Value| call(&t, "POST", "/connections", Some(body), true);
+
+    let c = import(json!({
+        "provider_config_key": "api-key-dev",
+        "connection_id": "imported-1",
+        "credentials": {"type": "API_KEY", "apiKey": "dev-key-ok"},
+        "metadata": {"source": "import"},
+        "end_user": {"id": "u-9", "email": "u9@example.com"},
+        "tags": {"team": "ops"},
+    }))
+    .await;
+    assert_eq!(c.status, 200, "{}", c.body);
+    let full: ConnectionFull = shape("POST /connections", &c.body);
+    assert_eq!(full.connection_id, "imported-1");
+    assert!(matches!(&full.credentials, Credentials::ApiKey { api_key } if api_key == "dev-key-ok"));
+    assert_eq!(Value::Object(full.metadata), json!({"source": "import"}));
+    assert_eq!(full.tags.get("end_user_id").map(String::as_str), Some("u-9"));
+    assert_eq!(full.tags.get("team").map(String::as_str), Some("ops"));
+    let hook = verified(&next_webhook(&mut hooks).await);
+    assert_eq!((hook.operation.as_str(), hook.connection_id.as_str()), ("creation", "imported-1"));
+    assert!(hook.end_user.is_none(), "Nango's import webhook names no end user");
+
+    let c = import(json!({
+        "provider_config_key": "github-dev",
+        "credentials": {"type": "OAUTH2", "access_token": "at", "refresh_token": "rt", "expires_at": "2030-01-01T00:00:00Z"},
+    }))
+    .await;
+    assert_eq!(c.status, 200, "{}", c.body);
+    let Credentials::OAuth2 { access_token, refresh_token, raw, .. } =
+        shape::<ConnectionFull>("OAuth import", &c.body).credentials
+    else {
+        panic!("OAuth2 credentials expected: {}", c.body);
+    };
+    assert_eq!((access_token.as_str(), refresh_token.as_deref()), ("at", Some("rt")));
+    assert_eq!(raw.get("access_token"), Some(&json!("at")));
+    assert_eq!(verified(&next_webhook(&mut hooks).await).auth_mode, "OAUTH2");
+
+    // Importing the same id again is an override.
+    let again = json!({"provider_config_key": "api-key-dev", "connection_id": "imported-1",
+        "credentials": {"type": "API_KEY", "apiKey": "dev-key-ok"}});
+    assert_eq!(import(again).await.status, 200);
+    assert_eq!(verified(&next_webhook(&mut hooks).await).operation, "override");
+
+    for (what, body, status, code) in [
+        (
+            "unknown integration",
+            json!({"provider_config_key": "nope", "credentials": {"type": "NONE"}}),
+            404,
+            "not_found",
+        ),
+        (
+            "wrong type",
+            json!({"provider_config_key": "api-key-dev", "credentials": {"type": "BASIC", "username": "a", "password": "b"}}),
+            400,
+            "invalid_body",
+        ),
+        (
+            "refused key",
+            json!({"provider_config_key": "api-key-dev", "credentials": {"type": "API_KEY", "apiKey": "wrong"}}),
+            400,
+            "connection_test_failed",
+        ),
+        (
+            "extra field",
+            json!({"provider_config_key": "api-key-dev", "credentials": {"type": "API_KEY", "apiKey": "dev-key-ok", "x": 1}}),
+            400,
+            "invalid_body",
+        ),
+        ("no credentials", json!({"provider_config_key": "api-key-dev"}), 400, "invalid_body"),
+        (
+            "bad date",
+            json!({"provider_config_key": "github-dev", "credentials": {"type": "OAUTH2", "access_token": "a", "expires_at": "soon"}}),
+            400,
+            "invalid_body",
+        ),
+    ] {
+        assert_error(what, &import(body).await, status, code);
+    }
+    assert_eq!(t.server.connections().len(), 2);
 }

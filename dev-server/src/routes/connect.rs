@@ -23,7 +23,7 @@ fn issue(code: &'static str, message: impl Into<String>, path: Vec<String>) -> F
 }
 
 /// Validates `{id, email?, display_name?, tags?}`.
-fn end_user(value: &Value, errors: &mut Vec<FieldError>) -> Option<Value> {
+pub(super) fn end_user(value: &Value, errors: &mut Vec<FieldError>) -> Option<Value> {
     let Some(obj) = value.as_object() else {
         errors.push(issue("invalid_type", "Expected object", vec!["end_user".into()]));
         return None;
@@ -52,7 +52,7 @@ fn end_user(value: &Value, errors: &mut Vec<FieldError>) -> Option<Value> {
 }
 
 /// Checks that `value` is an object of strings.
-fn string_map(value: &Value, name: &str, errors: &mut Vec<FieldError>) {
+pub(super) fn string_map(value: &Value, name: &str, errors: &mut Vec<FieldError>) {
     match value.as_object() {
         Some(map) => {
             for (k, v) in map {

@@ -1,6 +1,6 @@
 //! The connection endpoints a backend calls with the secret key, in Nango's shapes
 //! (`dev-server/README.md`, "Develop your backend against the dev server"): list, get (with
-//! `refresh_token` and `force_refresh`), delete, and the metadata endpoints. Each is served
+//! `refresh_token` and `force_refresh`), import, delete, and the metadata endpoints. Each is served
 //! under `/connection…` (Nango's deprecated paths) and `/connections…` (the current ones).
 
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::config::{AuthMode, is_valid_provider_config_key};
 use crate::error::{ApiError, FieldError};
@@ -18,7 +18,7 @@ use crate::extract::{
     RawBody, Validator, is_valid_connection_id, parse_json, query_pairs, require_empty_query,
     require_json_content_type, require_object, require_secret_key,
 };
-use crate::state::{AppState, Connection, iso, lock};
+use crate::state::{AppState, Connection, NewConnection, derived_tags, iso, lock, uuid_v4};
 use crate::webhooks::{self, AuthOperation};
 
 use super::oauth::refresh_access_token;
@@ -303,6 +303,150 @@ pub(super) async fn delete_one(
     }
     state.log(format!("{key}: connection {connection_id} deleted"));
     Ok(Json(json!({ "success": true })))
+}
+
+/// Checks the `credentials` of an import as Nango's discriminated union does (by `type`, each
+/// variant strict) and returns what to store.
+fn import_credentials(
+    value: Option<&Value>,
+    errors: &mut Vec<FieldError>,
+) -> Option<(String, Map<String, Value>)> {
+    let Some(creds) = value.and_then(Value::as_object) else {
+        errors.push(FieldError::new("invalid_type", "Expected object", &["credentials"]));
+        return None;
+    };
+    let kind = creds.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let mut v = Validator::new(creds);
+    match kind.as_str() {
+        "OAUTH2" => {
+            v.string("access_token", 1);
+            v.optional_string("refresh_token", 1);
+            if let Some(at) = v.optional_string("expires_at", 1)
+                && humantime::parse_rfc3339_weak(&at).is_err()
+            {
+                v.errors.push(FieldError::new("invalid_date", "Invalid date", &["expires_at"]));
+            }
+            if creds.get("config_override").is_some_and(|c| !c.is_object()) {
+                v.errors.push(FieldError::new("invalid_type", "Expected object", &["config_override"]));
+            }
+            v.deny_unknown(&["type", "access_token", "refresh_token", "expires_at", "config_override"]);
+        }
+        "API_KEY" => {
+            v.string("apiKey", 1);
+            v.deny_unknown(&["type", "apiKey"]);
+        }
+        "BASIC" => {
+            v.string("username", 0);
+            v.string("password", 0);
+            v.deny_unknown(&["type", "username", "password"]);
+        }
+        "NONE" => v.deny_unknown(&["type"]),
+        _ => v.errors.push(FieldError::new(
+            "invalid_union_discriminator",
+            "Expected 'OAUTH2' | 'API_KEY' | 'BASIC' | 'NONE' (the types the dev server imports)",
+            &["type"],
+        )),
+    }
+    let ok = v.errors.is_empty();
+    errors.extend(v.errors.into_iter().map(|mut e| {
+        e.path.insert(0, "credentials".into());
+        e
+    }));
+    ok.then(|| (kind, creds.clone()))
+}
+
+/// `POST /connections` (secret key): imports a connection whose credentials the backend
+/// already has (`{provider_config_key, connection_id?, credentials: {type, …}, metadata?,
+/// connection_config?, end_user?, tags?}`) → 200 the connection, with its credentials, and the
+/// auth webhook (`creation`, or `override` for an existing id). 404 `not_found` (integration),
+/// 400 `invalid_body` (also a `type` other than the integration's auth mode),
+/// `connection_test_failed` (API key and basic credentials the fake test refuses).
+pub(super) async fn post_import(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
+    require_json_content_type(&headers)?;
+    require_secret_key(&state, &headers)?;
+    require_empty_query(query.as_deref())?;
+    let obj = require_object(parse_json(&body.0)?)?;
+    let mut v = Validator::new(&obj);
+    let key = v.string("provider_config_key", 0);
+    let connection_id = v.optional_string("connection_id", 1);
+    if connection_id.as_deref().is_some_and(|id| !is_valid_connection_id(id)) {
+        v.errors.push(FieldError::new("invalid_string", "Invalid connection id", &["connection_id"]));
+    }
+    v.optional_string("webhook_url_override", 0);
+    for field in ["metadata", "connection_config"] {
+        if obj.get(field).is_some_and(|m| !m.is_object()) {
+            v.errors.push(FieldError::new("invalid_type", "Expected object", &[field]));
+        }
+    }
+    v.deny_unknown(&[
+        "provider_config_key",
+        "metadata",
+        "connection_config",
+        "webhook_url_override",
+        "connection_id",
+        "credentials",
+        "end_user",
+        "tags",
+    ]);
+    let mut errors = v.errors;
+    let credentials = import_credentials(obj.get("credentials"), &mut errors);
+    let end_user = obj.get("end_user").and_then(|u| super::connect::end_user(u, &mut errors));
+    if let Some(tags) = obj.get("tags") {
+        super::connect::string_map(tags, "tags", &mut errors);
+    }
+    let (Some(key), Some((kind, credentials)), true) = (key, credentials, errors.is_empty()) else {
+        return Err(ApiError::invalid_body(errors));
+    };
+    let integration = state
+        .integration(&key)
+        .ok_or_else(|| ApiError::not_found("not_found", "Integration does not exist"))?;
+    if integration.auth_mode.as_str() != kind {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            format!("Provider {} does not support {kind} auth", integration.auth_mode.as_str()),
+        ));
+    }
+    let mut stored = credentials.clone();
+    if kind == "OAUTH2" {
+        stored.insert("raw".into(), Value::Object(credentials));
+    } else if !super::credentials::passes_test(integration, &credentials) {
+        return Err(ApiError::bad_request(
+            "connection_test_failed",
+            "The credentials are invalid: the connection test call was rejected",
+        ));
+    }
+    let tags = obj.get("tags").and_then(Value::as_object);
+    let (connection, upsert) = state.upsert_connection(NewConnection {
+        integration,
+        connection_id: connection_id.unwrap_or_else(uuid_v4),
+        tags: Some(derived_tags(end_user.as_ref(), None, tags)),
+        end_user,
+        organization: None,
+        connection_config: obj
+            .get("connection_config")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        credentials: Value::Object(stored),
+        pending: false,
+    })?;
+    let metadata = obj.get("metadata").and_then(Value::as_object).cloned().unwrap_or_default();
+    let id = connection.connection_id.clone();
+    let _ = state.set_metadata(&key, std::slice::from_ref(&id), &metadata, true)?;
+    state.log(format!("{key}: connection {id} imported ({kind})"));
+    // Nango's import hook names no end user.
+    let mut hook = webhooks::auth_body(&connection, upsert.into(), None);
+    if let Some(obj) = hook.as_object_mut() {
+        obj.remove("endUser");
+    }
+    webhooks::send(&state, &hook);
+    let connection = state.find_connection(&key, &id).unwrap_or(connection);
+    Ok(Json(full(&connection, true)))
 }
 
 /// Sets (POST, 201) or merges (PATCH, 200) metadata on one connection or a list of them, all

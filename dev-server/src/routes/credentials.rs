@@ -159,7 +159,7 @@ fn validate_client_credentials(body: Option<Value>) -> Result<Map<String, Value>
 }
 
 /// The fake connection test: passes when the body holds every field of one accepted set.
-fn passes_test(integration: &IntegrationConfig, credentials: &Map<String, Value>) -> bool {
+pub(super) fn passes_test(integration: &IntegrationConfig, credentials: &Map<String, Value>) -> bool {
     integration.valid_credentials.is_empty()
         || integration
             .valid_credentials

@@ -57,7 +57,7 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         )
         .route("/fake-oauth/token", post(fake_provider::token))
         .route("/connection", get(connections::list))
-        .route("/connections", get(connections::list))
+        .route("/connections", get(connections::list).post(connections::post_import))
         .route("/connection/metadata", post(connections::post_metadata).patch(connections::patch_metadata))
         .route("/connections/metadata", post(connections::post_metadata).patch(connections::patch_metadata))
         .route("/connection/{connection_id}", get(connections::get_one).delete(connections::delete_one))
