@@ -25,6 +25,7 @@ mod extract;
 mod html;
 mod routes;
 mod state;
+mod webhooks;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;

@@ -22,6 +22,8 @@ OPTIONS:
     --websockets-path PATH   WebSocket path (default /)
     --public-url URL         API URL as browsers reach it, when not http://HOST:PORT
     --allowed-origin ORIGIN  also let pages of ORIGIN call /demo/session and open the WebSocket (repeatable)
+    --webhook-url URL        POST Nango's signed auth webhooks to URL (creation, override, failed refresh)
+    --webhook-signing-key K  key of the webhooks' X-Nango-Hmac-Sha256 (default: random for each start, printed)
     --fault-routes           serve POST /dev/faults (fault injection for tests; never on a shared machine)
     --quiet                  do not log events
     -h, --help               print this help
@@ -41,8 +43,18 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConf
             "-h" | "--help" => return Ok(None),
             "--quiet" => quiet = true,
             "--fault-routes" => overrides.push((flag, String::new())),
-            "--api-port" | "--connect-ui-port" | "--secret-key" | "--public-key" | "--config" | "--serve"
-            | "--connect-ui-dir" | "--websockets-path" | "--public-url" | "--allowed-origin" => {
+            "--api-port"
+            | "--connect-ui-port"
+            | "--secret-key"
+            | "--public-key"
+            | "--config"
+            | "--serve"
+            | "--connect-ui-dir"
+            | "--websockets-path"
+            | "--public-url"
+            | "--allowed-origin"
+            | "--webhook-url"
+            | "--webhook-signing-key" => {
                 let value = match inline {
                     Some(v) => v,
                     None => args.next().ok_or_else(|| format!("{flag} needs a value"))?,
@@ -73,6 +85,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConf
             "--connect-ui-dir" => config.connect_ui_dir = Some(PathBuf::from(value)),
             "--websockets-path" => config.websockets_path = value,
             "--public-url" => config.public_url = Some(value),
+            "--webhook-url" => config.webhook_url = Some(value),
+            "--webhook-signing-key" => config.webhook_signing_key = value,
             _ => {}
         }
     }
@@ -88,6 +102,11 @@ fn print_banner(server: &nango_dev_server::RunningServer) {
     println!("  Connect UI:  {}", server.connect_ui_url());
     println!("  Secret key:  {}", server.secret_key());
     println!("  Public key:  {}", server.public_key());
+    match &config.webhook_url {
+        Some(url) => println!("  Webhooks:    {url}"),
+        None => println!("  Webhooks:    off (--webhook-url URL)"),
+    }
+    println!("  Webhook signing key: {}", config.webhook_signing_key);
     if config.fault_routes {
         println!("  Faults:      POST {}/dev/faults (fault injection is on)", server.api_url());
     }
@@ -182,6 +201,9 @@ mod tests {
             "--allowed-origin",
             "http://localhost:8080",
             "--fault-routes",
+            "--webhook-url",
+            "http://127.0.0.1:4000/webhooks/nango",
+            "--webhook-signing-key=whk",
         ])
         .ok()
         .flatten()
@@ -189,6 +211,8 @@ mod tests {
         assert_eq!(more.public_key, "11111111-1111-4111-8111-111111111111");
         assert_eq!(more.allowed_origins, ["http://localhost:8080"]);
         assert!(more.fault_routes);
+        assert_eq!(more.webhook_url.as_deref(), Some("http://127.0.0.1:4000/webhooks/nango"));
+        assert_eq!(more.webhook_signing_key, "whk");
         let defaults = parse(&[]).ok().flatten().unwrap_or_default();
         assert!(!defaults.fault_routes);
         assert_ne!(defaults.secret_key, parse(&[]).ok().flatten().unwrap_or_default().secret_key);

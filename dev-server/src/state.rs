@@ -26,6 +26,8 @@ pub(crate) const MAX_CODES: usize = 100_000;
 pub(crate) const MAX_CODE_BYTES: usize = 32 * 1024 * 1024;
 pub(crate) const MAX_USED_STATES: usize = 100_000;
 pub(crate) const MAX_USED_STATE_BYTES: usize = 32 * 1024 * 1024;
+pub(crate) const MAX_REFRESH_TOKENS: usize = 100_000;
+pub(crate) const MAX_REFRESH_TOKEN_BYTES: usize = 32 * 1024 * 1024;
 pub(crate) const MAX_CONNECTIONS: usize = 100_000;
 pub(crate) const MAX_CONNECTION_BYTES: usize = 128 * 1024 * 1024;
 
@@ -247,6 +249,45 @@ pub(crate) struct SessionSettings {
     pub reconnect_connection_id: Option<String>,
 }
 
+impl SessionSettings {
+    /// The tags of a connection made with this session, as Nango derives them: `end_user_id`,
+    /// `end_user_email`, `end_user_display_name` from the end user, `organization_id` and
+    /// `organization_display_name` from the organization, then the end user's own `tags`
+    /// (keys lowercased), then the session's `tags`, each overriding the previous.
+    pub(crate) fn connection_tags(&self) -> Map<String, Value> {
+        derived_tags(self.end_user.as_ref(), self.organization.as_ref(), self.tags.as_ref())
+    }
+}
+
+/// Connection tags as Nango derives them from an end user (`{id, email?, display_name?,
+/// tags?}`), an organization (`{id, display_name?}`) and explicit tags, in that order of
+/// precedence (see [`SessionSettings::connection_tags`]).
+pub(crate) fn derived_tags(
+    end_user: Option<&Value>,
+    organization: Option<&Value>,
+    explicit: Option<&Map<String, Value>>,
+) -> Map<String, Value> {
+    let mut tags = Map::new();
+    let mut copy = |from: Option<&Value>, field: &str, tag: &str| {
+        if let Some(Value::String(v)) = from.and_then(|o| o.get(field))
+            && !v.is_empty()
+        {
+            tags.insert(tag.to_owned(), Value::String(v.clone()));
+        }
+    };
+    copy(end_user, "id", "end_user_id");
+    copy(end_user, "email", "end_user_email");
+    copy(end_user, "display_name", "end_user_display_name");
+    copy(organization, "id", "organization_id");
+    copy(organization, "display_name", "organization_display_name");
+    let own = end_user.and_then(|u| u.get("tags")).and_then(Value::as_object);
+    for (k, v) in own.into_iter().flatten() {
+        tags.insert(k.to_lowercase(), v.clone());
+    }
+    tags.extend(explicit.cloned().unwrap_or_default());
+    tags
+}
+
 impl Footprint for Arc<Session> {
     fn footprint(&self) -> usize {
         let s = &self.settings;
@@ -272,6 +313,7 @@ pub(crate) struct PendingFlow {
     pub redirect_uri: String,
     pub connection_config: Map<String, Value>,
     pub end_user: Option<Value>,
+    pub organization: Option<Value>,
     pub tags: Option<Map<String, Value>>,
     pub expires_at: SystemTime,
     /// What the fake provider was asked for: the approval must carry the same values.
@@ -292,6 +334,7 @@ impl Footprint for PendingFlow {
             + self.redirect_uri.len()
             + self.connection_config.footprint()
             + self.end_user.footprint()
+            + self.organization.footprint()
             + self.tags.as_ref().map_or(0, Footprint::footprint)
             + self.scope.len()
             + self.code_challenge.len()
@@ -351,9 +394,11 @@ impl Footprint for Connection {
             + self.provider_config_key.len()
             + self.provider.len()
             + self.end_user.footprint()
+            + self.organization.footprint()
             + self.tags.footprint()
             + self.connection_config.footprint()
             + self.credentials.footprint()
+            + self.metadata.footprint()
     }
 }
 
@@ -386,6 +431,9 @@ pub struct Faults {
     pub credential_status: Option<u16>,
     /// Every API response is delayed this long, in milliseconds.
     pub delay_ms: u64,
+    /// The fake provider refuses refresh-token grants (`invalid_grant`), as when the user
+    /// revoked the app: a `force_refresh` then fails.
+    pub refresh_grant_error: bool,
 }
 
 impl Faults {
@@ -409,6 +457,12 @@ impl Faults {
     /// See [`credential_status`](Self::credential_status).
     pub fn credential_status(mut self, status: u16) -> Self {
         self.credential_status = Some(status);
+        self
+    }
+
+    /// See [`refresh_grant_error`](Self::refresh_grant_error).
+    pub fn refresh_grant_error(mut self) -> Self {
+        self.refresh_grant_error = true;
         self
     }
 
@@ -439,14 +493,38 @@ pub struct Connection {
     pub updated: SystemTime,
     /// The end user of the session that created it, as given to `POST /connect/sessions`.
     pub end_user: Option<Value>,
-    /// Tags of the session that created it.
+    /// The organization of the session that created it (`{id, display_name?}`).
+    pub organization: Option<Value>,
+    /// Tags: those Nango derives from the session's end user and organization, then the
+    /// session's own `tags`.
     pub tags: Map<String, Value>,
     /// Connection config (`params[...]` and session defaults).
     pub connection_config: Map<String, Value>,
     /// The credentials (the fake provider's tokens, or what the credential endpoint received).
     pub credentials: Value,
+    /// Custom metadata (`POST`/`PATCH /connections/metadata`); empty at creation.
+    pub metadata: Map<String, Value>,
+    /// When a backend last read the credentials (`GET /connections/{id}`).
+    pub last_fetched: Option<SystemTime>,
     /// Whether the connection awaits an outbound installation.
     pub pending: bool,
+}
+
+/// Whether [`AppState::upsert_connection`] created the connection or re-authorized it: the
+/// auth webhook's `operation` (`creation` / `override`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Upsert {
+    Created,
+    Overridden,
+}
+
+impl From<Upsert> for crate::webhooks::AuthOperation {
+    fn from(upsert: Upsert) -> Self {
+        match upsert {
+            Upsert::Created => Self::Creation,
+            Upsert::Overridden => Self::Override,
+        }
+    }
 }
 
 /// A connection about to be stored.
@@ -455,6 +533,7 @@ pub(crate) struct NewConnection<'a> {
     pub integration: &'a IntegrationConfig,
     pub connection_id: String,
     pub end_user: Option<Value>,
+    pub organization: Option<Value>,
     pub tags: Option<Map<String, Value>>,
     pub connection_config: Map<String, Value>,
     pub credentials: Value,
@@ -472,6 +551,8 @@ pub(crate) struct AppState {
     pub flows: Mutex<Bounded<PendingFlow>>,
     pub used_states: Mutex<Bounded<UsedState>>,
     pub codes: Mutex<Bounded<AuthCode>>,
+    /// Refresh tokens the fake provider issued and not yet rotated, with their scope.
+    pub refresh_tokens: Mutex<Bounded<String>>,
     pub connections: Mutex<Vec<Connection>>,
     /// Bytes held by `connections` (estimated), updated under its lock.
     pub connection_bytes: AtomicUsize,
@@ -510,6 +591,7 @@ impl AppState {
             flows: Mutex::new(Bounded::new(MAX_PENDING_FLOWS, MAX_FLOW_BYTES)),
             used_states: Mutex::new(Bounded::new(MAX_USED_STATES, MAX_USED_STATE_BYTES)),
             codes: Mutex::new(Bounded::new(MAX_CODES, MAX_CODE_BYTES)),
+            refresh_tokens: Mutex::new(Bounded::new(MAX_REFRESH_TOKENS, MAX_REFRESH_TOKEN_BYTES)),
             connections: Mutex::default(),
             connection_bytes: AtomicUsize::new(0),
             next_connection_id: AtomicU64::new(1),
@@ -661,7 +743,7 @@ impl AppState {
     }
 
     /// Creates or replaces the connection `(integration, connection_id)`.
-    pub(crate) fn upsert_connection(&self, new: NewConnection<'_>) -> Result<Connection, ApiError> {
+    pub(crate) fn upsert_connection(&self, new: NewConnection<'_>) -> Result<(Connection, Upsert), ApiError> {
         let now = self.now();
         let mut connections = lock(&self.connections);
         let held = self.connection_bytes.load(Ordering::Relaxed);
@@ -687,13 +769,16 @@ impl AppState {
             if new.end_user.is_some() {
                 existing.end_user = new.end_user;
             }
+            if new.organization.is_some() {
+                existing.organization = new.organization;
+            }
             if let Some(tags) = new.tags {
                 existing.tags = tags;
             }
             let size = existing.footprint();
             self.connection_bytes
                 .store(held.saturating_sub(old_size).saturating_add(size), Ordering::Relaxed);
-            return Ok(existing.clone());
+            return Ok((existing.clone(), Upsert::Overridden));
         }
         if connections.len() >= MAX_CONNECTIONS {
             return Err(ApiError::new(
@@ -711,14 +796,119 @@ impl AppState {
             created: now,
             updated: now,
             end_user: new.end_user,
+            organization: new.organization,
             tags: new.tags.unwrap_or_default(),
             connection_config: new.connection_config,
             credentials: new.credentials,
+            metadata: Map::new(),
+            last_fetched: None,
             pending: new.pending,
         };
         self.connection_bytes.fetch_add(connection.footprint(), Ordering::Relaxed);
         connections.push(connection.clone());
-        Ok(connection)
+        Ok((connection, Upsert::Created))
+    }
+
+    /// Changes the connection `(key, connection_id)` with `change`, keeping the byte count;
+    /// `None` when there is no such connection, 400 `resource_capped` when the change would
+    /// pass the cap (nothing changed then).
+    pub(crate) fn update_connection<T>(
+        &self,
+        key: &str,
+        connection_id: &str,
+        change: impl FnOnce(&mut Connection) -> T,
+    ) -> Result<Option<T>, ApiError> {
+        let mut connections = lock(&self.connections);
+        let Some(existing) =
+            connections.iter_mut().find(|c| c.provider_config_key == key && c.connection_id == connection_id)
+        else {
+            return Ok(None);
+        };
+        let held = self.connection_bytes.load(Ordering::Relaxed);
+        let old_size = existing.footprint();
+        let mut changed = existing.clone();
+        let out = change(&mut changed);
+        let size = changed.footprint();
+        let total = held.saturating_sub(old_size).saturating_add(size);
+        if size > old_size && total > MAX_CONNECTION_BYTES {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "resource_capped",
+                "This dev server holds too many bytes of connections; restart it",
+            ));
+        }
+        *existing = changed;
+        self.connection_bytes.store(total, Ordering::Relaxed);
+        Ok(Some(out))
+    }
+
+    /// Sets (`replace`) or merges the metadata of every connection in `ids` of integration
+    /// `key`, all or none, under one lock. `Ok(Err(id))` names the first connection that does
+    /// not exist; 400 `resource_capped` when the bytes would pass the cap.
+    pub(crate) fn set_metadata(
+        &self,
+        key: &str,
+        ids: &[String],
+        metadata: &Map<String, Value>,
+        replace: bool,
+    ) -> Result<Result<(), String>, ApiError> {
+        let now = self.now();
+        let mut connections = lock(&self.connections);
+        let mut changed = Vec::with_capacity(ids.len());
+        for (n, id) in ids.iter().enumerate() {
+            if ids.get(..n).is_some_and(|before| before.contains(id)) {
+                continue;
+            }
+            let found = connections
+                .iter()
+                .enumerate()
+                .find(|(_, c)| c.provider_config_key == key && &c.connection_id == id);
+            let Some((index, c)) = found else {
+                return Ok(Err(id.clone()));
+            };
+            let mut c = c.clone();
+            if replace {
+                c.metadata = metadata.clone();
+            } else {
+                c.metadata.extend(metadata.clone());
+            }
+            c.updated = now;
+            changed.push((index, c));
+        }
+        let held = self.connection_bytes.load(Ordering::Relaxed);
+        let mut total = held;
+        for (index, c) in &changed {
+            let old = connections.get(*index).map_or(0, Footprint::footprint);
+            total = total.saturating_sub(old).saturating_add(c.footprint());
+        }
+        if total > held && total > MAX_CONNECTION_BYTES {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "resource_capped",
+                "This dev server holds too many bytes of connections; restart it",
+            ));
+        }
+        for (index, c) in changed {
+            if let Some(slot) = connections.get_mut(index) {
+                *slot = c;
+            }
+        }
+        self.connection_bytes.store(total, Ordering::Relaxed);
+        Ok(Ok(()))
+    }
+
+    /// Deletes the connection `(key, connection_id)`; whether it existed.
+    pub(crate) fn delete_connection(&self, key: &str, connection_id: &str) -> bool {
+        let mut connections = lock(&self.connections);
+        let Some(index) =
+            connections.iter().position(|c| c.provider_config_key == key && c.connection_id == connection_id)
+        else {
+            return false;
+        };
+        let removed = connections.remove(index);
+        let held = self.connection_bytes.load(Ordering::Relaxed);
+        self.connection_bytes.store(held.saturating_sub(removed.footprint()), Ordering::Relaxed);
+        true
     }
 
     /// Sends `message` to a WebSocket client and forgets the client id, as Nango does after

@@ -1,4 +1,5 @@
-//! `GET /integrations`, `GET /providers/{provider}` and the generated logos.
+//! `GET /integrations`, `GET /integrations/{uniqueKey}`, `GET /providers`,
+//! `GET /providers/{provider}` and the generated logos.
 
 use std::sync::Arc;
 
@@ -8,9 +9,9 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use crate::config::IntegrationConfig;
-use crate::error::ApiError;
-use crate::extract::{require_empty_query, require_session_or_secret};
+use crate::config::{AuthMode, IntegrationConfig, is_valid_provider_config_key};
+use crate::error::{ApiError, FieldError};
+use crate::extract::{query_pairs, require_empty_query, require_secret_key, require_session_or_secret};
 use crate::html;
 use crate::state::{AppState, iso};
 
@@ -22,6 +23,21 @@ fn logo_url(state: &AppState, headers: &HeaderMap, integration: &IntegrationConf
     })
 }
 
+/// Nango's `ApiPublicIntegration`: `{unique_key, provider, display_name, logo,
+/// forward_webhooks, created_at, updated_at}`.
+fn integration_json(state: &AppState, headers: &HeaderMap, i: &IntegrationConfig) -> Map<String, Value> {
+    let created = iso(state.started_at);
+    let mut data = Map::new();
+    data.insert("unique_key".into(), json!(i.unique_key));
+    data.insert("provider".into(), json!(i.provider));
+    data.insert("display_name".into(), json!(i.display_name));
+    data.insert("logo".into(), json!(logo_url(state, headers, i)));
+    data.insert("forward_webhooks".into(), json!(true));
+    data.insert("created_at".into(), json!(created));
+    data.insert("updated_at".into(), json!(created));
+    data
+}
+
 /// `GET /integrations` (session token or secret key) → `{data: [...]}`, filtered by the
 /// session's `allowed_integrations`.
 pub(super) async fn list_integrations(
@@ -31,30 +47,154 @@ pub(super) async fn list_integrations(
 ) -> Result<Json<Value>, ApiError> {
     let session = require_session_or_secret(&state, &headers)?;
     require_empty_query(query.as_deref())?;
-    let created = iso(state.started_at);
     let data: Vec<Value> = state
         .config
         .integrations
         .iter()
         .filter(|i| session.as_ref().is_none_or(|s| s.allows(&i.unique_key)))
-        .map(|i| {
-            json!({
-                "unique_key": i.unique_key,
-                "provider": i.provider,
-                "display_name": i.display_name,
-                "logo": logo_url(&state, &headers, i),
-                "auth_mode": i.auth_mode.as_str(),
-                "forward_webhooks": true,
-                "created_at": created,
-                "updated_at": created,
-            })
-        })
+        .map(|i| Value::Object(integration_json(&state, &headers, i)))
         .collect();
     Ok(Json(json!({ "data": data })))
 }
 
-/// `GET /providers/{provider}` (session token or secret key) → `{data: {name, display_name,
-/// auth_mode, logo_url, docs, docs_connect, credentials?, connection_config?}}`; 404
+/// `GET /integrations/{uniqueKey}[?include=webhook,credentials]` (secret key) → `{data:
+/// {...}}`, with `webhook_url` (null: the dev server receives no provider webhooks) and
+/// `credentials` (the fake provider's client for OAuth2, else null) when included; 404
+/// `not_found`.
+pub(super) async fn get_integration(
+    State(state): State<Arc<AppState>>,
+    KeyPath(key): KeyPath,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    require_secret_key(&state, &headers)?;
+    let mut include = Vec::new();
+    let mut errors = Vec::new();
+    for (k, v) in query_pairs(query.as_deref()) {
+        if k == "include" || k == "include[]" {
+            for part in v.split(',').map(str::trim) {
+                if part == "webhook" || part == "credentials" {
+                    include.push(part.to_owned());
+                } else {
+                    errors.push(FieldError::new(
+                        "invalid_enum_value",
+                        "Expected webhook or credentials",
+                        &["include"],
+                    ));
+                }
+            }
+        } else {
+            errors.push(FieldError::new("unrecognized_keys", format!("Unrecognized key: {k:?}"), &[&k]));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid_query(errors));
+    }
+    let Some(integration) = state.integration(&key) else {
+        return Err(ApiError::not_found("not_found", "Integration does not exist"));
+    };
+    let mut data = integration_json(&state, &headers, integration);
+    if include.iter().any(|i| i == "webhook") {
+        data.insert("webhook_url".into(), Value::Null);
+    }
+    if include.iter().any(|i| i == "credentials") {
+        let credentials = if integration.auth_mode == AuthMode::OAuth2 {
+            json!({
+                "type": "OAUTH2",
+                "client_id": state.oauth_client_id,
+                "client_secret": state.oauth_client_secret,
+                "scopes": integration.scopes.join(","),
+                "webhook_secret": null,
+            })
+        } else {
+            Value::Null
+        };
+        data.insert("credentials".into(), credentials);
+    }
+    Ok(Json(json!({ "data": data })))
+}
+
+/// Nango's provider object (a template of its `providers.yaml` with `name` and `logo_url`).
+fn provider_json(state: &AppState, headers: &HeaderMap, integration: &IntegrationConfig) -> Value {
+    let provider = &integration.provider;
+    let docs = format!("https://docs.nango.dev/integrations/all/{provider}");
+    let mut data = Map::new();
+    data.insert("name".into(), json!(provider));
+    data.insert("display_name".into(), json!(integration.display_name));
+    data.insert("auth_mode".into(), json!(integration.auth_mode.as_str()));
+    data.insert("categories".into(), json!(["dev"]));
+    data.insert("docs".into(), json!(docs));
+    data.insert(
+        "docs_connect".into(),
+        json!(integration.docs_connect.clone().unwrap_or_else(|| format!("{docs}/connect"))),
+    );
+    data.insert("logo_url".into(), json!(logo_url(state, headers, integration)));
+    if integration.auth_mode == AuthMode::OAuth2 {
+        let base = state.api_base(headers);
+        data.insert("authorization_url".into(), json!(format!("{base}/fake-oauth/authorize")));
+        data.insert("token_url".into(), json!(format!("{base}/fake-oauth/token")));
+        data.insert("default_scopes".into(), json!(integration.scopes));
+    }
+    if !integration.credentials.is_empty() {
+        data.insert("credentials".into(), json!(integration.credentials));
+    }
+    if !integration.connection_config.is_empty() {
+        data.insert("connection_config".into(), json!(integration.connection_config));
+    }
+    Value::Object(data)
+}
+
+/// The providers the integrations use, one entry per provider name, in the integrations'
+/// order.
+fn providers(state: &AppState) -> Vec<&IntegrationConfig> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for integration in &state.config.integrations {
+        if !seen.contains(&&integration.provider) {
+            seen.push(&integration.provider);
+            out.push(integration);
+        }
+    }
+    out
+}
+
+/// `GET /providers[?search=TEXT]` (session token or secret key) → `{data: [provider...]}`:
+/// the providers the integrations use, those whose name contains `search` (any case).
+pub(super) async fn list_providers(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    require_session_or_secret(&state, &headers)?;
+    let mut search = None;
+    for (k, v) in query_pairs(query.as_deref()) {
+        match k.as_str() {
+            "search" if is_valid_provider_config_key(&v) => search = Some(v.to_lowercase()),
+            "search" => {
+                return Err(ApiError::invalid_query(vec![FieldError::new(
+                    "invalid_string",
+                    "Invalid search",
+                    &["search"],
+                )]));
+            }
+            _ => {
+                return Err(ApiError::invalid_query(vec![FieldError::new(
+                    "unrecognized_keys",
+                    format!("Unrecognized key: {k:?}"),
+                    &[&k],
+                )]));
+            }
+        }
+    }
+    let data: Vec<Value> = providers(&state)
+        .into_iter()
+        .filter(|i| search.as_ref().is_none_or(|s| i.provider.to_lowercase().contains(s.as_str())))
+        .map(|i| provider_json(&state, &headers, i))
+        .collect();
+    Ok(Json(json!({ "data": data })))
+}
+
+/// `GET /providers/{provider}` (session token or secret key) → `{data: provider}`; 404
 /// `not_found` for a provider no integration uses.
 pub(super) async fn get_provider(
     State(state): State<Arc<AppState>>,
@@ -67,25 +207,7 @@ pub(super) async fn get_provider(
     let Some(integration) = state.config.integrations.iter().find(|i| i.provider == provider) else {
         return Err(ApiError::not_found("not_found", format!("Unknown provider {provider}")));
     };
-    let docs = format!("https://docs.nango.dev/integrations/all/{provider}");
-    let mut data = Map::new();
-    data.insert("name".into(), json!(provider));
-    data.insert("display_name".into(), json!(integration.display_name));
-    data.insert("auth_mode".into(), json!(integration.auth_mode.as_str()));
-    data.insert("categories".into(), json!(["dev"]));
-    data.insert("docs".into(), json!(docs));
-    data.insert(
-        "docs_connect".into(),
-        json!(integration.docs_connect.clone().unwrap_or_else(|| format!("{docs}/connect"))),
-    );
-    data.insert("logo_url".into(), json!(logo_url(&state, &headers, integration)));
-    if !integration.credentials.is_empty() {
-        data.insert("credentials".into(), json!(integration.credentials));
-    }
-    if !integration.connection_config.is_empty() {
-        data.insert("connection_config".into(), json!(integration.connection_config));
-    }
-    Ok(Json(json!({ "data": data })))
+    Ok(Json(json!({ "data": provider_json(&state, &headers, integration) })))
 }
 
 /// `GET /images/template-logos/{provider}.svg`: a generated logo (no network needed).

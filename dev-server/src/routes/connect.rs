@@ -23,7 +23,7 @@ fn issue(code: &'static str, message: impl Into<String>, path: Vec<String>) -> F
 }
 
 /// Validates `{id, email?, display_name?, tags?}`.
-fn end_user(value: &Value, errors: &mut Vec<FieldError>) -> Option<Value> {
+pub(super) fn end_user(value: &Value, errors: &mut Vec<FieldError>) -> Option<Value> {
     let Some(obj) = value.as_object() else {
         errors.push(issue("invalid_type", "Expected object", vec!["end_user".into()]));
         return None;
@@ -52,7 +52,7 @@ fn end_user(value: &Value, errors: &mut Vec<FieldError>) -> Option<Value> {
 }
 
 /// Checks that `value` is an object of strings.
-fn string_map(value: &Value, name: &str, errors: &mut Vec<FieldError>) {
+pub(super) fn string_map(value: &Value, name: &str, errors: &mut Vec<FieldError>) {
     match value.as_object() {
         Some(map) => {
             for (k, v) in map {
@@ -284,8 +284,15 @@ pub(super) async fn post_reconnect(
     let Some(connection) = state.find_connection(&integration_id, &connection_id) else {
         return Err(ApiError::bad_request("invalid_body", "ConnectionID or IntegrationId does not exists"));
     };
+    // The re-authorized connection keeps who it belongs to unless the session says otherwise.
     if new.end_user.is_none() {
         new.end_user = connection.end_user.clone();
+    }
+    if new.organization.is_none() {
+        new.organization = connection.organization.clone();
+    }
+    if new.tags.is_none() {
+        new.tags = Some(connection.tags.clone());
     }
     new.allowed_integrations = Some(vec![integration_id]);
     new.reconnect_connection_id = Some(connection.connection_id);

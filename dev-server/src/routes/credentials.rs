@@ -16,6 +16,7 @@ use crate::extract::{
     require_json_content_type, require_object,
 };
 use crate::state::{AppState, NewConnection, uuid_v4};
+use crate::webhooks;
 
 use super::KeyPath;
 
@@ -158,7 +159,7 @@ fn validate_client_credentials(body: Option<Value>) -> Result<Map<String, Value>
 }
 
 /// The fake connection test: passes when the body holds every field of one accepted set.
-fn passes_test(integration: &IntegrationConfig, credentials: &Map<String, Value>) -> bool {
+pub(super) fn passes_test(integration: &IntegrationConfig, credentials: &Map<String, Value>) -> bool {
     integration.valid_credentials.is_empty()
         || integration
             .valid_credentials
@@ -243,11 +244,12 @@ pub(super) async fn handle(
     let mut stored = Map::new();
     stored.insert("type".into(), json!(integration.auth_mode.as_str()));
     stored.extend(credentials);
-    let connection = state.upsert_connection(NewConnection {
+    let (connection, upsert) = state.upsert_connection(NewConnection {
         integration,
         connection_id,
         end_user: session.and_then(|s| s.settings.end_user.clone()),
-        tags: session.and_then(|s| s.settings.tags.clone()),
+        organization: session.and_then(|s| s.settings.organization.clone()),
+        tags: session.map(|s| s.settings.connection_tags()),
         connection_config,
         credentials: Value::Object(stored),
         pending: kind == Kind::Outbound,
@@ -257,6 +259,9 @@ pub(super) async fn handle(
         connection.connection_id,
         integration.auth_mode.as_str()
     ));
+    if !connection.pending {
+        webhooks::send(&state, &webhooks::auth_body(&connection, upsert.into(), None));
+    }
     Ok((
         StatusCode::OK,
         Json(json!({

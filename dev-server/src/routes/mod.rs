@@ -4,6 +4,7 @@ mod catalog;
 mod connect;
 mod connections;
 mod credentials;
+mod fake_provider;
 mod oauth;
 mod ws;
 
@@ -44,16 +45,27 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/connect/telemetry", post(connect::post_telemetry))
         .route("/demo/session", post(connect::demo_session))
         .route("/integrations", get(catalog::list_integrations))
+        .route("/integrations/{key}", get(catalog::get_integration))
+        .route("/providers", get(catalog::list_providers))
         .route("/providers/{provider}", get(catalog::get_provider))
         .route("/images/template-logos/{file}", get(catalog::logo))
         .route("/oauth/connect/{key}", get(oauth::connect))
         .route("/oauth/callback", get(oauth::callback))
-        .route("/fake-oauth/authorize", get(oauth::authorize_page).post(oauth::authorize_decision))
-        .route("/fake-oauth/token", post(oauth::token))
+        .route(
+            "/fake-oauth/authorize",
+            get(fake_provider::authorize_page).post(fake_provider::authorize_decision),
+        )
+        .route("/fake-oauth/token", post(fake_provider::token))
         .route("/connection", get(connections::list))
-        .route("/connections", get(connections::list))
-        .route("/connection/{connection_id}", get(connections::get_one))
-        .route("/connections/{connection_id}", get(connections::get_one));
+        .route("/connections", get(connections::list).post(connections::post_import))
+        .route("/connection/metadata", post(connections::post_metadata).patch(connections::patch_metadata))
+        .route("/connections/metadata", post(connections::post_metadata).patch(connections::patch_metadata))
+        .route("/connection/{connection_id}", get(connections::get_one).delete(connections::delete_one))
+        .route("/connections/{connection_id}", get(connections::get_one).delete(connections::delete_one))
+        .route(
+            "/connection/{connection_id}/metadata",
+            post(connections::legacy_post_metadata).patch(connections::legacy_patch_metadata),
+        );
     if state.config.fault_routes {
         router = router.route("/dev/faults", post(set_faults));
     }
@@ -108,6 +120,12 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .layer(middleware::from_fn_with_state(Arc::clone(&state), cors))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), delay))
         .with_state(state)
+}
+
+/// Marks a response as not cacheable (OAuth pages and token answers).
+fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// `POST /dev/faults` (only with `fault_routes`): replaces the faults with the JSON body.

@@ -1,28 +1,29 @@
-//! The OAuth popup flow: `GET /oauth/connect/{key}` → the built-in fake provider
-//! (`/fake-oauth/authorize`, `/fake-oauth/token`) → `GET /oauth/callback` → WebSocket push and
-//! closing page.
+//! Nango's side of the OAuth popup flow: `GET /oauth/connect/{key}` redirects to the provider
+//! (the built-in fake one, `fake_provider.rs`), `GET /oauth/callback` exchanges the code at its
+//! token endpoint over HTTP, stores the connection, pushes the result on the WebSocket and
+//! renders the closing page (`dev-server/README.md`, "The OAuth flow").
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::config::{AuthMode, is_valid_provider_config_key};
 use crate::error::ApiError;
-use crate::extract::{AuthQuery, RawBody, authenticate_query, check_connection_id, query_pairs};
-use crate::html::{self, AuthorizeView, FlowOutcome};
-use crate::state::{
-    AppState, AuthCode, CODE_LEN, MAX_CODES, NewConnection, PendingFlow, StateEnd, WsCommand, lock,
-    random_hex, uuid_v4,
-};
+use crate::extract::{AuthQuery, authenticate_query, check_connection_id, query_pairs};
+use crate::html::{self, FlowOutcome};
+use crate::state::{AppState, NewConnection, PendingFlow, StateEnd, WsCommand, lock, random_hex, uuid_v4};
+
+use crate::webhooks;
+
+use super::fake_provider::pkce_challenge;
+use super::no_store;
 
 /// Where the fake provider sends the browser back.
 const CALLBACK_PATH: &str = "/oauth/callback";
@@ -30,11 +31,6 @@ const CALLBACK_PATH: &str = "/oauth/callback";
 /// Longest `/oauth/connect` query accepted: Node's default header limit (16 KiB), which a
 /// real Nango answers with 431 before any route runs.
 const MAX_CONNECT_QUERY: usize = 16 * 1024;
-
-/// S256 PKCE challenge of a verifier.
-pub(crate) fn pkce_challenge(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
-}
 
 /// Ends a flow in error: pushes `{"message_type":"error",...}` on the flow's socket (when
 /// known) and renders the closing page with `status`.
@@ -69,11 +65,6 @@ fn fail_flow(
         message: message.to_owned(),
     });
     (status, Html(page)).into_response()
-}
-
-fn no_store(mut response: Response) -> Response {
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 /// `GET /oauth/connect/{key}`: checks the caller and the integration, opens a pending flow
@@ -238,7 +229,8 @@ fn start_flow(
         redirect_uri,
         connection_config,
         end_user: session.and_then(|s| s.settings.end_user.clone()),
-        tags: session.and_then(|s| s.settings.tags.clone()),
+        organization: session.and_then(|s| s.settings.organization.clone()),
+        tags: session.map(|s| s.settings.connection_tags()),
         expires_at: state.flow_expiry(session.map(|s| s.as_ref())),
         scope,
         code_challenge,
@@ -371,30 +363,23 @@ async fn finish_flow(
         Ok(tokens) => tokens,
         Err(message) => return fail("token_err", &message),
     };
-    let expires_at = tokens
-        .get("expires_in")
-        .and_then(Value::as_u64)
-        .map(|secs| crate::state::iso(state.now() + std::time::Duration::from_secs(secs)));
-    let credentials = json!({
-        "type": "OAUTH2",
-        "access_token": tokens.get("access_token"),
-        "refresh_token": tokens.get("refresh_token"),
-        "expires_at": expires_at,
-        "raw": tokens,
-    });
+    let credentials = oauth2_credentials(state, tokens, None);
     let stored = state.upsert_connection(NewConnection {
         integration,
         connection_id: flow.connection_id.clone(),
         end_user: flow.end_user.clone(),
+        organization: flow.organization.clone(),
         tags: flow.tags.clone(),
         connection_config: flow.connection_config.clone(),
         credentials,
         pending: false,
     });
-    if let Err(err) = stored {
-        return fail(err.code, &err.message);
-    }
+    let (connection, upsert) = match stored {
+        Ok(stored) => stored,
+        Err(err) => return fail(err.code, &err.message),
+    };
     state.log(format!("{key}: connection {cid} stored (OAUTH2)"));
+    webhooks::send(state, &webhooks::auth_body(&connection, upsert.into(), None));
     if let Some(ws) = ws {
         state.push(
             ws,
@@ -409,13 +394,51 @@ async fn finish_flow(
     Html(html::callback_page(&FlowOutcome::Success)).into_response()
 }
 
+/// Nango's OAuth2 credentials from a token response: `{type, access_token, refresh_token,
+/// expires_at, raw}`. A refresh answer without a new refresh token keeps `previous_refresh`.
+fn oauth2_credentials(
+    state: &AppState,
+    tokens: serde_json::Map<String, Value>,
+    previous_refresh: Option<&str>,
+) -> Value {
+    let expires_at = tokens
+        .get("expires_in")
+        .and_then(Value::as_u64)
+        .map(|secs| crate::state::iso(state.now() + std::time::Duration::from_secs(secs)));
+    let refresh_token = tokens.get("refresh_token").and_then(Value::as_str).or(previous_refresh);
+    let mut credentials = serde_json::Map::new();
+    credentials.insert("type".into(), json!("OAUTH2"));
+    credentials.insert("access_token".into(), tokens.get("access_token").cloned().unwrap_or(Value::Null));
+    if let Some(token) = refresh_token {
+        credentials.insert("refresh_token".into(), json!(token));
+    }
+    if let Some(at) = expires_at {
+        credentials.insert("expires_at".into(), json!(at));
+    }
+    credentials.insert("raw".into(), Value::Object(tokens));
+    Value::Object(credentials)
+}
+
+/// Runs a refresh-token grant at the fake provider's token endpoint, over real HTTP, and
+/// returns the new credentials (a `force_refresh` of `GET /connections/{id}`), or the
+/// provider's error as text.
+pub(super) async fn refresh_access_token(state: &AppState, refresh_token: &str) -> Result<Value, String> {
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token),
+        ("client_id", state.oauth_client_id.as_str()),
+        ("client_secret", state.oauth_client_secret.as_str()),
+    ];
+    let tokens = token_request(state, &form).await?;
+    Ok(oauth2_credentials(state, tokens, Some(refresh_token)))
+}
+
 /// Exchanges the code at the fake provider's token endpoint, over real HTTP.
 async fn exchange_code(
     state: &AppState,
     code: &str,
     flow: &PendingFlow,
 ) -> Result<serde_json::Map<String, Value>, String> {
-    let url = format!("http://{}/fake-oauth/token", state.api_addr);
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code),
@@ -424,10 +447,19 @@ async fn exchange_code(
         ("client_secret", state.oauth_client_secret.as_str()),
         ("code_verifier", flow.code_verifier.as_str()),
     ];
+    token_request(state, &form).await
+}
+
+/// POSTs `form` to the fake provider's token endpoint: the token response, or the error as text.
+async fn token_request(
+    state: &AppState,
+    form: &[(&str, &str)],
+) -> Result<serde_json::Map<String, Value>, String> {
+    let url = format!("http://{}/fake-oauth/token", state.api_addr);
     let response = state
         .http
         .post(url)
-        .form(&form)
+        .form(form)
         .send()
         .await
         .map_err(|e| format!("Error contacting the provider's token endpoint: {e}"))?;
@@ -439,251 +471,10 @@ async fn exchange_code(
     if !status.is_success() {
         let error = body.get("error").and_then(Value::as_str).unwrap_or("unknown");
         let desc = body.get("error_description").and_then(Value::as_str).unwrap_or("");
-        return Err(format!("Error exchanging the authorization code: {error}: {desc}"));
+        return Err(format!("The token endpoint refused the grant: {error}: {desc}"));
     }
     match body {
         Value::Object(map) if map.get("access_token").is_some_and(Value::is_string) => Ok(map),
         _ => Err("The provider's token response has no access_token".into()),
-    }
-}
-
-/// The authorization request parameters the fake provider checks.
-struct AuthorizeRequest {
-    client_id: String,
-    redirect_uri: String,
-    state: String,
-    scope: String,
-    code_challenge: String,
-}
-
-/// Validates an authorization request (query of the GET, form of the POST) against the live
-/// flow its `state` names: the provider only serves flows this Nango started, and every
-/// parameter must be the one that flow sent (the whole redirect URI, origin and path, the
-/// scope and the PKCE challenge).
-fn authorize_request(app: &AppState, params: &BTreeMap<String, String>) -> Result<AuthorizeRequest, String> {
-    let get = |k: &str| params.get(k).cloned().unwrap_or_default();
-    let client_id = get("client_id");
-    if client_id != app.oauth_client_id {
-        return Err("invalid_client: unknown client_id".into());
-    }
-    if params.contains_key("response_type") && get("response_type") != "code" {
-        return Err("unsupported_response_type: only the code flow is supported".into());
-    }
-    let state = get("state");
-    if state.is_empty() {
-        return Err("invalid_request: missing state".into());
-    }
-    let flows = lock(&app.flows);
-    let Some(flow) = flows.get(&state).filter(|f| f.expires_at > app.now()) else {
-        return Err("invalid_request: no authorization in progress has this state".into());
-    };
-    let redirect_uri = get("redirect_uri");
-    if redirect_uri != flow.redirect_uri {
-        return Err("invalid_request: redirect_uri is not this Nango's callback URL".into());
-    }
-    if get("code_challenge_method") != "S256" {
-        return Err("invalid_request: code_challenge_method must be S256".into());
-    }
-    let code_challenge = get("code_challenge");
-    if code_challenge != flow.code_challenge {
-        return Err("invalid_request: a PKCE S256 code_challenge is required".into());
-    }
-    let scope = get("scope");
-    if scope != flow.scope {
-        return Err("invalid_scope: the scope differs from the authorization request".into());
-    }
-    Ok(AuthorizeRequest { client_id, redirect_uri, state, scope, code_challenge })
-}
-
-/// `GET /fake-oauth/authorize`: the consent page with `#approve` and `#deny` buttons.
-pub(super) async fn authorize_page(
-    State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let params: BTreeMap<String, String> = query_pairs(query.as_deref()).into_iter().collect();
-    let request = match authorize_request(&state, &params) {
-        Ok(r) => r,
-        Err(message) => {
-            return (StatusCode::BAD_REQUEST, Html(html::provider_error_page(&message))).into_response();
-        }
-    };
-    let integration_name = lock(&state.flows)
-        .get(&request.state)
-        .and_then(|f| state.integration(&f.provider_config_key))
-        .map_or_else(|| "An application".to_owned(), |i| i.display_name.clone());
-    let view = AuthorizeView {
-        integration_name: &integration_name,
-        scope: &request.scope,
-        fields: vec![
-            ("client_id", request.client_id.as_str()),
-            ("redirect_uri", request.redirect_uri.as_str()),
-            ("state", request.state.as_str()),
-            ("scope", request.scope.as_str()),
-            ("code_challenge", request.code_challenge.as_str()),
-            ("code_challenge_method", "S256"),
-        ],
-    };
-    no_store(Html(html::authorize_page(&view)).into_response())
-}
-
-/// `POST /fake-oauth/authorize` (form): `decision=approve` redirects (303) to the callback with
-/// a single-use code; `decision=deny` with `error=access_denied`.
-pub(super) async fn authorize_decision(State(state): State<Arc<AppState>>, body: RawBody) -> Response {
-    let params: BTreeMap<String, String> = url::form_urlencoded::parse(&body.0).into_owned().collect();
-    let request = match authorize_request(&state, &params) {
-        Ok(r) => r,
-        Err(message) => {
-            return (StatusCode::BAD_REQUEST, Html(html::provider_error_page(&message))).into_response();
-        }
-    };
-    let Ok(mut target) = url::Url::parse(&request.redirect_uri) else {
-        return (StatusCode::BAD_REQUEST, Html(html::provider_error_page("invalid redirect_uri")))
-            .into_response();
-    };
-    match params.get("decision").map(String::as_str) {
-        Some("approve") => {
-            let code = random_hex(CODE_LEN / 2);
-            let issued = {
-                let mut flows = lock(&state.flows);
-                let mut codes = lock(&state.codes);
-                match flows.get_mut(&request.state) {
-                    // One code per flow: approving again replaces the previous code.
-                    Some(flow) => {
-                        if let Some(old) = flow.code.take() {
-                            let _ = codes.remove(&old);
-                        }
-                        let now = state.now();
-                        if codes.len() >= MAX_CODES {
-                            codes.retain(|_, c| c.expires_at > now && !c.used);
-                        }
-                        let new = AuthCode {
-                            client_id: request.client_id,
-                            redirect_uri: request.redirect_uri.clone(),
-                            code_challenge: request.code_challenge,
-                            scope: request.scope,
-                            expires_at: now
-                                + std::time::Duration::from_secs(state.config.oauth_code_ttl_secs),
-                            used: false,
-                        };
-                        let stored = codes.insert(code.clone(), new).is_ok();
-                        if stored {
-                            flow.code = Some(code.clone());
-                        }
-                        stored
-                    }
-                    None => false,
-                }
-            };
-            if !issued {
-                return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    Html(html::provider_error_page("temporarily_unavailable: too many authorization codes")),
-                )
-                    .into_response();
-            }
-            target.query_pairs_mut().append_pair("code", &code).append_pair("state", &request.state);
-        }
-        Some("deny") => {
-            target
-                .query_pairs_mut()
-                .append_pair("error", "access_denied")
-                .append_pair("error_description", "The user denied the authorization request")
-                .append_pair("state", &request.state);
-        }
-        _ => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Html(html::provider_error_page("invalid_request: decision must be approve or deny")),
-            )
-                .into_response();
-        }
-    }
-    no_store(Redirect::to(target.as_str()).into_response())
-}
-
-fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
-    no_store((status, Json(json!({ "error": error, "error_description": description }))).into_response())
-}
-
-/// `POST /fake-oauth/token` (form, RFC 6749 §4.1.3): checks the client, the code (known, not
-/// expired, not used before), the redirect URI and the PKCE verifier. Errors use the OAuth
-/// shape `{error, error_description}` (this endpoint is the third-party provider, not Nango).
-pub(super) async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap, body: RawBody) -> Response {
-    let params: BTreeMap<String, String> = url::form_urlencoded::parse(&body.0).into_owned().collect();
-    let get = |k: &str| params.get(k).map(String::as_str).unwrap_or_default();
-    let (client_id, client_secret) = basic_credentials(&headers)
-        .unwrap_or_else(|| (get("client_id").to_owned(), get("client_secret").to_owned()));
-    if client_id != state.oauth_client_id || client_secret != state.oauth_client_secret {
-        return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed");
-    }
-    if get("grant_type") != "authorization_code" {
-        return token_error(
-            StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
-            "Only authorization_code is supported",
-        );
-    }
-    let now = state.now();
-    let scope = {
-        let mut codes = lock(&state.codes);
-        let Some(code) = codes.get_mut(get("code")) else {
-            return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "Unknown authorization code");
-        };
-        if code.used {
-            return token_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "The authorization code was already used",
-            );
-        }
-        code.used = true;
-        if code.expires_at <= now {
-            return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "The authorization code expired");
-        }
-        if code.client_id != client_id || code.redirect_uri != get("redirect_uri") {
-            return token_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "redirect_uri or client_id does not match the authorization request",
-            );
-        }
-        let verifier = get("code_verifier");
-        if !(43..=128).contains(&verifier.len()) || pkce_challenge(verifier) != code.code_challenge {
-            return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "PKCE verification failed");
-        }
-        code.scope.clone()
-    };
-    no_store(
-        Json(json!({
-            "access_token": format!("fake_access_{}", random_hex(20)),
-            "token_type": "Bearer",
-            "expires_in": 3600,
-            "refresh_token": format!("fake_refresh_{}", random_hex(20)),
-            "scope": scope,
-        }))
-        .into_response(),
-    )
-}
-
-/// `Authorization: Basic base64(id:secret)`.
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ")?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (id, secret) = text.split_once(':')?;
-    Some((id.to_owned(), secret.to_owned()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pkce_matches_rfc_7636_appendix_b() {
-        assert_eq!(
-            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-        );
     }
 }
