@@ -31,8 +31,10 @@ const WASM_CRATES: &[&str] = &[
     "nango-frontend",
     "nango-yew",
     "nango-dioxus",
+    "nango-leptos",
     "yew-demo",
     "dioxus-demo",
+    "leptos-demo",
     "yew-trunk-starter",
     "dioxus-cli-starter",
     "nango-connect-ui",
@@ -40,7 +42,8 @@ const WASM_CRATES: &[&str] = &[
     "latency-probe",
 ];
 /// The crates with browser tests (wasm-bindgen-test in headless Chromium).
-const BROWSER_TESTED: &[&str] = &["nango-frontend", "nango-yew", "nango-dioxus", "nango-connect-ui"];
+const BROWSER_TESTED: &[&str] =
+    &["nango-frontend", "nango-yew", "nango-dioxus", "nango-leptos", "nango-connect-ui"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
