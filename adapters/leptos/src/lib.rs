@@ -1,19 +1,13 @@
 //! # nango-leptos
 //!
-//! [Nango](https://nango.dev) for [Leptos](https://leptos.dev) 0.8 web apps: a [`NangoProvider`]
-//! component that gives a client to its children, and hooks in the style of leptos-use
-//! (`use_x()` / `use_x_with_options(options)`) returning `Copy` handles: the state as signals
-//! (fields), the commands as methods. All behaviour lives in [`nango_frontend`] (re-exported
-//! here, so this is the only dependency you add); this crate is glue.
+//! [Nango](https://nango.dev) for [Leptos](https://leptos.dev) 0.8: a [`NangoProvider`] and hooks
+//! in the style of leptos-use (`use_x()` / `use_x_with_options(options)`) returning `Copy`
+//! handles, state as signals and commands as methods. All behaviour is [`nango_frontend`]'s
+//! (re-exported: the only dependency you add); this crate is glue.
 //!
 //! ```no_run
 //! use leptos::prelude::*;
 //! use nango_leptos::*;
-//!
-//! #[component]
-//! fn App() -> impl IntoView {
-//!     view! { <NangoProvider config=NangoConfig::new().host("http://localhost:3003")><Connect/></NangoProvider> }
-//! }
 //!
 //! #[component]
 //! fn Connect() -> impl IntoView {
@@ -27,36 +21,31 @@
 //!         <p>{move || format!("{} connected", ui.connections.get().len())}</p>
 //!     }
 //! }
+//! // view! { <NangoProvider config=NangoConfig::new()><Connect /></NangoProvider> }
 //! ```
 //!
 //! ## Options are signals
-//! A Leptos component runs once, so where the Yew and Dioxus hooks get new options at every
-//! render, these take `impl Into<Signal<Options, LocalStorage>>`: a plain value, or
-//! `Signal::derive_local(move || …)`. The options are handed to the core at once and again
-//! whenever a signal they read changes: the newest callbacks are called, the newest token
-//! source is used (it keeps the cached token), the other options apply at the next `open`.
+//! A Leptos component runs once: where the Yew and Dioxus hooks get options at every render,
+//! these take a plain value or a signal (`Signal::derive_local(move || …)`), handed to the core
+//! whenever it changes (the newest callbacks are called, the newest token source is used and
+//! keeps the cached token, the other options apply at the next `open`).
 //!
 //! ## Behaviour
-//! The same as `nango-yew` and `nango-dioxus` (the core's "adapter contract"; each item is a
-//! browser test of the same name in every adapter crate):
-//! - **Unmount cleans up** (`on_cleanup`): a [`use_connect_ui`] component removes its iframe
-//!   and `message` listener, a [`use_auth`] component cancels a pending auth (popup and socket
-//!   closed).
-//! - **Popups open in the click.** [`UseAuthReturn::run`] starts the core's auth before any
-//!   `await`; the token source is fetched ahead when the component mounts, and the token goes
-//!   to that run only.
-//! - **No panics.** [`use_nango`] returns an `invalid_provider_setup` error without a provider;
-//!   a wrong provider setup is an `Err` for the nearest `<ErrorBoundary>`.
-//! - **Server-side rendering.** The crate compiles natively, with or without Leptos' `ssr`
-//!   feature; there the Connect UI cannot be shown and auth ends in `unsupported_environment`.
+//! The core's "adapter contract", a browser test of the same name in every adapter crate:
+//! - **Cleanup** (`on_cleanup`) removes the Connect UI's iframe and `message` listener and
+//!   cancels a pending auth (popup and socket closed).
+//! - **Popups open in the click**: [`UseAuthReturn::run`] starts the auth before any `await`;
+//!   the token source is fetched ahead on mount, and the token goes to that run only.
+//! - **No panics**: [`use_nango`] is an `invalid_provider_setup` error without a provider; a
+//!   wrong provider setup is an `Err` for the nearest `<ErrorBoundary>`.
+//! - **Server-side rendering**: compiles natively (with or without Leptos' `ssr` feature); the
+//!   Connect UI cannot be shown there and auth ends in `unsupported_environment`.
 
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod hooks;
 mod provider;
-mod use_auth;
-mod use_connect_ui;
 
+pub use hooks::*;
 pub use nango_frontend::*;
 pub use provider::{NangoProvider, NangoProviderProps, use_nango};
-pub use use_auth::{UseAuthOptions, UseAuthReturn, use_auth, use_auth_with_options};
-pub use use_connect_ui::{UseConnectUiOptions, UseConnectUiReturn, use_connect_ui, use_connect_ui_with_options};

@@ -4,32 +4,24 @@ use leptos::context::Provider;
 use leptos::prelude::*;
 use nango_frontend::{AuthError, Nango, NangoConfig};
 
-/// The context value (a newtype, so that no other crate's `Nango` context is mistaken for ours).
-/// The client is not `Send`: it stays in the arena of the thread that made it.
+/// The context (a newtype, ours alone); the client is not `Send`: it stays in its thread's arena.
 #[derive(Clone, Copy)]
 struct NangoContext(StoredValue<Nango, LocalStorage>);
 
-/// Provides a [`Nango`] client to its children, for [`use_nango`] and the hooks: `config` to
-/// build one from, or a ready `client` (exactly one).
-///
-/// A wrong setup never panics: neither or both of `config` and `client`
+/// Provides a [`Nango`] client to its children (for [`use_nango`] and the hooks), built from
+/// `config` or given as `client` (exactly one). A wrong setup never panics: neither or both
 /// (`invalid_provider_setup`), or an invalid configuration (e.g. `invalid_host_url`), is an
 /// `Err` for the nearest `<ErrorBoundary>`, and the children are not rendered.
 ///
 /// ```no_run
-/// use leptos::prelude::*;
-/// use nango_leptos::{NangoConfig, NangoProvider};
-///
-/// #[component]
-/// fn App() -> impl IntoView {
-///     view! {
-///         <ErrorBoundary fallback=|errors| view! { <p>{move || format!("{:?}", errors.get())}</p> }>
-///             <NangoProvider config=NangoConfig::new().host("https://nango.example.com")>
-///                 "…components using the hooks…"
-///             </NangoProvider>
-///         </ErrorBoundary>
-///     }
+/// # use leptos::prelude::*; use nango_leptos::{NangoConfig, NangoProvider};
+/// # #[component] fn App() -> impl IntoView {
+/// view! {
+///     <ErrorBoundary fallback=|errors| view! { <p>{move || format!("{:?}", errors.get())}</p> }>
+///         <NangoProvider config=NangoConfig::new().host("https://nango.example.com")>"…"</NangoProvider>
+///     </ErrorBoundary>
 /// }
+/// # }
 /// ```
 #[component]
 pub fn NangoProvider(
@@ -46,8 +38,7 @@ pub fn NangoProvider(
     Ok(view! { <Provider value=client>{children()}</Provider> })
 }
 
-/// The client of the nearest [`NangoProvider`]; without one, an `invalid_provider_setup` error
-/// naming the provider to add. Never panics.
+/// The client of the nearest [`NangoProvider`], or an `invalid_provider_setup` error naming it.
 pub fn use_nango() -> Result<Nango, AuthError> {
     use_context::<NangoContext>().and_then(|NangoContext(client)| client.try_get_value()).ok_or_else(|| {
         AuthError::invalid_provider_setup(

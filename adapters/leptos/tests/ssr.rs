@@ -17,20 +17,30 @@ thread_local! {
     static HANDLES: RefCell<Option<(UseConnectUiReturn, UseAuthReturn)>> = const { RefCell::new(None) };
 }
 
+/// Renders the hooks' initial state, then runs commands and renders the state they left.
 #[component]
 fn Widgets() -> impl IntoView {
-    let ui = use_connect_ui_with_options(UseConnectUiOptions::new().session_token(TokenSource::backend("/s")));
+    let ui =
+        use_connect_ui_with_options(UseConnectUiOptions::new().session_token(TokenSource::backend("/s")));
     let auth = use_auth_with_options(UseAuthOptions::new().session_token(TokenSource::fixed("t")));
     HANDLES.with(|h| *h.borrow_mut() = Some((ui, auth)));
     let host = use_nango().map(|n| n.config().host).unwrap_or_else(|e| e.error_type().to_owned());
-    let text = format!(
-        "open={} ready={} conns={} auth={:?} host={host}",
+    let auth_text = move || match auth.state.get_untracked() {
+        AuthState::Failed(e) => format!("failed:{}", e.error_type()),
+        state => format!("{state:?}"),
+    };
+    let before = format!(
+        "open={} ready={} conns={} auth={} host={host}",
         ui.is_open.get_untracked(),
         ui.is_ready.get_untracked(),
         ui.connections.get_untracked().len(),
-        auth.state.get_untracked()
+        auth_text()
     );
-    view! { <p>{text}</p> }
+    ui.open();
+    auth.run("github", AuthOptions::new());
+    let error = ui.last_error.get_untracked().map(|e| e.error_type().to_owned());
+    let after = format!("after: open={} error={error:?} auth={}", ui.is_open.get_untracked(), auth_text());
+    view! { <p>{before}</p><p>{after}</p> }
 }
 
 /// Renders `app` to HTML under a fresh owner, which is kept (the handles live in it).
@@ -57,25 +67,19 @@ fn guarded(config: Option<NangoConfig>) -> impl IntoView {
 fn hooks_render_their_initial_state_and_commands_end_in_typed_errors() {
     let (html, _owner) = render(|| guarded(Some(NangoConfig::new().host("http://localhost:3003"))));
     assert!(html.contains("open=false ready=false conns=0 auth=Idle host=http://localhost:3003"), "{html}");
-    let (ui, auth) = HANDLES.with(|h| h.borrow_mut().take()).unwrap();
-    ui.open();
-    assert!(!ui.is_open.get_untracked());
-    assert_eq!(ui.last_error.get_untracked().unwrap().error_type(), "unsupported_environment");
-    auth.run("github", AuthOptions::new());
-    let state = auth.state.get_untracked();
-    let AuthState::Failed(error) = state else { panic!("{state:?}") };
-    assert_eq!(error.error_type(), "unsupported_environment");
+    assert!(
+        html.contains(
+            r#"after: open=false error=Some("unsupported_environment") auth=failed:unsupported_environment"#
+        ),
+        "{html}"
+    );
 }
 
 #[test]
 fn without_a_provider_the_hooks_do_not_panic() {
     let (html, _owner) = render(|| view! { <Widgets /> });
     assert!(html.contains("host=invalid_provider_setup"), "{html}");
-    let (_, auth) = HANDLES.with(|h| h.borrow_mut().take()).unwrap();
-    auth.run("github", AuthOptions::new());
-    let state = auth.state.get_untracked();
-    let AuthState::Failed(error) = state else { panic!("{state:?}") };
-    assert_eq!(error.error_type(), "invalid_provider_setup");
+    assert!(html.contains("auth=failed:invalid_provider_setup"), "{html}");
 }
 
 #[test]
@@ -88,11 +92,12 @@ fn a_wrong_provider_setup_is_an_error_for_the_boundary() {
 }
 
 #[test]
-fn cleanup_releases_the_core_objects() {
+fn commands_after_cleanup_are_no_ops_not_panics() {
     let (_, owner) = render(|| guarded(Some(NangoConfig::new())));
     let (ui, auth) = HANDLES.with(|h| h.borrow_mut().take()).unwrap();
     owner.cleanup();
-    // The handles outlive their owner: commands are no-ops, not panics.
+    // The handles outlive their owner (rendering to HTML already ended the provider's): commands
+    // are no-ops, not panics.
     ui.open();
     ui.close();
     auth.run("github", AuthOptions::new());

@@ -190,7 +190,7 @@ fn Demo(config: DemoConfig) -> impl IntoView {
                         key=|c| (c.provider_config_key.clone(), c.connection_id.clone())
                         children=|c| view! {
                             <li data-connection-id=c.connection_id.clone() data-provider-config-key=c.provider_config_key.clone()>
-                                <strong>{c.provider_config_key.clone()}</strong> " " <code>{c.connection_id}</code>
+                                <strong>{c.provider_config_key.clone()}</strong> " " <code>{c.connection_id.clone()}</code>
                             </li>
                         }
                     />

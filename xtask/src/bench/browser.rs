@@ -124,11 +124,12 @@ fn percentiles(values: &[f64]) -> (f64, f64) {
 
 /// Latency subjects: page name, label, kinds, where the time is taken. Each is measured paired
 /// with the JS SDK's `onEvent` on the same messages.
-const SUBJECTS: [(&str, &str, &[&str], &str); 4] = [
+const SUBJECTS: [(&str, &str, &[&str], &str); 5] = [
     ("core-callback", "core: on_event callback", KINDS, "the callback's first statement"),
     ("core-stream", "core: events() stream item", KINDS, "a spawn_local task's `next().await`"),
     ("yew", "Yew: use_connect_ui state update", STATE_KINDS, "use_effect_with after the re-render"),
     ("dioxus", "Dioxus: use_connect_ui state update", STATE_KINDS, "use_effect after the signal update"),
+    ("leptos", "Leptos: use_connect_ui state update", STATE_KINDS, "Effect::new after the signal update"),
 ];
 /// Latency runs are split into rounds, the subjects taking turns and the listener order
 /// alternating (JS first in even rounds), so that drift and being second are shared alike.

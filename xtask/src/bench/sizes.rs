@@ -1,4 +1,4 @@
-//! 1. Sizes: the core, each adapter in a minimal app, and the two demos' transfer size.
+//! 1. Sizes: the core, each adapter in a minimal app, and the demos' transfer size.
 
 use std::path::Path;
 
@@ -36,9 +36,11 @@ pub(super) fn size_rows(report: &mut Report, sdk: &Sdk) -> Result<(), String> {
             2 * js
         ),
     );
-    for (framework, base, with, label) in
-        [("Yew", "yew", "nango-yew", "nango-yew"), ("Dioxus", "dioxus", "nango-dioxus", "nango-dioxus")]
-    {
+    for (framework, base, with, label) in [
+        ("Yew", "yew", "nango-yew", "nango-yew"),
+        ("Dioxus", "dioxus", "nango-dioxus", "nango-dioxus"),
+        ("Leptos", "leptos", "nango-leptos", "nango-leptos"),
+    ] {
         let plain = build_probe("framework-probe", &[base], &format!("{base}-app"))?;
         let adapted = build_probe("framework-probe", &[with], &format!("{with}-app"))?;
         let added = adapted.total_gzip_min().saturating_sub(plain.total_gzip_min());
@@ -54,7 +56,11 @@ pub(super) fn size_rows(report: &mut Report, sdk: &Sdk) -> Result<(), String> {
             ),
         );
     }
-    for (package, dir) in [("yew-demo", "examples/yew-demo"), ("dioxus-demo", "examples/dioxus-demo")] {
+    for (package, dir) in [
+        ("yew-demo", "examples/yew-demo"),
+        ("dioxus-demo", "examples/dioxus-demo"),
+        ("leptos-demo", "examples/leptos-demo"),
+    ] {
         let (raw, gz, files) = demo_transfer(package, dir)?;
         report.row(
             format!("size: {package} total transfer (gzip)"),
