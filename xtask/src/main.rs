@@ -10,8 +10,9 @@
 //!   `wasm-bindgen`); a tool that fails is reported and the starter built by the xtask instead.
 //!   Not part of `test` (the tools take over half an hour to compile on a fresh machine).
 //! - `size`: what the core adds to a wasm app (wasm-bindgen + `wasm-opt -Oz`, gzip).
-//! - `bench [--skip-size] [--skip-load] [--cycles N]`: sizes, event latency, open cost and leaks
-//!   beside the official JS SDK in headless Chromium (prints; `docs/benchmarks.md` has a run).
+//! - `bench [--skip-size] [--skip-load] [--cycles N] [--only yew|dioxus|leptos]`: sizes, event
+//!   latency, open cost and leaks beside the official JS SDK in headless Chromium (prints;
+//!   `docs/benchmarks.md` has a run); `--only` keeps one framework's rows.
 //! - `robustness [CASES]`: the property tests with many cases (default 100,000).
 
 mod bench;
