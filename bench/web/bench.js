@@ -49,7 +49,7 @@
     if (!mounted) window.probe.mount_frameworks(base);
     mounted = true;
     for (let i = 0; i < 100 && !window.probe.frameworks_ready(); i++) await sleep(50);
-    if (!window.probe.frameworks_ready()) throw new Error('the Yew and Dioxus components did not render');
+    if (!window.probe.frameworks_ready()) throw new Error('the Yew, Dioxus and Leptos components did not render');
   };
 
   // One paired latency run. Our subject's Connect UI loads the stub, which posts the events;
@@ -59,7 +59,7 @@
   // xtask alternates it between rounds.
   async function latency({ subject, stubOrigin, kinds, n, jsFirst }) {
     const base = `${stubOrigin}/${kinds.join(',')}/${n}/`;
-    const framework = subject === 'yew' || subject === 'dioxus';
+    const framework = subject === 'yew' || subject === 'dioxus' || subject === 'leptos';
     if (framework) await mountFrameworks(base);
     window.probe.take_arrivals();
     window.probe.take_keyed();
@@ -81,6 +81,7 @@
         'core-stream': () => (window.probe.core_open(base, true), true),
         yew: () => window.probe.yew_ui(true),
         dioxus: () => window.probe.dioxus_ui(true),
+        leptos: () => window.probe.leptos_ui(true),
       }[subject]();
       if (!ok) throw new Error(`${subject} could not open`);
       // Dioxus opens from its task: wait until the iframe (and its listener) exists.
@@ -100,6 +101,7 @@
     if (subject.startsWith('core')) window.probe.core_close();
     if (subject === 'yew') window.probe.yew_ui(false);
     if (subject === 'dioxus') window.probe.dioxus_ui(false);
+    if (subject === 'leptos') window.probe.leptos_ui(false);
     await sleep(100);
     let ours;
     if (framework) {

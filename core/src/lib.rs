@@ -2,7 +2,7 @@
 //!
 //! The headless Rust frontend SDK for [Nango](https://nango.dev): what `@nangohq/frontend` is for
 //! JavaScript, for Rust web apps compiled to `wasm32-unknown-unknown`. Framework-agnostic; the
-//! `nango-yew` and `nango-dioxus` crates adapt it.
+//! `nango-yew`, `nango-dioxus` and `nango-leptos` crates adapt it.
 //!
 //! - [`Nango`]: a client configured like the JS one ([`NangoConfig`]).
 //! - [`Nango::open_connect_ui`] / [`ConnectUi`]: Nango's Connect UI in an iframe, its events as a
@@ -33,8 +33,8 @@
 //! `release()` on unmount.
 //!
 //! ### Adapter contract
-//! What every adapter (`nango-yew`, `nango-dioxus`, …) does. Each item is a browser test of the
-//! same name in each adapter crate's `tests/contract.rs`:
+//! What every adapter (`nango-yew`, `nango-dioxus`, `nango-leptos`, …) does. Each item is a
+//! browser test of the same name in each adapter crate's `tests/contract.rs`:
 //!
 //! 1. `explicit_token_wins_over_the_client_token`: after `set_session_token(t)`, the next open
 //!    hands the Connect UI `t`, even when the provider's client has a token.

@@ -42,14 +42,20 @@ pub enum Framework {
     Yew,
     /// `examples/dioxus-demo`.
     Dioxus,
+    /// `examples/leptos-demo`.
+    Leptos,
 }
 
 impl Framework {
+    /// Every demo.
+    pub const ALL: [Self; 3] = [Self::Yew, Self::Dioxus, Self::Leptos];
+
     /// The demo's package.
     pub fn package(self) -> &'static str {
         match self {
             Self::Yew => "yew-demo",
             Self::Dioxus => "dioxus-demo",
+            Self::Leptos => "leptos-demo",
         }
     }
 
@@ -58,6 +64,7 @@ impl Framework {
         match self {
             Self::Yew => "/yew",
             Self::Dioxus => "/dioxus",
+            Self::Leptos => "/leptos",
         }
     }
 }
@@ -80,7 +87,7 @@ impl Stack {
         let mut config = DevServerConfig::for_tests();
         config.clock = clock.clock();
         config.connect_ui_dir = Some(built_app("nango-connect-ui")?);
-        for fw in [Framework::Yew, Framework::Dioxus] {
+        for fw in Framework::ALL {
             let dir = pages.path().join(fw.package());
             copy_dir(&built_app(fw.package())?, &dir)?;
             config.serve.push(StaticMount { path: fw.mount().to_owned(), dir });
@@ -92,7 +99,7 @@ impl Stack {
             server.connect_ui_url(),
             format!("{api}/demo/session")
         );
-        for fw in [Framework::Yew, Framework::Dioxus] {
+        for fw in Framework::ALL {
             std::fs::write(pages.path().join(fw.package()).join("config.js"), &js)
                 .map_err(|e| e.to_string())?;
         }

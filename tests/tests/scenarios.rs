@@ -1,5 +1,6 @@
-//! One scenario list, run against both demos (the `Framework` parameter picks the app), each
-//! scenario with its own dev server on free ports and its own headless Chromium.
+//! One scenario list, run against every demo (Yew, Dioxus, Leptos; the `Framework` parameter
+//! picks the app), each scenario with its own dev server on free ports and its own headless
+//! Chromium.
 //!
 //! The apps must be built (`cargo xtask examples --build-only`; `cargo xtask test` does it).
 //! A failing scenario saves a screenshot under `target/e2e-artifacts/`.
@@ -325,6 +326,12 @@ macro_rules! scenarios {
             use super::*;
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() { run(stringify!($name), Framework::Dioxus, super::$name).await }
+            )*
+        }
+        mod leptos {
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { run(stringify!($name), Framework::Leptos, super::$name).await }
             )*
         }
     };

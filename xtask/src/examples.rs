@@ -20,6 +20,7 @@ pub struct App {
 pub const APPS: &[App] = &[
     App { package: "yew-demo", dir: "examples/yew-demo", mount: Some("/yew") },
     App { package: "dioxus-demo", dir: "examples/dioxus-demo", mount: Some("/dioxus") },
+    App { package: "leptos-demo", dir: "examples/leptos-demo", mount: Some("/leptos") },
     App { package: "nango-connect-ui", dir: "connect-ui", mount: None },
 ];
 
@@ -212,10 +213,11 @@ pub fn examples(args: &[String]) -> Result<(), String> {
         }
         println!();
         for app in present() {
-            match app.mount {
-                Some(path) if app.package == "yew-demo" => println!("Yew demo:     {api}{path}/"),
-                Some(path) => println!("Dioxus demo:  {api}{path}/"),
-                None => {}
+            match (app.mount, app.package) {
+                (Some(path), "yew-demo") => println!("Yew demo:     {api}{path}/"),
+                (Some(path), "dioxus-demo") => println!("Dioxus demo:  {api}{path}/"),
+                (Some(path), _) => println!("Leptos demo:  {api}{path}/"),
+                (None, _) => {}
             }
         }
         match &args.nango_host {

@@ -10,8 +10,9 @@
 //!   `wasm-bindgen`); a tool that fails is reported and the starter built by the xtask instead.
 //!   Not part of `test` (the tools take over half an hour to compile on a fresh machine).
 //! - `size`: what the core adds to a wasm app (wasm-bindgen + `wasm-opt -Oz`, gzip).
-//! - `bench [--skip-size] [--skip-load] [--cycles N]`: sizes, event latency, open cost and leaks
-//!   beside the official JS SDK in headless Chromium (prints; `docs/benchmarks.md` has a run).
+//! - `bench [--skip-size] [--skip-load] [--cycles N] [--only yew|dioxus|leptos]`: sizes, event
+//!   latency, open cost and leaks beside the official JS SDK in headless Chromium (prints;
+//!   `docs/benchmarks.md` has a run); `--only` keeps one framework's rows.
 //! - `robustness [CASES]`: the property tests with many cases (default 100,000).
 
 mod bench;
@@ -31,8 +32,10 @@ const WASM_CRATES: &[&str] = &[
     "nango-frontend",
     "nango-yew",
     "nango-dioxus",
+    "nango-leptos",
     "yew-demo",
     "dioxus-demo",
+    "leptos-demo",
     "yew-trunk-starter",
     "dioxus-cli-starter",
     "nango-connect-ui",
@@ -40,7 +43,8 @@ const WASM_CRATES: &[&str] = &[
     "latency-probe",
 ];
 /// The crates with browser tests (wasm-bindgen-test in headless Chromium).
-const BROWSER_TESTED: &[&str] = &["nango-frontend", "nango-yew", "nango-dioxus", "nango-connect-ui"];
+const BROWSER_TESTED: &[&str] =
+    &["nango-frontend", "nango-yew", "nango-dioxus", "nango-leptos", "nango-connect-ui"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

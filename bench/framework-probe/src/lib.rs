@@ -1,5 +1,6 @@
 //! Minimal wasm apps for the adapters' sizes in `cargo xtask bench`: a counter in Yew (feature
-//! `yew`) or Dioxus (`dioxus`); with `nango-yew` / `nango-dioxus` the same counter also opens
+//! `yew`), Dioxus (`dioxus`) or Leptos (`leptos`); with `nango-yew` / `nango-dioxus` /
+//! `nango-leptos` the same counter also opens
 //! the Connect UI and runs an auth through the adapter's hooks and shows the connections, so the
 //! difference between the two builds is what the adapter (and the core under it) adds to an app
 //! of that framework. Without features it only exports a start function.
@@ -15,6 +16,8 @@ pub fn start() {
     yew::Renderer::<yew_app::App>::new().render();
     #[cfg(feature = "dioxus")]
     dioxus::web::launch::launch_cfg(dioxus_app::App, dioxus::web::Config::new());
+    #[cfg(feature = "leptos")]
+    leptos::mount::mount_to_body(leptos_app::App);
 }
 
 #[cfg(all(feature = "yew", target_arch = "wasm32"))]
@@ -90,6 +93,39 @@ mod dioxus_app {
                 button { onclick: move |_| count += 1, "{count}" }
                 {nango}
             }
+        }
+    }
+}
+
+#[cfg(all(feature = "leptos", target_arch = "wasm32"))]
+mod leptos_app {
+    use leptos::prelude::*;
+
+    #[component]
+    pub fn App() -> impl IntoView {
+        let count = RwSignal::new(0_u32);
+        #[cfg(feature = "nango-leptos")]
+        let nango = {
+            use nango_leptos::{
+                AuthOptions, TokenSource, UseConnectUiOptions, use_auth, use_connect_ui_with_options,
+            };
+            let ui = use_connect_ui_with_options(
+                UseConnectUiOptions::new().session_token(TokenSource::backend("/api/nango-session")),
+            );
+            let auth = use_auth();
+            view! {
+                <button on:click=move |_| ui.open()>"Connect"</button>
+                <button on:click=move |_| auth.run("github", AuthOptions::new())>"GitHub"</button>
+                <p>{move || ui.connections.get().len()}</p>
+            }
+        };
+        #[cfg(not(feature = "nango-leptos"))]
+        let nango = ();
+        view! {
+            <main>
+                <button on:click=move |_| count.update(|c| *c += 1)>{count}</button>
+                {nango}
+            </main>
         }
     }
 }

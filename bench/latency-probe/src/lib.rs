@@ -2,8 +2,8 @@
 //!
 //! - the core's Connect UI with an event callback, or with its event stream consumed by a task
 //!   (arrival times recorded in order);
-//! - a Yew component and a Dioxus component using the adapters' `use_connect_ui`, recording when
-//!   an effect sees the new event after the re-render (keyed by the sequence number the stub
+//! - a Yew, a Dioxus and a Leptos component using the adapters' `use_connect_ui`, recording when
+//!   an effect sees the new event after the state update (keyed by the sequence number the stub
 //!   Connect UI writes into each event's payload);
 //! - open cost (`open_connect_ui` timed inside wasm), open/close cycles and auth start/drop
 //!   cycles for the leak counts.

@@ -25,6 +25,9 @@ thread_local! {
     /// Commands to the Dioxus component (`true`: open), and its end of the channel until it mounts.
     static DIOXUS_TX: RefCell<Option<UnboundedSender<bool>>> = const { RefCell::new(None) };
     static DIOXUS_RX: RefCell<Option<UnboundedReceiver<bool>>> = const { RefCell::new(None) };
+    /// The Leptos component's handle, and its mount (dropping it would unmount).
+    static LEPTOS: RefCell<Option<nango_leptos::UseConnectUiReturn>> = const { RefCell::new(None) };
+    static LEPTOS_APP: RefCell<Option<Box<dyn std::any::Any>>> = const { RefCell::new(None) };
 }
 
 /// `performance.timeOrigin + performance.now()`: comparable across documents.
@@ -150,8 +153,8 @@ pub fn auth_cycles(host: &str, n: u32) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Mounts the Yew component (into `#yew-root`) and the Dioxus one (into `#dx-root`), both
-/// using the adapters' `use_connect_ui` with `base_url`.
+/// Mounts the Yew component (into `#yew-root`), the Dioxus one (into `#dx-root`) and the
+/// Leptos one (into `#lp-root`), each using its adapter's `use_connect_ui` with `base_url`.
 #[wasm_bindgen]
 pub fn mount_frameworks(base_url: &str) -> Result<(), JsValue> {
     STUB.with(|s| *s.borrow_mut() = base_url.to_owned());
@@ -163,13 +166,19 @@ pub fn mount_frameworks(base_url: &str) -> Result<(), JsValue> {
     DIOXUS_TX.with(|t| *t.borrow_mut() = Some(tx));
     DIOXUS_RX.with(|r| *r.borrow_mut() = Some(rx));
     dioxus::web::launch::launch_cfg(DioxusProbe, dioxus::web::Config::new().rootname("dx-root"));
+    let root = document.get_element_by_id("lp-root").ok_or_else(|| js_err("no #lp-root"))?;
+    let app = leptos::mount::mount_to(root.unchecked_into(), LeptosProbe);
+    LEPTOS_APP.with(|a| *a.borrow_mut() = Some(Box::new(app)));
     Ok(())
 }
 
-/// Whether both components have rendered once (Yew's handle is known, Dioxus's task listens).
+/// Whether the components have rendered once (Yew's and Leptos's handles are known, Dioxus's
+/// task listens).
 #[wasm_bindgen]
 pub fn frameworks_ready() -> bool {
-    YEW.with(|h| h.borrow().is_some()) && DIOXUS_RX.with(|r| r.borrow().is_none())
+    YEW.with(|h| h.borrow().is_some())
+        && DIOXUS_RX.with(|r| r.borrow().is_none())
+        && LEPTOS.with(|h| h.borrow().is_some())
 }
 
 /// Opens (`true`) or closes the Yew component's Connect UI.
@@ -189,6 +198,18 @@ pub fn yew_ui(open: bool) -> bool {
 #[wasm_bindgen]
 pub fn dioxus_ui(open: bool) -> bool {
     DIOXUS_TX.with(|t| t.borrow().as_ref().is_some_and(|tx| tx.unbounded_send(open).is_ok()))
+}
+
+/// Opens (`true`) or closes the Leptos component's Connect UI.
+#[wasm_bindgen]
+pub fn leptos_ui(open: bool) -> bool {
+    let Some(handle) = LEPTOS.with(|h| *h.borrow()) else { return false };
+    if open {
+        handle.open()
+    } else {
+        handle.close()
+    }
+    true
 }
 
 #[yew::component]
@@ -233,4 +254,24 @@ fn DioxusProbe() -> dioxus::prelude::Element {
     });
     let seq = snapshot.read().last_event.as_ref().and_then(event_seq).unwrap_or_default();
     rsx! { p { id: "dx-probe", "{seq}" } }
+}
+
+#[leptos::component]
+fn LeptosProbe() -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    use nango_leptos::{ConnectUiOptions, TokenSource, UseConnectUiOptions, use_connect_ui_with_options};
+    let base = STUB.with(|s| s.borrow().clone());
+    let ui = use_connect_ui_with_options(
+        UseConnectUiOptions::new()
+            .connect_ui(ConnectUiOptions::new().base_url(base))
+            .session_token(TokenSource::fixed("nango_connect_session_bench")),
+    );
+    let seq = move || ui.last_event.with(|e| e.as_ref().and_then(event_seq));
+    Effect::new(move || {
+        if let Some(seq) = seq() {
+            record_keyed(seq);
+        }
+    });
+    LEPTOS.with(|h| *h.borrow_mut() = Some(ui));
+    view! { <p id="lp-probe">{move || seq().unwrap_or_default()}</p> }
 }

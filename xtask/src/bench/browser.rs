@@ -40,6 +40,7 @@ pub(super) async fn browser_rows(
     site: &Site,
     chromedriver: &Path,
     cycles: u32,
+    only: Option<&str>,
 ) -> Result<(), String> {
     let page_port = serve(site.page.clone(), "bench.html").await?;
     let stub_port = serve(site.stub.clone(), "stub.html").await?;
@@ -56,7 +57,10 @@ pub(super) async fn browser_rows(
         if isolated != Value::Bool(true) {
             report.details.push("Note: the page was not cross-origin isolated; times are coarsened to 100 µs.\n".into());
         }
-        latency_rows(report, &browser, &stub_origin, cycles).await;
+        latency_rows(report, &browser, &stub_origin, cycles, only).await;
+        if only.is_some() {
+            return Ok(()); // the open cost and leak rows are the core's
+        }
         match page_run(&browser, "openCost", json!({ "stubOrigin": stub_origin, "n": cycles }), Duration::from_secs(300)).await {
             Ok(v) => {
                 let (ours, js) = (stat(&v, "/ours/median"), stat(&v, "/js/median"));
@@ -124,17 +128,19 @@ fn percentiles(values: &[f64]) -> (f64, f64) {
 
 /// Latency subjects: page name, label, kinds, where the time is taken. Each is measured paired
 /// with the JS SDK's `onEvent` on the same messages.
-const SUBJECTS: [(&str, &str, &[&str], &str); 4] = [
+const SUBJECTS: [(&str, &str, &[&str], &str); 5] = [
     ("core-callback", "core: on_event callback", KINDS, "the callback's first statement"),
     ("core-stream", "core: events() stream item", KINDS, "a spawn_local task's `next().await`"),
     ("yew", "Yew: use_connect_ui state update", STATE_KINDS, "use_effect_with after the re-render"),
     ("dioxus", "Dioxus: use_connect_ui state update", STATE_KINDS, "use_effect after the signal update"),
+    ("leptos", "Leptos: use_connect_ui state update", STATE_KINDS, "Effect::new after the signal update"),
 ];
 /// Latency runs are split into rounds, the subjects taking turns and the listener order
 /// alternating (JS first in even rounds), so that drift and being second are shared alike.
 const ROUNDS: u32 = 4;
 
-async fn latency_rows(report: &mut Report, browser: &Browser, stub_origin: &str, n: u32) {
+/// With `only`, that subject alone.
+async fn latency_rows(report: &mut Report, browser: &Browser, stub_origin: &str, n: u32, only: Option<&str>) {
     let per_round = n.div_ceil(ROUNDS);
     // subject → kind → (ours, JS) latencies in ms
     let mut values: Vec<Vec<(Vec<f64>, Vec<f64>)>> =
@@ -146,7 +152,7 @@ async fn latency_rows(report: &mut Report, browser: &Browser, stub_origin: &str,
             round + 1
         );
         for (i, (subject, _, kinds, _)) in SUBJECTS.iter().enumerate() {
-            if errors.get(i).is_some_and(Option::is_some) {
+            if errors.get(i).is_some_and(Option::is_some) || only.is_some_and(|only| only != *subject) {
                 continue;
             }
             let args = json!({
@@ -182,7 +188,10 @@ async fn latency_rows(report: &mut Report, browser: &Browser, stub_origin: &str,
          | subject | kind | ours median | ours p99 | JS median | JS p99 | received ours / JS | ratio median | ratio p99 |\n\
          |---|---|---|---|---|---|---|---|---|\n",
     );
-    for (i, (_, label, kinds, note)) in SUBJECTS.iter().enumerate() {
+    for (i, (subject, label, kinds, note)) in SUBJECTS.iter().enumerate() {
+        if only.is_some_and(|only| only != *subject) {
+            continue;
+        }
         if let Some(Some(e)) = errors.get(i) {
             report.failed(&format!("event latency: {label}"), e);
             continue;

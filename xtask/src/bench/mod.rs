@@ -14,7 +14,9 @@
 //!    and heap before/after (`--js-flags=--expose-gc`).
 //! 5. The dev server's load example.
 //!
-//! Flags: `--skip-size`, `--skip-load`, `--cycles N` (default 1,000).
+//! Flags: `--skip-size`, `--skip-load`, `--cycles N` (default 1,000), `--only FRAMEWORK`
+//! (`yew`, `dioxus` or `leptos`: only that framework's rows, its adapter's size, its demo's
+//! transfer size and its state-update latency).
 
 mod browser;
 mod load;
@@ -98,10 +100,11 @@ struct Options {
     size: bool,
     load: bool,
     cycles: u32,
+    only: Option<String>,
 }
 
 fn options() -> Result<Options, String> {
-    let mut o = Options { size: true, load: true, cycles: 1000 };
+    let mut o = Options { size: true, load: true, cycles: 1000, only: None };
     let mut args = std::env::args().skip(2);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -109,6 +112,10 @@ fn options() -> Result<Options, String> {
             "--skip-load" => o.load = false,
             "--cycles" => {
                 o.cycles = args.next().and_then(|n| n.parse().ok()).ok_or("--cycles takes a number")?;
+            }
+            "--only" => {
+                let name = args.next().filter(|n| ["yew", "dioxus", "leptos"].contains(&n.as_str()));
+                o.only = Some(name.ok_or("--only takes yew, dioxus or leptos")?);
             }
             other => return Err(format!("bench: unknown flag {other}")),
         }
@@ -124,7 +131,7 @@ pub fn bench() -> Result<(), String> {
     let mut report = Report::default();
     let sdk = timed("the JS SDK from npm, bundled by esbuild", js_sdk)?;
     if o.size
-        && let Err(e) = size_rows(&mut report, &sdk)
+        && let Err(e) = size_rows(&mut report, &sdk, o.only.as_deref())
     {
         report.failed("sizes", &e);
     }
@@ -134,8 +141,9 @@ pub fn bench() -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    runtime.block_on(browser_rows(&mut report, &site, &chromedriver, o.cycles))?;
+    runtime.block_on(browser_rows(&mut report, &site, &chromedriver, o.cycles, o.only.as_deref()))?;
     if o.load
+        && o.only.is_none()
         && let Err(e) = load_rows(&mut report)
     {
         report.failed("dev server load", &e);

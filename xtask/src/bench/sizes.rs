@@ -1,4 +1,4 @@
-//! 1. Sizes: the core, each adapter in a minimal app, and the two demos' transfer size.
+//! 1. Sizes: the core, each adapter in a minimal app, and the demos' transfer size.
 
 use std::path::Path;
 
@@ -16,28 +16,21 @@ pub(super) fn ratio(ours: f64, js: f64) -> String {
     if js > 0.0 { format!("{:.2}×", ours / js) } else { "–".into() }
 }
 
-pub(super) fn size_rows(report: &mut Report, sdk: &Sdk) -> Result<(), String> {
+/// With `only` (a framework's lowercase name), only that framework's rows.
+pub(super) fn size_rows(report: &mut Report, sdk: &Sdk, only: Option<&str>) -> Result<(), String> {
     let js = sdk.size.1;
     let js_cell = format!("{} ({} B; {} B raw)", kb(js), js, sdk.size.0);
-    let empty = build_probe("size-probe", &[], "empty")?;
-    let core = build_probe("size-probe", &["core"], "core")?;
-    let added = core.total_gzip_min().saturating_sub(empty.total_gzip_min());
-    let added_raw = (core.wasm.0 + core.js_min.0).saturating_sub(empty.wasm.0 + empty.js_min.0);
-    let budget = if added <= BUDGET_GZIP { "within" } else { "over" };
-    report.row(
-        "size: core added to a wasm app (gzip)",
-        format!("{} ({added} B; {added_raw} B raw)", kb(added)),
-        js_cell.clone(),
-        ratio(added as f64, js as f64),
-        format!(
-            "`size-probe` with the Connect UI + auth calls minus without; wasm-opt -Oz wasm + esbuild-minified glue; \
-             {budget} the {} KB budget (aim ≤ 2× JS = {} B; the issue's JS figure: {JS_SDK_GZIP} B)",
-            BUDGET_GZIP / 1024,
-            2 * js
-        ),
-    );
-    for (framework, base, with, label) in
-        [("Yew", "yew", "nango-yew", "nango-yew"), ("Dioxus", "dioxus", "nango-dioxus", "nango-dioxus")]
+    let wanted = |name: &str| only.is_none_or(|only| name.starts_with(only));
+    if only.is_none() {
+        core_row(report, &js_cell, js)?;
+    }
+    for (framework, base, with, label) in [
+        ("Yew", "yew", "nango-yew", "nango-yew"),
+        ("Dioxus", "dioxus", "nango-dioxus", "nango-dioxus"),
+        ("Leptos", "leptos", "nango-leptos", "nango-leptos"),
+    ]
+    .into_iter()
+    .filter(|(_, base, _, _)| wanted(base))
     {
         let plain = build_probe("framework-probe", &[base], &format!("{base}-app"))?;
         let adapted = build_probe("framework-probe", &[with], &format!("{with}-app"))?;
@@ -54,7 +47,14 @@ pub(super) fn size_rows(report: &mut Report, sdk: &Sdk) -> Result<(), String> {
             ),
         );
     }
-    for (package, dir) in [("yew-demo", "examples/yew-demo"), ("dioxus-demo", "examples/dioxus-demo")] {
+    for (package, dir) in [
+        ("yew-demo", "examples/yew-demo"),
+        ("dioxus-demo", "examples/dioxus-demo"),
+        ("leptos-demo", "examples/leptos-demo"),
+    ]
+    .into_iter()
+    .filter(|(package, _)| wanted(package))
+    {
         let (raw, gz, files) = demo_transfer(package, dir)?;
         report.row(
             format!("size: {package} total transfer (gzip)"),
@@ -64,6 +64,28 @@ pub(super) fn size_rows(report: &mut Report, sdk: &Sdk) -> Result<(), String> {
             format!("{files} files: wasm-opt -Oz wasm, JS glue as wasm-bindgen writes it, HTML, CSS, config.js, snippets; each gzip -9"),
         );
     }
+    Ok(())
+}
+
+/// The core added to an empty wasm app.
+fn core_row(report: &mut Report, js_cell: &str, js: u64) -> Result<(), String> {
+    let empty = build_probe("size-probe", &[], "empty")?;
+    let core = build_probe("size-probe", &["core"], "core")?;
+    let added = core.total_gzip_min().saturating_sub(empty.total_gzip_min());
+    let added_raw = (core.wasm.0 + core.js_min.0).saturating_sub(empty.wasm.0 + empty.js_min.0);
+    let budget = if added <= BUDGET_GZIP { "within" } else { "over" };
+    report.row(
+        "size: core added to a wasm app (gzip)",
+        format!("{} ({added} B; {added_raw} B raw)", kb(added)),
+        js_cell.to_owned(),
+        ratio(added as f64, js as f64),
+        format!(
+            "`size-probe` with the Connect UI + auth calls minus without; wasm-opt -Oz wasm + esbuild-minified glue; \
+             {budget} the {} KB budget (aim ≤ 2× JS = {} B; the issue's JS figure: {JS_SDK_GZIP} B)",
+            BUDGET_GZIP / 1024,
+            2 * js
+        ),
+    );
     Ok(())
 }
 

@@ -1,0 +1,51 @@
+//! # nango-leptos
+//!
+//! [Nango](https://nango.dev) for [Leptos](https://leptos.dev) 0.8: a [`NangoProvider`] and hooks
+//! in the style of leptos-use (`use_x()` / `use_x_with_options(options)`) returning `Copy`
+//! handles, state as signals and commands as methods. All behaviour is [`nango_frontend`]'s
+//! (re-exported: the only dependency you add); this crate is glue.
+//!
+//! ```no_run
+//! use leptos::prelude::*;
+//! use nango_leptos::*;
+//!
+//! #[component]
+//! fn Connect() -> impl IntoView {
+//!     let ui = use_connect_ui_with_options(
+//!         UseConnectUiOptions::new().session_token(TokenSource::backend("/api/nango-session")),
+//!     );
+//!     let auth = use_auth();
+//!     view! {
+//!         <button on:click=move |_| ui.open()>"Connect an account"</button>
+//!         <button on:click=move |_| auth.run("github", AuthOptions::new())>"GitHub"</button>
+//!         <p>{move || format!("{} connected", ui.connections.get().len())}</p>
+//!     }
+//! }
+//! // view! { <NangoProvider config=NangoConfig::new()><Connect /></NangoProvider> }
+//! ```
+//!
+//! ## Options are signals
+//! A Leptos component runs once: where the Yew and Dioxus hooks get options at every render,
+//! these take a plain value or a signal (`Signal::derive_local(move || …)`), handed to the core
+//! whenever it changes (the newest callbacks are called, the newest token source is used and
+//! keeps the cached token, the other options apply at the next `open`).
+//!
+//! ## Behaviour
+//! The core's "adapter contract", a browser test of the same name in every adapter crate:
+//! - **Cleanup** (`on_cleanup`) removes the Connect UI's iframe and `message` listener and
+//!   cancels a pending auth (popup and socket closed).
+//! - **Popups open in the click**: [`UseAuthReturn::run`] starts the auth before any `await`;
+//!   the token source is fetched ahead on mount, and the token goes to that run only.
+//! - **No panics**: [`use_nango`] is an `invalid_provider_setup` error without a provider; a
+//!   wrong provider setup is an `Err` for the nearest `<ErrorBoundary>`.
+//! - **Server-side rendering**: compiles natively (with or without Leptos' `ssr` feature); the
+//!   Connect UI cannot be shown there and auth ends in `unsupported_environment`.
+
+#![deny(missing_docs, missing_debug_implementations)]
+
+mod hooks;
+mod provider;
+
+pub use hooks::*;
+pub use nango_frontend::*;
+pub use provider::{NangoProvider, NangoProviderProps, use_nango};
