@@ -21,8 +21,11 @@ pub fn cargo_build(package: &str, features: &[&str]) -> Result<PathBuf, String> 
         cmd.args(["--features", &features.join(",")]);
     }
     run(&mut cmd)?;
-    let file = format!("{}.wasm", package.replace('-', "_"));
-    Ok(target_dir().join("wasm32-unknown-unknown/release").join(file))
+    let dir = target_dir().join("wasm32-unknown-unknown/release");
+    // A library's (cdylib) file has underscores; a binary's keeps the package's name.
+    let lib = dir.join(format!("{}.wasm", package.replace('-', "_")));
+    let bin = dir.join(format!("{package}.wasm"));
+    Ok(if lib.exists() || !bin.exists() { lib } else { bin })
 }
 
 /// Runs wasm-bindgen (`--target web`) on `wasm`, writing `{out_name}.js` and
