@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::{Ui, status_icon};
 use crate::i18n::Key;
-use crate::state::Action;
+use crate::state::{Action, CloseBy};
 
 fn name(ui: &Ui<'_>) -> String {
     ui.state.selected.as_ref().map(|i| i.display_name.clone()).unwrap_or_default()
@@ -48,7 +48,7 @@ pub fn failure(ui: &Ui<'_>, error: &AuthError) -> Html {
                             onclick={ui.link.callback(|_: MouseEvent| Action::Back)}>{ ui.lang.t(Key::Back) }</button>
                 } else {
                     <button id="back-button" type="button" class="secondary wide" data-autofocus=""
-                            onclick={ui.link.callback(|_: MouseEvent| Action::RequestClose)}>{ ui.lang.t(Key::Close) }</button>
+                            onclick={ui.link.callback(|_: MouseEvent| Action::RequestClose(CloseBy::Button))}>{ ui.lang.t(Key::Close) }</button>
                 }
             </div>
         </div>
