@@ -244,6 +244,12 @@ impl RunningServer {
         *lock(&self.state.faults) = faults;
     }
 
+    /// The telemetry beacons `POST /connect/telemetry` accepted, oldest first (the last 1,000).
+    /// Also reachable as `GET /dev/telemetry` when the config sets `fault_routes`.
+    pub fn telemetry(&self) -> Vec<serde_json::Value> {
+        lock(&self.state.telemetry).iter().cloned().collect()
+    }
+
     /// How many WebSockets may be open at once (derived from the open-file limit).
     pub fn max_websockets(&self) -> usize {
         self.state.max_sockets

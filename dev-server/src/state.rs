@@ -484,6 +484,8 @@ pub(crate) struct AppState {
     pub max_sockets: usize,
     /// Fault injection for tests.
     pub faults: Mutex<Faults>,
+    /// The telemetry beacons accepted, oldest first (at most `routes::telemetry::MAX_RECORDED`).
+    pub telemetry: Mutex<std::collections::VecDeque<Value>>,
     pub shutdown: watch::Receiver<bool>,
     pub http: reqwest::Client,
     /// Client id of this server at its own fake OAuth provider.
@@ -517,6 +519,7 @@ impl AppState {
             open_sockets: AtomicUsize::new(0),
             max_sockets,
             faults: Mutex::default(),
+            telemetry: Mutex::default(),
             shutdown,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())

@@ -5,6 +5,7 @@ mod connect;
 mod connections;
 mod credentials;
 mod oauth;
+pub(crate) mod telemetry;
 mod ws;
 
 use std::path::Path;
@@ -41,7 +42,7 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/connect/sessions", post(connect::post_sessions))
         .route("/connect/sessions/reconnect", post(connect::post_reconnect))
         .route("/connect/session", get(connect::get_session).delete(connect::delete_session))
-        .route("/connect/telemetry", post(connect::post_telemetry))
+        .route("/connect/telemetry", post(telemetry::post))
         .route("/demo/session", post(connect::demo_session))
         .route("/integrations", get(catalog::list_integrations))
         .route("/providers/{provider}", get(catalog::get_provider))
@@ -55,7 +56,7 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/connection/{connection_id}", get(connections::get_one))
         .route("/connections/{connection_id}", get(connections::get_one));
     if state.config.fault_routes {
-        router = router.route("/dev/faults", post(set_faults));
+        router = router.route("/dev/faults", post(set_faults)).route("/dev/telemetry", get(telemetry::recorded));
     }
     for (path, kind) in [
         ("/api-auth/api-key/{key}", Kind::ApiKey),
@@ -170,7 +171,7 @@ const EXPOSED_HEADERS: &str = "Authorization, Etag, Content-Type, Content-Length
 /// CORS as Nango's public API: `*` everywhere, except `/connect/telemetry` (sent with
 /// `navigator.sendBeacon`, a credentialed request) which echoes the caller's origin with
 /// `Access-Control-Allow-Credentials: true`, and the dev helpers `/demo/session` and
-/// `/dev/faults`, which answer only the demo pages' own origins (never `*`).
+/// `/dev/…`, which answer only the demo pages' own origins (never `*`).
 async fn cors(
     axum::extract::State(state): axum::extract::State<Arc<AppState>>,
     req: Request,
@@ -179,7 +180,7 @@ async fn cors(
     let origin = req.headers().get(header::ORIGIN).cloned();
     let path = req.uri().path();
     let credentialed = path == "/connect/telemetry";
-    let dev_helper = path == "/demo/session" || path == "/dev/faults";
+    let dev_helper = path == "/demo/session" || path.starts_with("/dev/");
     let is_preflight = req.method() == Method::OPTIONS;
     let requested_headers = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
 
