@@ -193,6 +193,14 @@ pub struct IntegrationConfig {
     /// OAuth scopes requested from the fake provider (OAuth2 only).
     #[serde(default)]
     pub scopes: Vec<String>,
+    /// `installation` in `/providers/{provider}`: `outbound` when the connection starts on
+    /// the provider's side (`/auth/oauth-outbound/{key}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installation: Option<String>,
+    /// Two-step assertion fields (`assertion_option` in `/providers/{provider}`), sent by a
+    /// Connect UI as `assertionOption`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub assertion_option: BTreeMap<String, FieldSpec>,
 }
 
 impl IntegrationConfig {
@@ -214,6 +222,8 @@ impl IntegrationConfig {
             docs_connect: None,
             logo: None,
             scopes: Vec::new(),
+            installation: None,
+            assertion_option: BTreeMap::new(),
         }
     }
 
@@ -314,7 +324,10 @@ pub fn default_integrations() -> Vec<IntegrationConfig> {
         .accepting(&[("client_id", "dev-client-id"), ("client_private_key", "dev-private-key")])
         .field("client_id", FieldSpec::text("Client ID", "dev-client-id", 1))
         .field("client_secret", FieldSpec::secret("Client Secret", "dev-client-secret", 2)),
-        IntegrationConfig::new("outbound-dev", "shopify", "Shopify (outbound install, dev)", M::OAuth2),
+        IntegrationConfig {
+            installation: Some("outbound".into()),
+            ..IntegrationConfig::new("outbound-dev", "shopify", "Shopify (outbound install, dev)", M::OAuth2)
+        },
     ]
 }
 

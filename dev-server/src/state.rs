@@ -386,6 +386,9 @@ pub struct Faults {
     pub credential_status: Option<u16>,
     /// Every API response is delayed this long, in milliseconds.
     pub delay_ms: u64,
+    /// A flow's result reaches its WebSocket this long after the callback, in milliseconds
+    /// (a slow socket: the callback page's own message then arrives first).
+    pub push_delay_ms: u64,
 }
 
 impl Faults {
@@ -415,6 +418,12 @@ impl Faults {
     /// See [`delay_ms`](Self::delay_ms).
     pub fn delay(mut self, delay: Duration) -> Self {
         self.delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self
+    }
+
+    /// See [`push_delay_ms`](Self::push_delay_ms).
+    pub fn push_delay(mut self, delay: Duration) -> Self {
+        self.push_delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
         self
     }
 }
@@ -725,10 +734,21 @@ impl AppState {
     }
 
     /// Sends `message` to a WebSocket client and forgets the client id, as Nango does after
-    /// publishing a flow's result. Returns whether a socket received it.
+    /// publishing a flow's result. Returns whether the client's socket was there (with the
+    /// `push_delay_ms` fault the message follows later).
     pub(crate) fn push(&self, ws_client_id: &str, message: &Value) -> bool {
-        let sender = lock(&self.ws_clients).remove(ws_client_id);
-        sender.is_some_and(|tx| tx.send(WsCommand::Text(message.to_string())).is_ok())
+        let Some(tx) = lock(&self.ws_clients).remove(ws_client_id) else { return false };
+        let command = WsCommand::Text(message.to_string());
+        match self.faults().push_delay_ms {
+            0 => tx.send(command).is_ok(),
+            ms => {
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                    let _ = tx.send(command);
+                });
+                true
+            }
+        }
     }
 
     /// Tells a WebSocket's task something without forgetting its id.

@@ -54,7 +54,8 @@ pub(super) async fn list_integrations(
 }
 
 /// `GET /providers/{provider}` (session token or secret key) → `{data: {name, display_name,
-/// auth_mode, logo_url, docs, docs_connect, credentials?, connection_config?}}`; 404
+/// auth_mode, logo_url, docs, docs_connect, credentials?, connection_config?, installation?,
+/// assertion_option?}}`; 404
 /// `not_found` for a provider no integration uses.
 pub(super) async fn get_provider(
     State(state): State<Arc<AppState>>,
@@ -84,6 +85,12 @@ pub(super) async fn get_provider(
     }
     if !integration.connection_config.is_empty() {
         data.insert("connection_config".into(), json!(integration.connection_config));
+    }
+    if let Some(installation) = &integration.installation {
+        data.insert("installation".into(), json!(installation));
+    }
+    if !integration.assertion_option.is_empty() {
+        data.insert("assertion_option".into(), json!(integration.assertion_option));
     }
     Ok(Json(json!({ "data": data })))
 }
