@@ -450,6 +450,10 @@ pub struct DevServerConfig {
     pub public_key: String,
     /// Path of the WebSocket endpoint (Nango's `websocketsPath`, default `/`).
     pub websockets_path: String,
+    /// A prefix in front of every API route, as a reverse proxy adds for a self-hosted Nango
+    /// under, say, `/nango` (the routes themselves, and `websocketsPath`, stay the same).
+    /// Empty (the default): none.
+    pub base_path: String,
     /// Public base URL of the API as browsers reach it, used in links this server hands out
     /// (logos, connect links). Default: the `Host` of each request, else `http://127.0.0.1:{port}`.
     pub public_url: Option<String>,
@@ -506,6 +510,7 @@ impl Default for DevServerConfig {
             secret_key: crate::state::uuid_v4(),
             public_key: crate::state::uuid_v4(),
             websockets_path: "/".into(),
+            base_path: String::new(),
             public_url: None,
             connect_ui_url: None,
             connect_ui_dir: None,
@@ -576,6 +581,11 @@ impl DevServerConfig {
         Self { api_port: 0, connect_ui_port: 0, ..Self::default() }
     }
 
+    /// [`base_path`](Self::base_path) without trailing slashes (`""` when none).
+    pub fn api_base_path(&self) -> &str {
+        self.base_path.trim_end_matches('/')
+    }
+
     /// Loads a config file: TOML when the name ends in `.toml`, JSON otherwise. Missing fields
     /// take their defaults.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
@@ -606,6 +616,9 @@ impl DevServerConfig {
         }
         if !self.websockets_path.starts_with('/') {
             return invalid("websockets_path must start with '/'".into());
+        }
+        if !self.base_path.is_empty() && !self.base_path.starts_with('/') {
+            return invalid("base_path must be empty or start with '/'".into());
         }
         for (name, value) in [
             ("session_ttl_secs", self.session_ttl_secs),

@@ -197,9 +197,9 @@ impl RunningServer {
         self.connect_ui_addr
     }
 
-    /// `http://127.0.0.1:{api port}`: the `host` to give the SDK.
+    /// `http://127.0.0.1:{api port}` (then the `base_path`, if any): the `host` to give the SDK.
     pub fn api_url(&self) -> String {
-        format!("http://{}", self.api_addr)
+        format!("http://{}{}", self.api_addr, self.state.config.api_base_path())
     }
 
     /// `http://127.0.0.1:{connect ui port}`: the Connect UI `baseURL`.
@@ -209,7 +209,7 @@ impl RunningServer {
 
     /// `ws://127.0.0.1:{api port}{websockets path}`.
     pub fn websocket_url(&self) -> String {
-        format!("ws://{}{}", self.api_addr, self.state.config.websockets_path)
+        format!("ws://{}{}{}", self.api_addr, self.state.config.api_base_path(), self.state.config.websockets_path)
     }
 
     /// The secret key backend endpoints accept.

@@ -20,6 +20,7 @@ OPTIONS:
     --serve PATH=DIR         serve DIR at PATH on the API port, with index.html fallback (repeatable)
     --connect-ui-dir DIR     serve a built Connect UI on the Connect UI port instead of the placeholder
     --websockets-path PATH   WebSocket path (default /)
+    --base-path PATH         serve the whole API under PATH (e.g. /nango), as behind a reverse proxy
     --public-url URL         API URL as browsers reach it, when not http://HOST:PORT
     --allowed-origin ORIGIN  also let pages of ORIGIN call /demo/session and open the WebSocket (repeatable)
     --fault-routes           serve POST /dev/faults (fault injection for tests; never on a shared machine)
@@ -42,7 +43,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConf
             "--quiet" => quiet = true,
             "--fault-routes" => overrides.push((flag, String::new())),
             "--api-port" | "--connect-ui-port" | "--secret-key" | "--public-key" | "--config" | "--serve"
-            | "--connect-ui-dir" | "--websockets-path" | "--public-url" | "--allowed-origin" => {
+            | "--connect-ui-dir" | "--websockets-path" | "--base-path" | "--public-url" | "--allowed-origin" => {
                 let value = match inline {
                     Some(v) => v,
                     None => args.next().ok_or_else(|| format!("{flag} needs a value"))?,
@@ -72,6 +73,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConf
             "--serve" => config.serve.push(value.parse::<StaticMount>().map_err(|e| e.to_string())?),
             "--connect-ui-dir" => config.connect_ui_dir = Some(PathBuf::from(value)),
             "--websockets-path" => config.websockets_path = value,
+            "--base-path" => config.base_path = value,
             "--public-url" => config.public_url = Some(value),
             _ => {}
         }

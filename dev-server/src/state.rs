@@ -555,9 +555,10 @@ impl AppState {
         if let Some(url) = &self.config.public_url {
             return url.trim_end_matches('/').to_owned();
         }
+        let base_path = self.config.api_base_path();
         match request_host(headers) {
-            Some(host) => format!("http://{host}"),
-            None => format!("http://{}", self.api_addr),
+            Some(host) => format!("http://{host}{base_path}"),
+            None => format!("http://{}{base_path}", self.api_addr),
         }
     }
 
@@ -576,7 +577,7 @@ impl AppState {
             return url.trim_end_matches('/').to_owned();
         }
         let host = request_host_name(headers).unwrap_or_else(|| self.api_addr.ip().to_string());
-        format!("http://{host}:{}", self.api_addr.port())
+        format!("http://{host}:{}{}", self.api_addr.port(), self.config.api_base_path())
     }
 
     /// `origin` (an `Origin` header) is one of this server's own page origins: the API

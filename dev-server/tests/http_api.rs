@@ -913,3 +913,27 @@ async fn huge_lifetimes_are_refused_at_start() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_base_path_prefixes_every_route_as_a_reverse_proxy() {
+    let t = start_with(DevServerConfig { base_path: "/nango/".into(), ..DevServerConfig::for_tests() }).await;
+    assert!(t.base.ends_with("/nango"), "api_url names the prefix: {}", t.base);
+    let token = t.session().await;
+    let auth = format!("Bearer {token}");
+    let (status, session) = t.get_json("/connect/session", Some(&auth)).await;
+    assert_eq!(status, 200);
+    assert_eq!(session["data"]["websocketsPath"], "/", "the server's own path, without the prefix");
+    let (_, list) = t.get_json("/integrations", Some(&auth)).await;
+    let logo = list["data"][0]["logo"].as_str().unwrap();
+    assert!(logo.starts_with(&format!("{}/images/", t.base)), "links carry the prefix: {logo}");
+    // Outside the prefix there is nothing.
+    let origin = t.base.trim_end_matches("/nango").to_owned();
+    let res = t.http.get(format!("{origin}/connect/session")).header("authorization", &auth).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    // The WebSocket is under the prefix too.
+    let (_ws, id) = t.ws().await;
+    assert!(!id.is_empty());
+    assert!(t.server.websocket_url().ends_with("/nango/"), "{}", t.server.websocket_url());
+    let bad = DevServerConfig { base_path: "nango".into(), ..DevServerConfig::for_tests() };
+    assert!(bad.validate().is_err());
+}

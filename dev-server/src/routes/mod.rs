@@ -104,11 +104,14 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         Some(root) => router.fallback_service(root),
         None => router.fallback(not_found),
     };
-    router
+    let base_path = state.config.api_base_path().to_owned();
+    let router = router
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(Arc::clone(&state), cors))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), delay))
-        .with_state(state)
+        .with_state(state);
+    // Behind a reverse proxy's prefix: the routes see their paths without it, as Nango does.
+    if base_path.is_empty() { router } else { Router::new().nest_service(&base_path, router).fallback(not_found) }
 }
 
 /// `POST /dev/faults` (only with `fault_routes`): replaces the faults with the JSON body.
