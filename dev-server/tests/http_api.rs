@@ -930,9 +930,15 @@ async fn a_base_path_prefixes_every_route_as_a_reverse_proxy() {
     let origin = t.base.trim_end_matches("/nango").to_owned();
     let res = t.http.get(format!("{origin}/connect/session")).header("authorization", &auth).send().await.unwrap();
     assert_eq!(res.status(), 404);
-    // The WebSocket is under the prefix too.
-    let (_ws, id) = t.ws().await;
-    assert!(!id.is_empty());
+    // The WebSocket and the OAuth flow (redirects, the fake provider's form) are under the
+    // prefix too.
+    let (mut ws, id) = t.ws().await;
+    let result = t
+        .drive_popup(&format!("/oauth/connect/github-dev?connect_session_token={token}&ws_client_id={id}"), "approve")
+        .await;
+    assert_eq!(result.status, 200, "{}", result.page);
+    assert!(result.callback_url.contains("/nango/oauth/callback"), "{}", result.callback_url);
+    assert_eq!(common::next_json(&mut ws).await["message_type"], "success");
     assert!(t.server.websocket_url().ends_with("/nango/"), "{}", t.server.websocket_url());
     let bad = DevServerConfig { base_path: "nango".into(), ..DevServerConfig::for_tests() };
     assert!(bad.validate().is_err());

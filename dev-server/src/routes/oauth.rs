@@ -415,7 +415,7 @@ async fn exchange_code(
     code: &str,
     flow: &PendingFlow,
 ) -> Result<serde_json::Map<String, Value>, String> {
-    let url = format!("http://{}/fake-oauth/token", state.api_addr);
+    let url = format!("http://{}{}/fake-oauth/token", state.api_addr, state.config.api_base_path());
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code),
