@@ -243,7 +243,11 @@ impl Harness {
         self.client.enter_parent_frame().await?;
         let events = self.client.execute("return window.__events || [];", vec![]).await?;
         if let Ok(iframe) = self.client.find(Locator::Css("#connect-ui")).await {
-            iframe.enter_frame().await?;
+            match iframe.enter_frame().await {
+                // The host removed it (`close`) between the two calls.
+                Err(error) if error.to_string().contains("stale element") => {}
+                other => other?,
+            }
         }
         Ok(events.as_array().cloned().unwrap_or_default())
     }
