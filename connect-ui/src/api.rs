@@ -62,7 +62,12 @@ pub async fn load_session(api: &str, token: &str) -> Result<(Session, Vec<Integr
 }
 
 /// `GET /providers/{provider}`, in the page's language (as Nango's page asks it).
-pub async fn load_provider(api: &str, token: &str, provider: &str, lang: &str) -> Result<Provider, LoadError> {
+pub async fn load_provider(
+    api: &str,
+    token: &str,
+    provider: &str,
+    lang: &str,
+) -> Result<Provider, LoadError> {
     let path = format!("/providers/{}", encode_segment(provider));
     let answer = get(api, &path, token, Some(lang)).await?;
     Provider::from_answer(&answer).ok_or_else(|| invalid(&path))

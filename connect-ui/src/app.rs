@@ -241,12 +241,16 @@ impl App {
                     let token = self.state.token.clone().unwrap_or_default();
                     let lang = self.lang.code();
                     spawn_local(async move {
-                        link.send_message(match api::load_provider(&api_url, &token, &provider, lang).await {
-                            Ok(provider) => {
-                                Action::ProviderLoaded { ticket, provider, external_id: dom::random_uuid() }
-                            }
-                            Err(error) => Action::ProviderFailed { ticket, error },
-                        });
+                        link.send_message(
+                            match api::load_provider(&api_url, &token, &provider, lang).await {
+                                Ok(provider) => Action::ProviderLoaded {
+                                    ticket,
+                                    provider,
+                                    external_id: dom::random_uuid(),
+                                },
+                                Err(error) => Action::ProviderFailed { ticket, error },
+                            },
+                        );
                     });
                 }
                 Effect::Post(event) => self.parent.post(&event),
@@ -259,7 +263,11 @@ impl App {
                 Effect::Restyle(settings) => {
                     // As Nango's preview: the settings' own default theme, not the query's.
                     if let Some(window) = web_sys::window() {
-                        dom::apply_theme(&window, theme::resolve(None, &settings), &theme::primaries(&settings));
+                        dom::apply_theme(
+                            &window,
+                            theme::resolve(None, &settings),
+                            &theme::primaries(&settings),
+                        );
                     }
                 }
                 Effect::Telemetry(beacon) => telemetry::send(&self.query.api_url, &beacon),

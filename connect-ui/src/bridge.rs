@@ -103,7 +103,9 @@ pub fn listen(
             }
             "settings_changed" if from_parent => {
                 let payload = Reflect::get(&data, &JsValue::from_str("payload")).ok();
-                let json = payload.and_then(|p| JSON::stringify(&p).ok()).and_then(|t| Json::parse(&String::from(t)));
+                let json = payload
+                    .and_then(|p| JSON::stringify(&p).ok())
+                    .and_then(|t| Json::parse(&String::from(t)));
                 if let Some(settings) = json.as_ref().and_then(ConnectUiSettings::from_json) {
                     on_message(Incoming::Settings(settings));
                 }
@@ -192,8 +194,12 @@ mod tests {
             ),
         )
         .unwrap();
-        until("the second ack", || js_sys::JSON::stringify(&acks()).unwrap().matches("ack").count() == 2).await;
-        assert_eq!(*heard.borrow(), [Incoming::CallbackError(Some("access_denied".into()))]);
+        until("the second ack", || {
+            String::from(js_sys::JSON::stringify(&acks()).unwrap()).matches("callback_ack").count() == 2
+        })
+        .await;
+        let heard = heard.borrow().clone();
+        assert_eq!(heard, [Incoming::CallbackError(Some("access_denied".into()))]);
         frame.remove();
     }
 
@@ -202,8 +208,9 @@ mod tests {
         let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
         let log = std::rc::Rc::clone(&heard);
         let window = web_sys::window().unwrap();
-        let _listener =
-            listen(&window, &Parent::detached(), "http://127.0.0.1:9".into(), move |m| log.borrow_mut().push(m));
+        let _listener = listen(&window, &Parent::detached(), "http://127.0.0.1:9".into(), move |m| {
+            log.borrow_mut().push(m)
+        });
         // From the page's own origin, which is not the API's here; and settings or a token from a
         // window that is not the parent.
         page_eval(

@@ -128,7 +128,12 @@ pub struct Form {
 impl Form {
     /// The form for `integration`, from its provider and the session (config defaults, docs
     /// overrides). `new_external_id` is used for AWS SigV4 when the session presets none.
-    pub fn new(integration: &Integration, provider: &Provider, session: &Session, new_external_id: &str) -> Self {
+    pub fn new(
+        integration: &Integration,
+        provider: &Provider,
+        session: &Session,
+        new_external_id: &str,
+    ) -> Self {
         let key = integration.unique_key.as_str();
         let kind = AuthKind::of_provider(provider);
         let mut preset: Vec<(String, String)> = session.defaults_for(key).to_vec();
@@ -139,7 +144,9 @@ impl Form {
                 .filter(|f| !f.automated && !f.hidden)
                 .filter(|f| !integration.preconfigured_credentials.contains(&f.name))
                 .map(|mut spec| {
-                    if let Some((_, label)) = integration.credentials_label.iter().find(|(k, _)| *k == spec.name) {
+                    if let Some((_, label)) =
+                        integration.credentials_label.iter().find(|(k, _)| *k == spec.name)
+                    {
                         spec.title = Some(label.clone());
                         spec.description = None;
                         spec.example = None;
@@ -178,7 +185,8 @@ impl Form {
                 None => new_external_id.to_owned(),
             }
         });
-        let values: Vec<(String, String)> = fields.iter().map(|f| (f.spec.name.clone(), initial_value(&f.spec))).collect();
+        let values: Vec<(String, String)> =
+            fields.iter().map(|f| (f.spec.name.clone(), initial_value(&f.spec))).collect();
         Self {
             integration: key.to_owned(),
             auth_mode: provider.auth_mode.clone(),
@@ -305,7 +313,9 @@ fn credential_fields(provider: &Provider) -> Vec<FieldSpec> {
         }
         "OAUTH2_CC" => {
             if provider.require_client_certificate {
-                for (name, title) in [("client_certificate", "Client certificate"), ("client_private_key", "Private key")] {
+                for (name, title) in
+                    [("client_certificate", "Client certificate"), ("client_private_key", "Private key")]
+                {
                     if !has(&fields, name) {
                         fields.push(FieldSpec { optional: true, ..FieldSpec::named(name, title, true) });
                     }
@@ -394,7 +404,8 @@ mod tests {
 
     /// The form of integration `key` with these session config defaults.
     fn form_of(key: &str, provider: &Provider, defaults: &[(String, String)]) -> Form {
-        let session = Session { config_defaults: vec![(key.to_owned(), defaults.to_vec())], ..Session::default() };
+        let session =
+            Session { config_defaults: vec![(key.to_owned(), defaults.to_vec())], ..Session::default() };
         Form::new(&integration(key), provider, &session, "generated-id")
     }
 
@@ -548,7 +559,8 @@ mod tests {
 
     #[test]
     fn aws_sends_an_external_id_preset_or_generated() {
-        let aws = provider(r#"{"data":{"auth_mode":"AWS_SIGV4","credentials":{"role_arn":{"title":"Role"}}}}"#);
+        let aws =
+            provider(r#"{"data":{"auth_mode":"AWS_SIGV4","credentials":{"role_arn":{"title":"Role"}}}}"#);
         let mut form = form_of("aws", &aws, &[]);
         assert_eq!(form.external_id.as_deref(), Some("generated-id"));
         form.set("role_arn", "arn:aws:iam::1:role/r".into());
@@ -556,7 +568,10 @@ mod tests {
         assert_eq!(submission.params, [("external_id".to_owned(), "generated-id".to_owned())]);
         assert_eq!(
             submission.method,
-            Method::Credentials(Credentials::AwsSigV4 { role_arn: "arn:aws:iam::1:role/r".into(), region: None })
+            Method::Credentials(Credentials::AwsSigV4 {
+                role_arn: "arn:aws:iam::1:role/r".into(),
+                region: None
+            })
         );
         // The session's default wins, once; an empty one does not count.
         let form = form_of("aws", &aws, &[("external_id".into(), "preset-id".into())]);
@@ -575,7 +590,8 @@ mod tests {
             "assertion_option":{"privateKey":{"title":"Private Key","secret":true}}}}"#,
         );
         let mut form = form_of("two", &p, &[]);
-        let fields: Vec<_> = form.fields.iter().map(|f| (f.spec.name.as_str(), f.group, f.spec.optional)).collect();
+        let fields: Vec<_> =
+            form.fields.iter().map(|f| (f.spec.name.as_str(), f.group, f.spec.optional)).collect();
         assert_eq!(
             fields,
             [
@@ -587,7 +603,9 @@ mod tests {
         );
         form.set("clientId", "c".into());
         form.set("tenant", "t".into());
-        assert!(matches!(form.submission(), Err(FormError::Fields(f)) if f == [("privateKey".to_owned(), FieldError::Required)]));
+        assert!(
+            matches!(form.submission(), Err(FormError::Fields(f)) if f == [("privateKey".to_owned(), FieldError::Required)])
+        );
         form.set("privateKey", "pem".into());
         let submission = form.submission().unwrap();
         let Method::Credentials(Credentials::TwoStep(credentials)) = &submission.method else { panic!() };
@@ -607,11 +625,16 @@ mod tests {
         integration.credentials_label = vec![("client_secret".into(), "Workspace secret".into())];
         let form = Form::new(&integration, &p, &Session::default(), "");
         let fields: Vec<_> = form.fields.iter().map(|f| (f.spec.name.as_str(), f.spec.optional)).collect();
-        assert_eq!(fields, [("client_secret", true), ("client_certificate", true), ("client_private_key", true)]);
+        assert_eq!(
+            fields,
+            [("client_secret", true), ("client_certificate", true), ("client_private_key", true)]
+        );
         assert_eq!(form.fields[0].spec.title.as_deref(), Some("Workspace secret"));
 
-        let mut session = Session::default();
-        session.docs_overrides = vec![("cc".into(), "https://help.example/cc".into())];
+        let session = Session {
+            docs_overrides: vec![("cc".into(), "https://help.example/cc".into())],
+            ..Session::default()
+        };
         let form = Form::new(&integration, &p, &session, "");
         assert_eq!(form.docs.as_deref(), Some("https://help.example/cc"));
     }

@@ -24,10 +24,7 @@ impl Lang {
     /// browser's languages (`navigator.languages`, most preferred first), else English.
     /// Region subtags are ignored (`fr-CA` is French).
     pub fn detect<'a>(query: Option<&str>, browser: impl IntoIterator<Item = &'a str>) -> Self {
-        query
-            .and_then(Self::parse)
-            .or_else(|| browser.into_iter().find_map(Self::parse))
-            .unwrap_or(Self::En)
+        query.and_then(Self::parse).or_else(|| browser.into_iter().find_map(Self::parse)).unwrap_or(Self::En)
     }
 
     fn parse(code: &str) -> Option<Self> {
@@ -194,7 +191,11 @@ mod tests {
             assert!(!en.trim().is_empty(), "{key:?}");
             for (text, lang) in rest.iter().zip(&Lang::ALL[1..]) {
                 assert!(!text.trim().is_empty(), "{key:?} in {lang:?}");
-                assert_eq!(en.contains("{name}"), text.contains("{name}"), "{key:?} placeholders differ in {lang:?}");
+                assert_eq!(
+                    en.contains("{name}"),
+                    text.contains("{name}"),
+                    "{key:?} placeholders differ in {lang:?}"
+                );
                 let same = SAME_AS_ENGLISH.contains(&(key, *lang));
                 assert_eq!(*text == en, same, "{key:?} in {lang:?}: a copy of the English text");
             }

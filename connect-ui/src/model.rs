@@ -128,7 +128,9 @@ impl Integration {
             .map(|labels| {
                 labels
                     .iter()
-                    .filter_map(|(k, v)| Some((k.to_owned(), v.as_str().filter(|l| !l.is_empty())?.to_owned())))
+                    .filter_map(|(k, v)| {
+                        Some((k.to_owned(), v.as_str().filter(|l| !l.is_empty())?.to_owned()))
+                    })
                     .collect()
             })
             .unwrap_or_default();

@@ -637,7 +637,14 @@ mod tests {
         if state.phase == Phase::List {
             effects = act(&mut state, Action::Select("a".into()));
         }
-        act(&mut state, Action::ProviderLoaded { ticket: ticket(&effects), provider: api_key_provider(), external_id: String::new() });
+        act(
+            &mut state,
+            Action::ProviderLoaded {
+                ticket: ticket(&effects),
+                provider: api_key_provider(),
+                external_id: String::new(),
+            },
+        );
         assert_eq!(state.phase, Phase::Form);
         state
     }
@@ -719,11 +726,14 @@ mod tests {
         let (mut state, _) = State::new(true, None, false);
         let effects = act(&mut state, Action::Token("t".into()));
         let session = Session { allowed_integrations: Some(vec!["b".into()]), ..Session::default() };
-        act(&mut state, Action::SessionLoaded {
-            ticket: ticket(&effects),
-            session,
-            integrations: vec![integration("a"), integration("b")],
-        });
+        act(
+            &mut state,
+            Action::SessionLoaded {
+                ticket: ticket(&effects),
+                session,
+                integrations: vec![integration("a"), integration("b")],
+            },
+        );
         assert_eq!(state.integrations, [integration("b")]);
         assert_eq!(state.phase, Phase::LoadingProvider);
     }
@@ -734,9 +744,23 @@ mod tests {
         let first = ticket(&act(&mut state, Action::Select("a".into())));
         act(&mut state, Action::Back);
         let second = ticket(&act(&mut state, Action::Select("b".into())));
-        act(&mut state, Action::ProviderLoaded { ticket: first, provider: api_key_provider(), external_id: String::new() });
+        act(
+            &mut state,
+            Action::ProviderLoaded {
+                ticket: first,
+                provider: api_key_provider(),
+                external_id: String::new(),
+            },
+        );
         assert_eq!(state.phase, Phase::LoadingProvider);
-        act(&mut state, Action::ProviderLoaded { ticket: second, provider: api_key_provider(), external_id: String::new() });
+        act(
+            &mut state,
+            Action::ProviderLoaded {
+                ticket: second,
+                provider: api_key_provider(),
+                external_id: String::new(),
+            },
+        );
         assert_eq!(state.phase, Phase::Form);
         assert_eq!(state.form.as_ref().map(|f| f.integration.as_str()), Some("b"));
     }
@@ -842,7 +866,9 @@ mod tests {
         let new = ticket(&act(&mut state, Action::Token("t2".into())));
         // t1's answers, late: neither its session nor its failure is t2's.
         assert!(act(&mut state, session_loaded(old, &["old"])).is_empty());
-        assert!(act(&mut state, Action::LoadFailed { ticket: old, error: LoadError::Unauthorized }).is_empty());
+        assert!(
+            act(&mut state, Action::LoadFailed { ticket: old, error: LoadError::Unauthorized }).is_empty()
+        );
         assert_eq!(state.phase, Phase::Loading);
         act(&mut state, session_loaded(new, &["a", "b"]));
         assert_eq!(state.phase, Phase::List);
@@ -856,16 +882,33 @@ mod tests {
         let old = ticket(&effects);
         let effects = act(&mut state, Action::Token("t2".into()));
         let new = ticket(&act(&mut state, session_loaded(ticket(&effects), &["a"])));
-        assert!(act(&mut state, Action::ProviderLoaded { ticket: old, provider: api_key_provider(), external_id: String::new() }).is_empty());
+        assert!(
+            act(
+                &mut state,
+                Action::ProviderLoaded {
+                    ticket: old,
+                    provider: api_key_provider(),
+                    external_id: String::new()
+                }
+            )
+            .is_empty()
+        );
         assert_eq!(state.phase, Phase::LoadingProvider, "the first session's answer is not taken");
-        act(&mut state, Action::ProviderLoaded { ticket: new, provider: api_key_provider(), external_id: String::new() });
+        act(
+            &mut state,
+            Action::ProviderLoaded { ticket: new, provider: api_key_provider(), external_id: String::new() },
+        );
         assert_eq!(state.phase, Phase::Form);
     }
 
     #[test]
     fn leaving_a_half_filled_form_asks_first() {
         let mut state = at_form(&["a", "b"]);
-        assert_eq!(act(&mut state, Action::RequestClose(CloseBy::Button)), [Effect::Close], "a clean form closes at once");
+        assert_eq!(
+            act(&mut state, Action::RequestClose(CloseBy::Button)),
+            [Effect::Close],
+            "a clean form closes at once"
+        );
 
         let mut state = at_form(&["a", "b"]);
         act(&mut state, Action::Input { name: "apiKey".into(), value: "half".into() });
@@ -919,9 +962,11 @@ mod tests {
         sent.extend(beacons(&effects));
         let effects = state.apply(Action::Select("a".into()));
         sent.extend(beacons(&effects));
-        sent.extend(beacons(
-            &state.apply(Action::ProviderLoaded { ticket: ticket(&effects), provider: api_key_provider(), external_id: String::new() }),
-        ));
+        sent.extend(beacons(&state.apply(Action::ProviderLoaded {
+            ticket: ticket(&effects),
+            provider: api_key_provider(),
+            external_id: String::new(),
+        })));
         sent.extend(beacons(&state.apply(Action::DocsClicked)));
         sent.extend(beacons(&state.apply(Action::Connecting(1))));
         sent.extend(beacons(&state.apply(Action::AuthDone { id: 1, result: Ok(success()) })));
@@ -951,7 +996,8 @@ mod tests {
         assert_eq!(beacons(&effects), [("popup:blocked_by_browser", None)]);
         state.apply(Action::Back);
         state.apply(Action::Connecting(2));
-        let effects = state.apply(Action::AuthDone { id: 2, result: Err(api_failure("connection_test_failed", "")) });
+        let effects =
+            state.apply(Action::AuthDone { id: 2, result: Err(api_failure("connection_test_failed", "")) });
         assert_eq!(beacons(&effects), [("view:credentials_error", None)]);
         assert_eq!(beacons(&state.apply(Action::Escape)), [("click:outside", None)]);
 
@@ -969,7 +1015,11 @@ mod tests {
         assert!(beacons(&effects).is_empty());
         let effects = state.apply(session_loaded(ticket(&effects), &["a"]));
         assert!(beacons(&effects).is_empty());
-        state.apply(Action::ProviderLoaded { ticket: ticket(&effects), provider: api_key_provider(), external_id: String::new() });
+        state.apply(Action::ProviderLoaded {
+            ticket: ticket(&effects),
+            provider: api_key_provider(),
+            external_id: String::new(),
+        });
         assert_eq!(state.phase, Phase::Form);
         assert!(!state.may_start_auth(), "submitting is disabled");
         assert_eq!(state.apply(Action::Connecting(1)), [Effect::CancelAuth]);
@@ -980,7 +1030,10 @@ mod tests {
 
         let mut settings = ConnectUiSettings::default();
         settings.show_watermark = Some(false);
-        assert_eq!(state.apply(Action::PreviewSettings(settings.clone())), [Effect::Restyle(settings.clone())]);
+        assert_eq!(
+            state.apply(Action::PreviewSettings(settings.clone())),
+            [Effect::Restyle(settings.clone())]
+        );
         assert_eq!(state.session.settings, settings);
     }
 
@@ -1010,9 +1063,13 @@ mod tests {
                 })
             ]
         );
-        assert!(matches!(&state.phase, Phase::Failure(e) if e.kind == AuthErrorType::ConnectionValidationFailed));
+        assert!(
+            matches!(&state.phase, Phase::Failure(e) if e.kind == AuthErrorType::ConnectionValidationFailed)
+        );
         // The socket's error of the same flow, later: not a second failure.
-        assert!(state.apply(Action::AuthDone { id: 1, result: Err(api_failure("callback_err", "")) }).is_empty());
+        assert!(
+            state.apply(Action::AuthDone { id: 1, result: Err(api_failure("callback_err", "")) }).is_empty()
+        );
         assert!(state.apply(Action::CallbackError("again".into())).is_empty());
     }
 }

@@ -95,7 +95,9 @@ pub fn send(api_url: &str, beacon: &Beacon) {
     let parts = js_sys::Array::of1(&body.into());
     if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) {
         // `false` (queue full) or an exception (bad URL): telemetry is best effort.
-        let _ = window.navigator().send_beacon_with_opt_blob(&format!("{api_url}/connect/telemetry"), Some(&blob));
+        let _ = window
+            .navigator()
+            .send_beacon_with_opt_blob(&format!("{api_url}/connect/telemetry"), Some(&blob));
     }
 }
 

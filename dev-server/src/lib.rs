@@ -209,7 +209,12 @@ impl RunningServer {
 
     /// `ws://127.0.0.1:{api port}{websockets path}`.
     pub fn websocket_url(&self) -> String {
-        format!("ws://{}{}{}", self.api_addr, self.state.config.api_base_path(), self.state.config.websockets_path)
+        format!(
+            "ws://{}{}{}",
+            self.api_addr,
+            self.state.config.api_base_path(),
+            self.state.config.websockets_path
+        )
     }
 
     /// The secret key backend endpoints accept.

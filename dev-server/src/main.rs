@@ -43,7 +43,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConf
             "--quiet" => quiet = true,
             "--fault-routes" => overrides.push((flag, String::new())),
             "--api-port" | "--connect-ui-port" | "--secret-key" | "--public-key" | "--config" | "--serve"
-            | "--connect-ui-dir" | "--websockets-path" | "--base-path" | "--public-url" | "--allowed-origin" => {
+            | "--connect-ui-dir" | "--websockets-path" | "--base-path" | "--public-url"
+            | "--allowed-origin" => {
                 let value = match inline {
                     Some(v) => v,
                     None => args.next().ok_or_else(|| format!("{flag} needs a value"))?,

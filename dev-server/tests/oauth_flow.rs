@@ -483,7 +483,10 @@ async fn a_slow_socket_gets_the_result_after_the_callback_page() {
     let token = t.session().await;
     let (mut ws, id) = t.ws().await;
     let result = t
-        .drive_popup(&format!("/oauth/connect/github-dev?connect_session_token={token}&ws_client_id={id}"), "deny")
+        .drive_popup(
+            &format!("/oauth/connect/github-dev?connect_session_token={token}&ws_client_id={id}"),
+            "deny",
+        )
         .await;
     assert!(result.page.contains("\"errorType\":\"callback_err\""), "the page reports at once");
     assert_silent(&mut ws, 200).await;

@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
-use nango_dev_server::{AuthMode, DevServerConfig, Faults, FieldSpec, IntegrationConfig, ManualClock, RunningServer, StaticMount};
+use nango_dev_server::{
+    AuthMode, DevServerConfig, Faults, FieldSpec, IntegrationConfig, ManualClock, RunningServer, StaticMount,
+};
 use nango_e2e::{Browser, TempDir, built_app, target_dir};
 use serde_json::{Value, json};
 
@@ -163,7 +165,13 @@ impl Harness {
     }
 
     /// [`open`](Self::open) with more query parameters for the page (`embedded`, `preview`).
-    async fn open_with(&self, token: Option<&str>, theme: &str, lang: &str, extra: &[(&str, &str)]) -> Result<()> {
+    async fn open_with(
+        &self,
+        token: Option<&str>,
+        theme: &str,
+        lang: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<()> {
         let mut url = reqwest::Url::parse(&format!("{}/host/", self.server.api_url()))?;
         url.query_pairs_mut()
             .append_pair("ui", &self.server.connect_ui_url())
@@ -683,7 +691,10 @@ async fn preview_and_embedded(h: &Harness) -> Result<()> {
     h.find("[data-integration=\"api-key-dev\"]").await?;
     let backdrop = h
         .client
-        .execute("return getComputedStyle(document.querySelector('.backdrop.embedded')).backgroundColor;", vec![])
+        .execute(
+            "return getComputedStyle(document.querySelector('.backdrop.embedded')).backgroundColor;",
+            vec![],
+        )
         .await?;
     assert_eq!(backdrop, json!("rgba(0, 0, 0, 0)"), "no backdrop");
     h.click("#close-button").await?;
@@ -725,10 +736,7 @@ async fn preview_and_embedded(h: &Harness) -> Result<()> {
     let events = h.events().await?;
     assert!(!events.iter().any(|e| e["type"] == "close" || e["type"] == "connect"), "{events:?}");
     assert_eq!(h.server.connections().len(), connections, "nothing stored");
-    assert!(
-        h.server.telemetry().iter().all(|b| b["token"] != json!(token)),
-        "a preview sends no telemetry"
-    );
+    assert!(h.server.telemetry().iter().all(|b| b["token"] != json!(token)), "a preview sends no telemetry");
     Ok(())
 }
 
@@ -834,7 +842,12 @@ async fn connect_ui_in_chromium() -> Result<()> {
 /// A two-step integration whose provider signs an assertion with a private key: the test
 /// accepts `clientId` `dev-client` with `assertionOption.privateKey` `dev-private-key`.
 fn assertion_integration() -> IntegrationConfig {
-    let mut integration = IntegrationConfig::new("assertion-dev", "assertion-demo", "Assertion (two-step, dev)", AuthMode::TwoStep);
+    let mut integration = IntegrationConfig::new(
+        "assertion-dev",
+        "assertion-demo",
+        "Assertion (two-step, dev)",
+        AuthMode::TwoStep,
+    );
     let field = |title: &str, secret: bool| FieldSpec {
         kind: Some("string".into()),
         title: Some(title.into()),
@@ -843,7 +856,8 @@ fn assertion_integration() -> IntegrationConfig {
     };
     integration.credentials.insert("clientId".into(), field("Client ID", false));
     integration.assertion_option.insert("privateKey".into(), field("Private Key", true));
-    let accepted = json!({ "clientId": "dev-client", "assertionOption": { "privateKey": "dev-private-key" } });
+    let accepted =
+        json!({ "clientId": "dev-client", "assertionOption": { "privateKey": "dev-private-key" } });
     if let Value::Object(accepted) = accepted {
         integration.valid_credentials.push(accepted);
     }

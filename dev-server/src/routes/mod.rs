@@ -56,7 +56,8 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/connection/{connection_id}", get(connections::get_one))
         .route("/connections/{connection_id}", get(connections::get_one));
     if state.config.fault_routes {
-        router = router.route("/dev/faults", post(set_faults)).route("/dev/telemetry", get(telemetry::recorded));
+        router =
+            router.route("/dev/faults", post(set_faults)).route("/dev/telemetry", get(telemetry::recorded));
     }
     for (path, kind) in [
         ("/api-auth/api-key/{key}", Kind::ApiKey),
@@ -111,7 +112,11 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .layer(middleware::from_fn_with_state(Arc::clone(&state), delay))
         .with_state(state);
     // Behind a reverse proxy's prefix: the routes see their paths without it, as Nango does.
-    if base_path.is_empty() { router } else { Router::new().nest_service(&base_path, router).fallback(not_found) }
+    if base_path.is_empty() {
+        router
+    } else {
+        Router::new().nest_service(&base_path, router).fallback(not_found)
+    }
 }
 
 /// `POST /dev/faults` (only with `fault_routes`): replaces the faults with the JSON body.
