@@ -58,6 +58,8 @@ pub enum FieldError {
     InvalidUrl,
     /// Not one of the `enum` values.
     InvalidChoice,
+    /// Not of its `format` (`hostname`, `email`, `uuid`).
+    InvalidFormat,
 }
 
 /// A field shown in the form.
@@ -237,6 +239,8 @@ impl Form {
                     && !(value.starts_with("https://") || value.starts_with("http://"))
                 {
                     Some(FieldError::InvalidUrl)
+                } else if !has_format(value, f.spec.format.as_deref()) {
+                    Some(FieldError::InvalidFormat)
                 } else {
                     None
                 };
@@ -283,6 +287,25 @@ impl Form {
         let assertion = filled(Group::Assertion);
         let assertion_option = (!assertion.is_empty()).then(|| assertion.into_iter().collect());
         Ok(Submission { method, params, assertion_option })
+    }
+}
+
+/// Whether `value` has the `format` Nango's page checks besides `uri`: `hostname` (letters,
+/// digits, dots, hyphens), `email` (`local@domain.tld`), `uuid` (8-4-4-4-12 hex digits).
+fn has_format(value: &str, format: Option<&str>) -> bool {
+    match format {
+        Some("hostname") => value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'),
+        Some("email") => value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !value.contains(char::is_whitespace)
+                && domain.split_once('.').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
+        }),
+        Some("uuid") => {
+            let groups: Vec<&str> = value.split('-').collect();
+            groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+                && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+        }
+        _ => true,
     }
 }
 
@@ -637,5 +660,25 @@ mod tests {
         };
         let form = Form::new(&integration, &p, &session, "");
         assert_eq!(form.docs.as_deref(), Some("https://help.example/cc"));
+    }
+
+    #[test]
+    fn formats_nango_checks() {
+        let p = provider(
+            r#"{"data":{"auth_mode":"NONE","connection_config":{
+                "host":{"format":"hostname"},"mail":{"format":"email"},"id":{"format":"uuid"}}}}"#,
+        );
+        let mut form = form_of("f", &p, &[]);
+        form.set("host", "acme.example.com".into());
+        form.set("mail", "ada@example.com".into());
+        form.set("id", "2b0a9a9e-3c1f-4d1e-8a55-0f8e7d6c5b4a".into());
+        assert!(form.validate().is_empty(), "{:?}", form.validate());
+        form.set("host", "https://acme.example.com".into());
+        form.set("mail", "ada@localhost".into());
+        form.set("id", "2b0a9a9e3c1f4d1e8a550f8e7d6c5b4a".into());
+        assert_eq!(
+            form.validate(),
+            ["host", "mail", "id"].map(|name| (name.to_owned(), FieldError::InvalidFormat))
+        );
     }
 }

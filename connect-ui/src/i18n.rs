@@ -137,6 +137,8 @@ strings! {
         "https:// で始まる完全な URL を入力してください。";
     InvalidChoice => "Choose one of the proposed values.", "Choisissez l’une des valeurs proposées.", "Wählen Sie einen der angebotenen Werte.",
         "Elija uno de los valores propuestos.", "表示されている値から選択してください。";
+    InvalidFormat => "This value does not have the expected format.", "Cette valeur n’a pas le format attendu.",
+        "Dieser Wert hat nicht das erwartete Format.", "Este valor no tiene el formato esperado.", "この値の形式が正しくありません。";
     FixErrors => "Some fields need your attention.", "Certains champs sont à corriger.", "Einige Felder müssen korrigiert werden.",
         "Algunos campos requieren su atención.", "確認が必要な項目があります。";
     Select => "Select…", "Choisir…", "Auswählen…", "Seleccionar…", "選択…";

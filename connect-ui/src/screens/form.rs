@@ -103,6 +103,7 @@ fn error_text(lang: Lang, error: FieldError) -> &'static str {
         FieldError::Required => Key::Required,
         FieldError::InvalidUrl => Key::InvalidUrl,
         FieldError::InvalidChoice => Key::InvalidChoice,
+        FieldError::InvalidFormat => Key::InvalidFormat,
     })
 }
 
