@@ -113,6 +113,8 @@ pub struct Form {
     pub kind: AuthKind,
     /// `docs_connect`, or the session's override for the integration.
     pub docs: Option<String>,
+    /// `docs` is the session's override (whose page has no sections of ours).
+    docs_overridden: bool,
     /// AWS SigV4: the external id to put in the role's trust policy, sent as
     /// `params[external_id]`.
     pub external_id: Option<String>,
@@ -194,6 +196,7 @@ impl Form {
             auth_mode: provider.auth_mode.clone(),
             kind,
             docs: session.docs_override(key).map(str::to_owned).or_else(|| provider.docs_connect.clone()),
+            docs_overridden: session.docs_override(key).is_some(),
             external_id,
             fields,
             preset,
@@ -206,6 +209,16 @@ impl Form {
     /// How this form connects.
     pub fn kind(&self) -> AuthKind {
         self.kind
+    }
+
+    /// Where the docs explain `field`: the docs link and the field's `doc_section` anchor (just
+    /// the link when the session overrides it).
+    pub fn field_docs(&self, field: &FieldSpec) -> Option<String> {
+        let docs = self.docs.as_deref()?;
+        match (&field.doc_section, self.docs_overridden) {
+            (Some(section), false) => Some(format!("{docs}{section}")),
+            _ => Some(docs.to_owned()),
+        }
     }
 
     /// The value of a field (empty when unknown).
@@ -680,5 +693,30 @@ mod tests {
             form.validate(),
             ["host", "mail", "id"].map(|name| (name.to_owned(), FieldError::InvalidFormat))
         );
+    }
+
+    #[test]
+    fn each_field_links_to_its_docs_section() {
+        let p = provider(
+            r##"{"data":{"auth_mode":"API_KEY","docs_connect":"https://docs.example/stripe/connect",
+            "credentials":{"apiKey":{"title":"Key","doc_section":"#step-1"}},"connection_config":{"site":{"title":"Site"}}}}"##,
+        );
+        let form = form_of("k", &p, &[]);
+        let docs: Vec<_> = form.fields.iter().map(|f| form.field_docs(&f.spec)).collect();
+        assert_eq!(
+            docs,
+            [
+                Some("https://docs.example/stripe/connect#step-1".to_owned()),
+                Some("https://docs.example/stripe/connect".to_owned())
+            ]
+        );
+        let session = Session {
+            docs_overrides: vec![("k".into(), "https://help.example".into())],
+            ..Session::default()
+        };
+        let form = Form::new(&integration("k"), &p, &session, "");
+        assert_eq!(form.field_docs(&form.fields[0].spec).as_deref(), Some("https://help.example"));
+        let form = form_of("k", &provider(r#"{"data":{"auth_mode":"API_KEY"}}"#), &[]);
+        assert_eq!(form.field_docs(&form.fields[0].spec), None);
     }
 }

@@ -125,6 +125,8 @@ strings! {
     CredentialsHint => "Enter your {name} credentials.", "Saisissez vos identifiants {name}.", "Geben Sie Ihre Zugangsdaten für {name} ein.",
         "Introduzca sus credenciales de {name}.", "{name} の認証情報を入力してください。";
     Docs => "Where do I find these?", "Où trouver ces informations ?", "Wo finde ich diese Angaben?", "¿Dónde encuentro estos datos?", "これらはどこで確認できますか？";
+    FieldDocs => "Documentation for {name}", "Documentation de {name}", "Dokumentation zu {name}", "Documentación de {name}",
+        "{name} のドキュメント";
     Connect => "Connect", "Connecter", "Verbinden", "Conectar", "接続";
     Connecting => "Connecting…", "Connexion…", "Verbindung wird hergestellt…", "Conectando…", "接続中…";
     PopupHint => "Finish in the window that opened.", "Terminez dans la fenêtre qui s’est ouverte.", "Schließen Sie den Vorgang im geöffneten Fenster ab.",

@@ -137,6 +137,8 @@ pub enum Action {
     PreviewSettings(ConnectUiSettings),
     /// The provider's documentation link was followed.
     DocsClicked,
+    /// A field's documentation link was followed.
+    DocSectionClicked,
     /// The external id was copied to the clipboard (`true`), or that news is old (`false`).
     Copied(bool),
     /// The Back button.
@@ -418,6 +420,10 @@ impl State {
             Action::DocsClicked => {
                 let key = self.selected_key().map(str::to_owned);
                 self.beacon(Event::ClickDoc, key).into_iter().collect()
+            }
+            Action::DocSectionClicked => {
+                let key = self.selected_key().map(str::to_owned);
+                self.beacon(Event::ClickDocSection, key).into_iter().collect()
             }
             Action::Back => match self.phase {
                 Phase::Form if self.is_dirty() && self.can_go_back_to_list() => {
@@ -968,6 +974,7 @@ mod tests {
             external_id: String::new(),
         })));
         sent.extend(beacons(&state.apply(Action::DocsClicked)));
+        sent.extend(beacons(&state.apply(Action::DocSectionClicked)));
         sent.extend(beacons(&state.apply(Action::Connecting(1))));
         sent.extend(beacons(&state.apply(Action::AuthDone { id: 1, result: Ok(success()) })));
         sent.extend(beacons(&state.apply(Action::Finish)));
@@ -979,7 +986,8 @@ mod tests {
                 ("view:list", None),
                 ("click:integration", a.clone()),
                 ("view:integration", a.clone()),
-                ("click:doc", a),
+                ("click:doc", a.clone()),
+                ("click:doc_section", a),
                 ("click:connect", None),
                 ("view:success", None),
                 ("click:finish", None),

@@ -23,6 +23,8 @@ pub enum Event {
     ClickIntegration,
     /// The provider's documentation link.
     ClickDoc,
+    /// A field's documentation link.
+    ClickDocSection,
     /// A valid form was submitted.
     ClickConnect,
     /// The close button.
@@ -49,6 +51,7 @@ impl Event {
             Self::ViewSuccess => "view:success",
             Self::ClickIntegration => "click:integration",
             Self::ClickDoc => "click:doc",
+            Self::ClickDocSection => "click:doc_section",
             Self::ClickConnect => "click:connect",
             Self::ClickClose => "click:close",
             Self::ClickFinish => "click:finish",

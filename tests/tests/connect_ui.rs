@@ -567,6 +567,7 @@ async fn telemetry(h: &Harness) -> Result<()> {
     h.click("[data-integration=\"api-key-dev\"]").await?;
     h.type_into("#field-apiKey", "dev-key-ok").await?;
     h.click("#docs-link").await?;
+    h.click(".field-docs").await?;
     h.click("#connect-button").await?;
     h.find("#success-screen").await?;
     h.click("#finish-button").await?;
@@ -579,6 +580,7 @@ async fn telemetry(h: &Harness) -> Result<()> {
         ("click:integration", key()),
         ("view:integration", key()),
         ("click:doc", key()),
+        ("click:doc_section", key()),
         ("click:connect", None),
         ("view:success", None),
         ("click:finish", None),
@@ -587,7 +589,7 @@ async fn telemetry(h: &Harness) -> Result<()> {
     .map(|(e, k)| (e.to_owned(), k))
     .collect();
     assert_eq!(events, expected);
-    // The docs link opened a tab.
+    // The docs links opened tabs.
     close_popups(h).await
 }
 

@@ -160,12 +160,19 @@ fn field_view(ui: &Ui<'_>, form: &Form, field: &FormField, first: bool, busy: bo
     };
     html! {
         <div class={classes!("field", error.is_some().then_some("invalid"))} key={spec.name.clone()}>
-            <label for={id.clone()}>
-                { label }
-                if spec.optional {
-                    <span class="optional">{ format!(" ({})", ui.lang.t(Key::Optional)) }</span>
+            <div class="label-row">
+                <label for={id.clone()}>
+                    { label.clone() }
+                    if spec.optional {
+                        <span class="optional">{ format!(" ({})", ui.lang.t(Key::Optional)) }</span>
+                    }
+                </label>
+                if let Some(href) = form.field_docs(spec) {
+                    <a class="field-docs" href={href} target="_blank" rel="noopener noreferrer"
+                       aria-label={ui.lang.fill(Key::FieldDocs, &label)} title={ui.lang.fill(Key::FieldDocs, &label)}
+                       onclick={ui.link.callback(|_: MouseEvent| Action::DocSectionClicked)}>{ "ⓘ" }</a>
                 }
-            </label>
+            </div>
             <div class="control">
                 if let Some(prefix) = &spec.prefix { <span class="affix">{ prefix }</span> }
                 { control }
