@@ -159,10 +159,12 @@ impl Component for App {
                      aria-labelledby="dialog-title" tabindex="-1">
                     <header class="dialog-header">
                         <h1 id="dialog-title">{ title }</h1>
-                        <button id="close-button" type="button" class="icon-button"
-                                aria-label={lang.t(Key::Close)} title={lang.t(Key::Close)} onclick={close}>
-                            { screens::icon_close() }
-                        </button>
+                        if self.state.in_iframe {
+                            <button id="close-button" type="button" class="icon-button"
+                                    aria-label={lang.t(Key::Close)} title={lang.t(Key::Close)} onclick={close}>
+                                { screens::icon_close() }
+                            </button>
+                        }
                     </header>
                     <div class="dialog-body">{ body }</div>
                     if watermark {

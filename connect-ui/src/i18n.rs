@@ -161,6 +161,8 @@ strings! {
         "Die Verbindung zu {name} ist ausstehend: Schließen Sie die Installation beim Anbieter ab.",
         "La conexión de {name} está pendiente: termine la instalación en el proveedor.",
         "{name} の接続は保留中です。プロバイダー側でインストールを完了してください。";
+    CloseTab => "You can now close this tab.", "Vous pouvez maintenant fermer cet onglet.", "Sie können diesen Tab jetzt schließen.",
+        "Ya puede cerrar esta pestaña.", "このタブを閉じてかまいません。";
     Finish => "Finish", "Terminer", "Fertig", "Finalizar", "完了";
     FailureTitle => "Connection failed", "Échec de la connexion", "Verbindung fehlgeschlagen", "Error de conexión", "接続に失敗しました";
     FailureBody => "{name} could not be connected.", "Impossible de connecter {name}.", "{name} konnte nicht verbunden werden.",

@@ -251,6 +251,12 @@ impl State {
         self.phase == Phase::Form && self.form.as_ref().is_some_and(Form::is_dirty)
     }
 
+    /// Whether the page can be closed: it is a parent's iframe, and no preview. A standalone
+    /// link (a tab of its own) has nothing to close, as in Nango's page.
+    pub fn can_close(&self) -> bool {
+        self.in_iframe && !self.preview
+    }
+
     /// Whether a submit of the form may start an auth call now (never in a preview).
     pub fn may_start_auth(&self) -> bool {
         !self.preview && self.phase == Phase::Form
@@ -449,7 +455,7 @@ impl State {
                 _ => Vec::new(),
             },
             Action::RequestClose(by) => {
-                if self.confirm.is_some() || self.preview {
+                if self.confirm.is_some() || !self.can_close() {
                     return Vec::new();
                 }
                 if self.is_dirty() {
@@ -477,7 +483,7 @@ impl State {
                 }
                 None => Vec::new(),
             },
-            Action::Finish if self.preview => Vec::new(),
+            Action::Finish if !self.can_close() => Vec::new(),
             Action::Finish => self.close(Event::ClickFinish),
         }
     }
@@ -1079,5 +1085,16 @@ mod tests {
             state.apply(Action::AuthDone { id: 1, result: Err(api_failure("callback_err", "")) }).is_empty()
         );
         assert!(state.apply(Action::CallbackError("again".into())).is_empty());
+    }
+
+    #[test]
+    fn a_standalone_link_has_nothing_to_close() {
+        let (mut state, effects) = State::new(false, Some("link".into()), false);
+        assert!(!state.can_close());
+        state.apply(session_loaded(ticket(&effects), &["a", "b"]));
+        assert!(state.apply(Action::RequestClose(CloseBy::Button)).is_empty());
+        assert!(state.apply(Action::Escape).is_empty());
+        assert_eq!(state.phase, Phase::List);
+        assert!(at_form(&["a"]).can_close(), "in an iframe it closes");
     }
 }

@@ -523,13 +523,21 @@ async fn french_and_standalone(h: &Harness) -> Result<()> {
     h.find("#no-token").await?;
     h.screenshot("no-token-light").await?;
 
-    // The session's connect link opens the page on its own (no parent): it works the same, and
-    // closing it says so.
+    // The session's connect link opens the page in a tab of its own (no parent): it works the
+    // same, with nothing to close (as Nango's page): no close button, Escape does nothing, and
+    // the success screen says to close the tab.
     let link = h.session_field(&["api-key-dev", "github-dev"], "/data/connect_link").await?;
     h.client.goto(&link).await?;
     h.find("[data-integration=\"api-key-dev\"]").await?;
-    h.click("#close-button").await?;
-    h.find("#closed-screen").await?;
+    assert!(h.client.find(Locator::Css("#close-button")).await.is_err(), "no close button");
+    h.type_into("[data-integration=\"api-key-dev\"]", "\u{E00C}").await?;
+    h.click("[data-integration=\"api-key-dev\"]").await?;
+    h.type_into("#field-apiKey", "dev-key-ok").await?;
+    h.click("#connect-button").await?;
+    h.find("#success-screen").await?;
+    assert!(h.client.find(Locator::Css("#finish-button")).await.is_err(), "no finish button");
+    assert_eq!(h.text("#close-tab").await?, "You can now close this tab.");
+    h.screenshot("standalone-success-light").await?;
     Ok(())
 }
 

@@ -19,10 +19,14 @@ pub fn success(ui: &Ui<'_>, success: &AuthSuccess) -> Html {
             { status_icon("ok") }
             <h2>{ ui.lang.t(Key::SuccessTitle) }</h2>
             <p class="muted">{ ui.lang.fill(body, &name(ui)) }</p>
-            <div class="actions">
-                <button id="finish-button" type="button" class="primary wide" data-autofocus=""
-                        onclick={ui.link.callback(|_: MouseEvent| Action::Finish)}>{ ui.lang.t(Key::Finish) }</button>
-            </div>
+            if ui.state.in_iframe {
+                <div class="actions">
+                    <button id="finish-button" type="button" class="primary wide" data-autofocus=""
+                            onclick={ui.link.callback(|_: MouseEvent| Action::Finish)}>{ ui.lang.t(Key::Finish) }</button>
+                </div>
+            } else {
+                <p id="close-tab" class="muted" data-autofocus="" tabindex="-1">{ ui.lang.t(Key::CloseTab) }</p>
+            }
         </div>
     }
 }
@@ -46,7 +50,7 @@ pub fn failure(ui: &Ui<'_>, error: &AuthError) -> Html {
                 if can_go_back {
                     <button id="back-button" type="button" class="primary wide" data-autofocus=""
                             onclick={ui.link.callback(|_: MouseEvent| Action::Back)}>{ ui.lang.t(Key::Back) }</button>
-                } else {
+                } else if ui.state.in_iframe {
                     <button id="back-button" type="button" class="secondary wide" data-autofocus=""
                             onclick={ui.link.callback(|_: MouseEvent| Action::RequestClose(CloseBy::Button))}>{ ui.lang.t(Key::Close) }</button>
                 }
