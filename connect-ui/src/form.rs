@@ -118,6 +118,9 @@ pub struct Form {
     /// AWS SigV4: the external id to put in the role's trust policy, sent as
     /// `params[external_id]`.
     pub external_id: Option<String>,
+    /// OAuth2: the end user's own OAuth app, preset by the session
+    /// (`oauth_client_id_override`, …); an empty preset is a field to fill instead.
+    oauth_overrides: Vec<(String, String)>,
     /// Fields shown, credentials first.
     pub fields: Vec<FormField>,
     /// Connection config sent without being shown (session defaults, hidden defaults).
@@ -142,6 +145,19 @@ impl Form {
         let kind = AuthKind::of_provider(provider);
         let mut preset: Vec<(String, String)> = session.defaults_for(key).to_vec();
         let mut fields = Vec::new();
+        let mut oauth_overrides = Vec::new();
+        if provider.auth_mode == "OAUTH2" && kind == AuthKind::OAuth {
+            for (name, title, secret) in OAUTH_OVERRIDES {
+                let Some(i) = preset.iter().position(|(k, _)| k == name) else { continue };
+                let (name, value) = preset.remove(i);
+                if value.is_empty() {
+                    let spec = FieldSpec { optional: true, ..FieldSpec::named(&name, title, secret) };
+                    fields.push(FormField { spec, group: Group::Credential });
+                } else {
+                    oauth_overrides.push((name, value));
+                }
+            }
+        }
         if kind == AuthKind::Credentials {
             let credentials = credential_fields(provider)
                 .into_iter()
@@ -198,6 +214,7 @@ impl Form {
             docs: session.docs_override(key).map(str::to_owned).or_else(|| provider.docs_connect.clone()),
             docs_overridden: session.docs_override(key).is_some(),
             external_id,
+            oauth_overrides,
             fields,
             preset,
             initial: values.clone(),
@@ -290,7 +307,11 @@ impl Form {
             params.push(("external_id".to_owned(), id.clone()));
         }
         let method = match self.kind {
-            AuthKind::OAuth => Method::OAuth,
+            AuthKind::OAuth => {
+                let mut overrides = self.oauth_overrides.clone();
+                overrides.extend(filled(Group::Credential));
+                oauth_method(&overrides).map_err(FormError::Auth)?
+            }
             AuthKind::NoAuth => Method::Create,
             AuthKind::Outbound => Method::Credentials(Credentials::OutboundInstallation),
             AuthKind::Credentials => Method::Credentials(
@@ -300,6 +321,30 @@ impl Form {
         let assertion = filled(Group::Assertion);
         let assertion_option = (!assertion.is_empty()).then(|| assertion.into_iter().collect());
         Ok(Submission { method, params, assertion_option })
+    }
+}
+
+/// The OAuth app overrides a session may preset for OAuth2: `(name, title, secret)`.
+const OAUTH_OVERRIDES: [(&str, &str, bool); 3] = [
+    ("oauth_client_id_override", "OAuth client ID", false),
+    ("oauth_client_secret_override", "OAuth client secret", true),
+    ("oauth_refresh_token_override", "Refresh token", true),
+];
+
+/// The popup, with the end user's own OAuth app when both its id and secret are given.
+fn oauth_method(overrides: &[(String, String)]) -> Result<Method, AuthError> {
+    let get = |k: &str| overrides.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone());
+    match (get("oauth_client_id_override"), get("oauth_client_secret_override")) {
+        (None, None) => Ok(Method::OAuth),
+        (Some(client_id), Some(client_secret)) => Ok(Method::Credentials(Credentials::OAuthClientOverride {
+            client_id,
+            client_secret,
+            refresh_token: get("oauth_refresh_token_override"),
+        })),
+        _ => Err(AuthError::new(
+            AuthErrorType::MissingCredentials,
+            "An OAuth app override needs both its client id and its client secret",
+        )),
     }
 }
 
@@ -718,5 +763,56 @@ mod tests {
         assert_eq!(form.field_docs(&form.fields[0].spec).as_deref(), Some("https://help.example"));
         let form = form_of("k", &provider(r#"{"data":{"auth_mode":"API_KEY"}}"#), &[]);
         assert_eq!(form.field_docs(&form.fields[0].spec), None);
+    }
+
+    #[test]
+    fn a_session_may_preset_or_ask_for_the_users_own_oauth_app() {
+        let github = provider(r#"{"data":{"auth_mode":"OAUTH2"}}"#);
+        let preset = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        };
+        let form = form_of(
+            "g",
+            &github,
+            &preset(&[
+                ("oauth_client_id_override", "id"),
+                ("oauth_client_secret_override", "s"),
+                ("team", "t"),
+            ]),
+        );
+        assert!(form.fields.is_empty(), "preset values are not asked");
+        let submission = form.submission().unwrap();
+        assert_eq!(
+            submission.method,
+            Method::Credentials(Credentials::OAuthClientOverride {
+                client_id: "id".into(),
+                client_secret: "s".into(),
+                refresh_token: None
+            })
+        );
+        assert_eq!(submission.params, preset(&[("team", "t")]), "overrides are no params");
+
+        // Empty presets are fields for the user (optional, as in Nango's page).
+        let mut form = form_of(
+            "g",
+            &github,
+            &preset(&[("oauth_client_id_override", ""), ("oauth_client_secret_override", "")]),
+        );
+        let names: Vec<_> = form.fields.iter().map(|f| (f.spec.name.as_str(), f.spec.secret)).collect();
+        assert_eq!(names, [("oauth_client_id_override", false), ("oauth_client_secret_override", true)]);
+        assert_eq!(
+            form.submission().map(|s| s.method),
+            Ok(Method::OAuth),
+            "left empty: the integration's app"
+        );
+        form.set("oauth_client_id_override", "mine".into());
+        assert!(
+            matches!(form.submission(), Err(FormError::Auth(e)) if e.kind == AuthErrorType::MissingCredentials)
+        );
+        form.set("oauth_client_secret_override", "secret".into());
+        assert!(matches!(
+            form.submission().map(|s| s.method),
+            Ok(Method::Credentials(Credentials::OAuthClientOverride { client_id, .. })) if client_id == "mine"
+        ));
     }
 }

@@ -61,6 +61,19 @@ impl Lang {
     }
 }
 
+/// What a failure of this kind means for the user, as Nango's page words it (the error type
+/// and the server's message are shown as well).
+pub fn failure_hint(kind: &nango_frontend::AuthErrorType) -> Option<Key> {
+    use nango_frontend::AuthErrorType as T;
+    Some(match kind {
+        T::BlockedByBrowser => Key::PopupBlocked,
+        T::WindowClosed => Key::PopupClosed,
+        T::ConnectionTestFailed => Key::InvalidCredentials,
+        T::ResourceCapped => Key::ResourceCapped,
+        _ => return None,
+    })
+}
+
 macro_rules! strings {
     ($($key:ident => $en:literal, $fr:literal, $de:literal, $es:literal, $ja:literal;)*) => {
         /// A string of the page.
@@ -167,6 +180,22 @@ strings! {
     FailureTitle => "Connection failed", "Échec de la connexion", "Verbindung fehlgeschlagen", "Error de conexión", "接続に失敗しました";
     FailureBody => "{name} could not be connected.", "Impossible de connecter {name}.", "{name} konnte nicht verbunden werden.",
         "No se pudo conectar {name}.", "{name} を接続できませんでした。";
+    PopupBlocked => "The browser blocked the sign-in window. Allow pop-ups for this site, then try again.",
+        "Le navigateur a bloqué la fenêtre de connexion. Autorisez les fenêtres pop-up pour ce site, puis réessayez.",
+        "Der Browser hat das Anmeldefenster blockiert. Erlauben Sie Pop-ups für diese Website und versuchen Sie es erneut.",
+        "El navegador bloqueó la ventana de inicio de sesión. Permita las ventanas emergentes para este sitio y vuelva a intentarlo.",
+        "ブラウザーがサインイン用のウィンドウをブロックしました。このサイトのポップアップを許可して、もう一度お試しください。";
+    PopupClosed => "The sign-in window was closed before the end.", "La fenêtre de connexion a été fermée avant la fin.",
+        "Das Anmeldefenster wurde vor dem Ende geschlossen.", "La ventana de inicio de sesión se cerró antes de terminar.",
+        "サインイン用のウィンドウが完了前に閉じられました。";
+    InvalidCredentials => "{name} refused these credentials: check them and try again.",
+        "{name} a refusé ces identifiants : vérifiez-les et réessayez.",
+        "{name} hat diese Zugangsdaten abgelehnt: Prüfen Sie sie und versuchen Sie es erneut.",
+        "{name} rechazó estas credenciales: compruébelas y vuelva a intentarlo.",
+        "{name} はこの認証情報を受け付けませんでした。確認して、もう一度お試しください。";
+    ResourceCapped => "The connection limit of this account is reached.", "La limite de connexions de ce compte est atteinte.",
+        "Das Verbindungslimit dieses Kontos ist erreicht.", "Se ha alcanzado el límite de conexiones de esta cuenta.",
+        "このアカウントの接続数の上限に達しました。";
     AuthorizationFailed => "The authorization failed.", "L’autorisation a échoué.", "Die Autorisierung ist fehlgeschlagen.",
         "La autorización ha fallado.", "認可に失敗しました。";
     ErrorType => "Error", "Erreur", "Fehler", "Error", "エラー";
@@ -229,5 +258,16 @@ mod tests {
         assert_eq!(Lang::Ja.fill(Key::ConnectTo, "GitHub"), "GitHub を接続");
         assert_eq!(Lang::Es.fill(Key::SuccessBody, "Stripe"), "Su cuenta de Stripe ya está conectada.");
         assert_eq!(Lang::En.fill(Key::SuccessBody, "Stripe"), "Your Stripe account is now connected.");
+    }
+
+    #[test]
+    fn failures_get_nangos_hints() {
+        use nango_frontend::AuthErrorType as T;
+        assert_eq!(failure_hint(&T::BlockedByBrowser), Some(Key::PopupBlocked));
+        assert_eq!(failure_hint(&T::WindowClosed), Some(Key::PopupClosed));
+        assert_eq!(failure_hint(&T::from_code("connection_test_failed")), Some(Key::InvalidCredentials));
+        assert_eq!(failure_hint(&T::from_code("resource_capped")), Some(Key::ResourceCapped));
+        assert_eq!(failure_hint(&T::from_code("callback_err")), None);
+        assert_eq!(failure_hint(&T::ConnectionValidationFailed), None, "its message says it all");
     }
 }

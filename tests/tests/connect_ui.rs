@@ -394,6 +394,10 @@ async fn api_key_tour(h: &Harness, theme: &str) -> Result<()> {
     h.click("#connect-button").await?;
     h.find("#error-screen").await?;
     assert_eq!(h.text("#error-type").await?, "connection_test_failed");
+    assert_eq!(
+        h.text("#error-hint").await?,
+        "Stripe (API key, dev) refused these credentials: check them and try again."
+    );
     let error = h.event("error").await?;
     assert_eq!(payload(&error, "errorType"), Some("connection_test_failed"), "{error}");
     h.screenshot(&format!("error-{theme}")).await?;

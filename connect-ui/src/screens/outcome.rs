@@ -39,6 +39,9 @@ pub fn failure(ui: &Ui<'_>, error: &AuthError) -> Html {
             { status_icon("error") }
             <h2>{ ui.lang.t(Key::FailureTitle) }</h2>
             <p class="muted">{ ui.lang.fill(Key::FailureBody, &name(ui)) }</p>
+            if let Some(hint) = crate::i18n::failure_hint(&error.kind) {
+                <p id="error-hint">{ ui.lang.fill(hint, &name(ui)) }</p>
+            }
             <dl class="error-details">
                 <dt>{ ui.lang.t(Key::ErrorType) }</dt>
                 <dd><code id="error-type">{ error.error_type() }</code></dd>
