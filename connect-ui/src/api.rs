@@ -8,8 +8,8 @@ use web_sys::{Request, RequestInit, Response};
 use crate::model::{Integration, Provider, Session, api_error};
 use crate::state::{LoadError, api_failure};
 
-/// `GET {api}{path}` → the JSON body of a 2xx answer.
-async fn get(api: &str, path: &str, token: &str) -> Result<Json, LoadError> {
+/// `GET {api}{path}` → the JSON body of a 2xx answer; `lang` as `Accept-Language`.
+async fn get(api: &str, path: &str, token: &str, lang: Option<&str>) -> Result<Json, LoadError> {
     let network = |what: &str| LoadError::Failed(AuthError::new(AuthErrorType::NetworkError, what));
     let window = web_sys::window().ok_or_else(|| network("no window"))?;
     let init = RequestInit::new();
@@ -20,6 +20,9 @@ async fn get(api: &str, path: &str, token: &str) -> Result<Json, LoadError> {
         .headers()
         .set("Authorization", &format!("Bearer {token}"))
         .map_err(|_| network("invalid token"))?;
+    if let Some(lang) = lang {
+        let _ = request.headers().set("Accept-Language", lang);
+    }
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await
         .ok()
@@ -50,18 +53,23 @@ fn invalid(path: &str) -> LoadError {
 
 /// `GET /connect/session` then `GET /integrations`.
 pub async fn load_session(api: &str, token: &str) -> Result<(Session, Vec<Integration>), LoadError> {
-    let session = get(api, "/connect/session", token).await?;
+    let session = get(api, "/connect/session", token, None).await?;
     let session = Session::from_answer(&session).ok_or_else(|| invalid("/connect/session"))?;
-    let integrations = get(api, "/integrations", token).await?;
+    let integrations = get(api, "/integrations", token, None).await?;
     let integrations =
         Integration::list_from_answer(&integrations).ok_or_else(|| invalid("/integrations"))?;
     Ok((session, integrations))
 }
 
-/// `GET /providers/{provider}`.
-pub async fn load_provider(api: &str, token: &str, provider: &str) -> Result<Provider, LoadError> {
+/// `GET /providers/{provider}`, in the page's language (as Nango's page asks it).
+pub async fn load_provider(
+    api: &str,
+    token: &str,
+    provider: &str,
+    lang: &str,
+) -> Result<Provider, LoadError> {
     let path = format!("/providers/{}", encode_segment(provider));
-    let answer = get(api, &path, token).await?;
+    let answer = get(api, &path, token, Some(lang)).await?;
     Provider::from_answer(&answer).ok_or_else(|| invalid(&path))
 }
 

@@ -12,16 +12,19 @@ use web_sys::{KeyboardEvent, MouseEvent, SubmitEvent};
 use yew::html::Scope;
 use yew::prelude::*;
 
-use crate::bridge::{self, Parent};
+use crate::bridge::{self, Incoming, Parent};
 use crate::form::{FormError, Method, Submission};
 use crate::i18n::{Key, Lang};
-use crate::query::Query;
+use crate::query::{self, Query};
 use crate::screens;
-use crate::state::{Action, Effect, Phase, State};
-use crate::{api, dom, theme};
+use crate::state::{Action, CloseBy, Effect, Phase, State};
+use crate::{api, dom, telemetry, theme};
 
 /// How long the page waits for the parent's `session_token` before saying so.
 const TOKEN_WAIT_MS: u32 = 10_000;
+
+/// How long the copy button says "Copied".
+const COPIED_MS: u32 = 2_000;
 
 /// The Connect UI page.
 pub struct App {
@@ -40,6 +43,8 @@ pub struct App {
     last_auth: Rc<Cell<u64>>,
     _listeners: Vec<EventListener>,
     _token_timeout: Option<Timeout>,
+    /// Ends "Copied" on the external id's copy button.
+    _copied_timeout: Option<Timeout>,
 }
 
 impl Component for App {
@@ -50,10 +55,13 @@ impl Component for App {
         let window = web_sys::window();
         let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
         let query = Query::parse(&search);
-        let navigator_lang = window.as_ref().and_then(|w| w.navigator().language());
-        let lang = Lang::detect(query.lang.as_deref(), navigator_lang.as_deref());
+        let browser_langs: Vec<String> = window
+            .as_ref()
+            .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
+            .unwrap_or_default();
+        let lang = Lang::detect(query.lang.as_deref(), browser_langs.iter().map(String::as_str));
         let in_iframe = window.as_ref().is_some_and(bridge::in_iframe);
-        let (state, effects) = State::new(in_iframe, query.session_token.clone());
+        let (state, effects) = State::new(in_iframe, query.session_token.clone(), query.preview);
 
         let mut app = Self {
             state,
@@ -72,6 +80,7 @@ impl Component for App {
             last_auth: Rc::new(Cell::new(0)),
             _listeners: Vec::new(),
             _token_timeout: None,
+            _copied_timeout: None,
             query,
         };
         if let Some(window) = &window {
@@ -95,6 +104,11 @@ impl Component for App {
         match &action {
             Action::Token(_) => self._token_timeout = None,
             Action::ShowErrors => self.focus_invalid = true,
+            Action::Copied(true) => {
+                let link = ctx.link().clone();
+                self._copied_timeout =
+                    Some(Timeout::new(COPIED_MS, move || link.send_message(Action::Copied(false))));
+            }
             _ => {}
         }
         let effects = self.state.apply(action);
@@ -105,13 +119,13 @@ impl Component for App {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let lang = self.lang;
         let link = ctx.link();
-        let close = link.callback(|_: MouseEvent| Action::RequestClose);
+        let close = link.callback(|_: MouseEvent| Action::RequestClose(CloseBy::Button));
         let pressed = Rc::clone(&self.pressed_outside);
         let on_press = Callback::from(move |e: MouseEvent| pressed.set(is_on_self(&e)));
         let pressed = Rc::clone(&self.pressed_outside);
         let on_backdrop = link.batch_callback(move |e: MouseEvent| {
             let outside = pressed.replace(false) && is_on_self(&e);
-            outside.then_some(Action::RequestClose)
+            outside.then_some(Action::RequestClose(CloseBy::Outside))
         });
         let ui = screens::Ui { state: &self.state, lang, link };
         let body = if let Some(leave) = self.state.confirm {
@@ -139,15 +153,18 @@ impl Component for App {
         };
         let watermark = self.state.session.settings.show_watermark.unwrap_or(true);
         html! {
-            <div class="backdrop" onmousedown={on_press} onclick={on_backdrop}>
+            <div class={classes!("backdrop", self.query.embedded.then_some("embedded"))}
+                 onmousedown={on_press} onclick={on_backdrop}>
                 <div id={dom::DIALOG_ID} class="dialog" role="dialog" aria-modal="true"
                      aria-labelledby="dialog-title" tabindex="-1">
                     <header class="dialog-header">
                         <h1 id="dialog-title">{ title }</h1>
-                        <button id="close-button" type="button" class="icon-button"
-                                aria-label={lang.t(Key::Close)} title={lang.t(Key::Close)} onclick={close}>
-                            { screens::icon_close() }
-                        </button>
+                        if self.state.in_iframe {
+                            <button id="close-button" type="button" class="icon-button"
+                                    aria-label={lang.t(Key::Close)} title={lang.t(Key::Close)} onclick={close}>
+                                { screens::icon_close() }
+                            </button>
+                        }
                     </header>
                     <div class="dialog-body">{ body }</div>
                     if watermark {
@@ -174,8 +191,15 @@ impl Component for App {
 impl App {
     fn install_listeners(&mut self, window: &web_sys::Window, link: &Scope<Self>) {
         let api_origin = web_sys::Url::new(&self.query.api_url).map(|u| u.origin()).unwrap_or_default();
-        let on_token = link.callback(Action::Token);
-        self._listeners.push(bridge::listen(window, &self.parent, api_origin, move |t| on_token.emit(t)));
+        let lang = self.lang;
+        let on_message = link.callback(move |message| match message {
+            Incoming::Token(token) => Action::Token(token),
+            Incoming::Settings(settings) => Action::PreviewSettings(settings),
+            Incoming::CallbackError(message) => {
+                Action::CallbackError(message.unwrap_or_else(|| lang.t(Key::AuthorizationFailed).to_owned()))
+            }
+        });
+        self._listeners.push(bridge::listen(window, &self.parent, api_origin, move |m| on_message.emit(m)));
         let keys = link.clone();
         let key_window = window.clone();
         // Not passive: Tab's default is prevented to keep the focus in the dialog.
@@ -217,11 +241,18 @@ impl App {
                     let link = ctx.link().clone();
                     let api_url = self.query.api_url.clone();
                     let token = self.state.token.clone().unwrap_or_default();
+                    let lang = self.lang.code();
                     spawn_local(async move {
-                        link.send_message(match api::load_provider(&api_url, &token, &provider).await {
-                            Ok(provider) => Action::ProviderLoaded { ticket, provider },
-                            Err(error) => Action::ProviderFailed { ticket, error },
-                        });
+                        link.send_message(
+                            match api::load_provider(&api_url, &token, &provider, lang).await {
+                                Ok(provider) => Action::ProviderLoaded {
+                                    ticket,
+                                    provider,
+                                    external_id: dom::random_uuid(),
+                                },
+                                Err(error) => Action::ProviderFailed { ticket, error },
+                            },
+                        );
                     });
                 }
                 Effect::Post(event) => self.parent.post(&event),
@@ -231,6 +262,17 @@ impl App {
                     }
                 }
                 Effect::Close => self.parent.post(&ConnectUiEvent::Close),
+                Effect::Restyle(settings) => {
+                    // As Nango's preview: the settings' own default theme, not the query's.
+                    if let Some(window) = web_sys::window() {
+                        dom::apply_theme(
+                            &window,
+                            theme::resolve(None, &settings),
+                            &theme::primaries(&settings),
+                        );
+                    }
+                }
+                Effect::Telemetry(beacon) => telemetry::send(&self.query.api_url, &beacon),
             }
         }
     }
@@ -239,10 +281,11 @@ impl App {
     fn use_session(&mut self) {
         let session = &self.state.session;
         let token = self.state.token.clone().unwrap_or_default();
-        let mut config = NangoConfig::new().connect_session_token(token).host(self.query.api_url.as_str());
-        if let Some(path) = &session.websockets_path {
-            config = config.websockets_path(path.as_str());
-        }
+        let websockets_path = query::websockets_path(&self.query.api_url, session.websockets_path.as_deref());
+        let config = NangoConfig::new()
+            .connect_session_token(token)
+            .host(self.query.api_url.as_str())
+            .websockets_path(websockets_path);
         self.nango = Nango::new(config);
         if let Some(window) = web_sys::window() {
             let theme = theme::resolve(self.query.theme, &session.settings);
@@ -260,6 +303,7 @@ impl App {
         let detect = self.query.detect_closed_auth_window;
         let reconnect = self.state.session.is_reconnecting;
         let busy = self.state.phase == Phase::Connecting;
+        let may_start = self.state.may_start_auth();
         let last_auth = Rc::clone(&self.last_auth);
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -272,6 +316,8 @@ impl App {
                     link.send_message(Action::ShowErrors);
                     return;
                 }
+                // A preview checks the form but connects nothing.
+                Some(_) if !may_start => return,
                 Some(Err(FormError::Auth(error))) => Err(error.clone()),
                 Some(Ok(submission)) => match &nango {
                     Ok(nango) => Ok(start_auth(nango, &key, submission.clone(), detect, reconnect)),
@@ -298,6 +344,9 @@ fn start_auth(nango: &Nango, key: &str, submission: Submission, detect: bool, re
     let mut options = AuthOptions::new().detect_closed_auth_window(detect);
     for (name, value) in submission.params {
         options = options.param(name, value);
+    }
+    if let Some(assertion) = submission.assertion_option {
+        options = options.assertion_option(assertion);
     }
     match submission.method {
         Method::Create => nango.create(key, options),

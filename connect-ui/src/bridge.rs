@@ -1,9 +1,9 @@
 //! The page's side of the Connect UI protocol (`docs/protocol.md` §5): messages to and from the
-//! parent window, and the acknowledgement the OAuth callback page waits for.
+//! parent window, and the OAuth callback page's messages (acknowledged; an error is reported).
 
 use gloo_events::EventListener;
 use js_sys::{JSON, Reflect};
-use nango_frontend::ConnectUiEvent;
+use nango_frontend::{ConnectUiEvent, ConnectUiSettings, Json};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Window};
 
@@ -65,14 +65,25 @@ impl Parent {
     }
 }
 
-/// Listens for `{type: "session_token", sessionToken}` from the parent window only (and from
-/// the parent's origin when known), and acknowledges the OAuth callback page's
-/// `nango_oauth_callback_*` messages when they come from the API's origin.
+/// A message the page takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    /// `{type: "session_token", sessionToken}` from the parent.
+    Token(String),
+    /// `{type: "settings_changed", payload}` from the parent (a preview restyles with it).
+    Settings(ConnectUiSettings),
+    /// `{type: "nango_oauth_callback_error", payload: {message?}}` from the OAuth callback page.
+    CallbackError(Option<String>),
+}
+
+/// Listens for the parent's `session_token` and `settings_changed` (from the parent window
+/// only, and from the parent's origin when known), and for the OAuth callback page's
+/// `nango_oauth_callback_*` messages from the API's origin, which it acknowledges.
 pub fn listen(
     window: &Window,
     parent: &Parent,
     api_origin: String,
-    on_token: impl Fn(String) + 'static,
+    on_message: impl Fn(Incoming) + 'static,
 ) -> EventListener {
     let parent_window: Option<JsValue> =
         if parent.in_iframe { window.parent().ok().flatten().map(JsValue::from) } else { None };
@@ -82,15 +93,28 @@ pub fn listen(
         let data = event.data();
         let Some(kind) = text(&data, "type") else { return };
         let source = event.source().map(JsValue::from);
+        let from_parent = matches!((&source, &parent_window), (Some(s), Some(p)) if s == p)
+            && parent_origin.as_deref().is_none_or(|o| o == event.origin());
         match kind.as_str() {
-            "session_token" => {
-                let from_parent = matches!((&source, &parent_window), (Some(s), Some(p)) if s == p);
-                let origin_ok = parent_origin.as_deref().is_none_or(|o| o == event.origin());
-                if let (true, true, Some(token)) = (from_parent, origin_ok, text(&data, "sessionToken")) {
-                    on_token(token);
+            "session_token" if from_parent => {
+                if let Some(token) = text(&data, "sessionToken") {
+                    on_message(Incoming::Token(token));
+                }
+            }
+            "settings_changed" if from_parent => {
+                let payload = Reflect::get(&data, &JsValue::from_str("payload")).ok();
+                let json = payload
+                    .and_then(|p| JSON::stringify(&p).ok())
+                    .and_then(|t| Json::parse(&String::from(t)));
+                if let Some(settings) = json.as_ref().and_then(ConnectUiSettings::from_json) {
+                    on_message(Incoming::Settings(settings));
                 }
             }
             "nango_oauth_callback_success" | "nango_oauth_callback_error" if event.origin() == api_origin => {
+                if kind == "nango_oauth_callback_error" {
+                    let payload = Reflect::get(&data, &JsValue::from_str("payload")).unwrap_or_default();
+                    on_message(Incoming::CallbackError(text(&payload, "message").filter(|m| !m.is_empty())));
+                }
                 // The popup's window is of another realm: `dyn_into` (an `instanceof Window` test)
                 // would refuse it. Any source has a `postMessage`; a wrong kind only makes the
                 // call fail, and the failure is caught.
@@ -121,7 +145,7 @@ mod tests {
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_test::*;
 
-    use super::{Parent, listen};
+    use super::{Incoming, Parent, listen};
 
     wasm_bindgen_test_configure!(run_in_browser);
 
@@ -148,7 +172,9 @@ mod tests {
             "the premise: another realm's window is no `Window` of ours"
         );
         let window = web_sys::window().unwrap();
-        let _listener = listen(&window, &Parent::detached(), origin(), |_| {});
+        let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let log = std::rc::Rc::clone(&heard);
+        let _listener = listen(&window, &Parent::detached(), origin(), move |m| log.borrow_mut().push(m));
         let eval: Function = Reflect::get(&callback, &"eval".into()).unwrap().unchecked_into();
         eval.call1(
             &callback,
@@ -158,6 +184,50 @@ mod tests {
         let acks = || Reflect::get(&callback, &"__acks".into()).unwrap();
         until("the ack", || js_sys::JSON::stringify(&acks()).unwrap() == r#"["nango_oauth_callback_ack"]"#)
             .await;
+        assert!(heard.borrow().is_empty(), "a success is only acknowledged");
+
+        // An error is acknowledged too, and reported with its message.
+        eval.call1(
+            &callback,
+            &JsValue::from_str(
+                "parent.postMessage({type: 'nango_oauth_callback_error', payload: {message: 'access_denied', errorType: 'callback_err'}}, '*')",
+            ),
+        )
+        .unwrap();
+        until("the second ack", || {
+            String::from(js_sys::JSON::stringify(&acks()).unwrap()).matches("callback_ack").count() == 2
+        })
+        .await;
+        let heard = heard.borrow().clone();
+        assert_eq!(heard, [Incoming::CallbackError(Some("access_denied".into()))]);
         frame.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_callback_pages_of_other_origins_and_the_page_itself_are_not_heard() {
+        let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let log = std::rc::Rc::clone(&heard);
+        let window = web_sys::window().unwrap();
+        let _listener = listen(&window, &Parent::detached(), "http://127.0.0.1:9".into(), move |m| {
+            log.borrow_mut().push(m)
+        });
+        // From the page's own origin, which is not the API's here; and settings or a token from a
+        // window that is not the parent.
+        page_eval(
+            "postMessage({type: 'nango_oauth_callback_error', payload: {message: 'x'}}, '*');
+             postMessage({type: 'settings_changed', payload: {defaultTheme: 'dark'}}, '*');
+             postMessage({type: 'session_token', sessionToken: 't'}, '*');
+             postMessage({type: 'done'}, '*');",
+        );
+        let done = std::rc::Rc::new(std::cell::Cell::new(false));
+        let seen = std::rc::Rc::clone(&done);
+        let _probe = gloo_events::EventListener::new(&window, "message", move |e| {
+            let data = e.dyn_ref::<web_sys::MessageEvent>().map(|m| m.data()).unwrap_or_default();
+            if js_sys::JSON::stringify(&data).is_ok_and(|t| String::from(t).contains("done")) {
+                seen.set(true);
+            }
+        });
+        until("the last message", || done.get()).await;
+        assert!(heard.borrow().is_empty(), "{:?}", heard.borrow());
     }
 }

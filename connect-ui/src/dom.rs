@@ -82,3 +82,37 @@ pub fn trap_tab(window: &Window, event: &KeyboardEvent) {
         let _ = target.focus();
     }
 }
+
+/// A random UUID v4: `crypto.randomUUID()` where the browser has it (secure contexts: HTTPS or
+/// loopback), else one made from `crypto.getRandomValues`.
+pub fn random_uuid() -> String {
+    let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) else { return String::new() };
+    let has_random_uuid = js_sys::Reflect::get(&crypto, &"randomUUID".into()).is_ok_and(|f| f.is_function());
+    if has_random_uuid {
+        return crypto.random_uuid();
+    }
+    let mut bytes = [0u8; 16];
+    if crypto.get_random_values_with_u8_array(&mut bytes).is_err() {
+        return String::new();
+    }
+    let mut uuid = String::with_capacity(36);
+    for (i, byte) in bytes.into_iter().enumerate() {
+        let byte = match i {
+            6 => (byte & 0x0f) | 0x40, // version 4
+            8 => (byte & 0x3f) | 0x80, // RFC 4122 variant
+            _ => byte,
+        };
+        if matches!(i, 4 | 6 | 8 | 10) {
+            uuid.push('-');
+        }
+        uuid.push_str(&format!("{byte:02x}"));
+    }
+    uuid
+}
+
+/// Copies `text` to the clipboard; resolves to whether it worked.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let promise = window.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}

@@ -5,7 +5,7 @@
 //! `settings_changed`), loads the session and integrations from the Nango API, shows a form per
 //! auth mode and connects through the `nango-frontend` core.
 //!
-//! Pure logic ([`query`], [`i18n`], [`model`], [`form`], [`state`], [`theme`]) is tested
+//! Pure logic ([`query`], [`i18n`], [`model`], [`form`], [`state`], [`theme`], [`telemetry`]) is tested
 //! natively; [`app`], [`screens`], [`bridge`], [`api`] and [`dom`] touch the browser.
 
 mod api;
@@ -18,6 +18,7 @@ mod model;
 mod query;
 mod screens;
 mod state;
+mod telemetry;
 mod theme;
 
 fn main() {

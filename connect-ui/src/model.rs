@@ -17,6 +17,8 @@ pub struct Session {
     pub websockets_path: Option<String>,
     /// `isReconnecting`.
     pub is_reconnecting: bool,
+    /// `overrides[key].docs_connect`: documentation links that replace the provider's.
+    pub docs_overrides: Vec<(String, String)>,
 }
 
 impl Session {
@@ -51,8 +53,22 @@ impl Session {
                     .collect()
             })
             .unwrap_or_default();
+        let docs_overrides = data
+            .get("overrides")
+            .and_then(Json::as_object)
+            .map(|overrides| {
+                overrides
+                    .iter()
+                    .filter_map(|(key, o)| {
+                        let docs = o.get("docs_connect").and_then(Json::as_str).filter(|d| !d.is_empty())?;
+                        Some((key.to_owned(), docs.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Some(Self {
             settings,
+            docs_overrides,
             allowed_integrations,
             config_defaults,
             websockets_path: data.get("websocketsPath").and_then(Json::as_str).map(str::to_owned),
@@ -68,6 +84,11 @@ impl Session {
             .map(|(_, pairs)| pairs.as_slice())
             .unwrap_or_default()
     }
+
+    /// The documentation link the session sets for `key`, if any.
+    pub fn docs_override(&self, key: &str) -> Option<&str> {
+        self.docs_overrides.iter().find(|(k, _)| k == key).map(|(_, docs)| docs.as_str())
+    }
 }
 
 /// An item of `GET /integrations`.
@@ -81,6 +102,10 @@ pub struct Integration {
     pub display_name: String,
     /// `logo`, an image URL.
     pub logo: Option<String>,
+    /// `preconfigured_credentials`: credential fields the integration already holds, not asked.
+    pub preconfigured_credentials: Vec<String>,
+    /// `credentials_label`: labels that replace a credential field's title.
+    pub credentials_label: Vec<(String, String)>,
 }
 
 impl Integration {
@@ -93,11 +118,29 @@ impl Integration {
     fn from_json(item: &Json) -> Option<Self> {
         let text = |k: &str| item.get(k).and_then(Json::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
         let unique_key = text("unique_key")?;
+        let preconfigured_credentials = match item.get("preconfigured_credentials") {
+            Some(Json::Array(names)) => names.iter().filter_map(Json::as_str).map(str::to_owned).collect(),
+            _ => Vec::new(),
+        };
+        let credentials_label = item
+            .get("credentials_label")
+            .and_then(Json::as_object)
+            .map(|labels| {
+                labels
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        Some((k.to_owned(), v.as_str().filter(|l| !l.is_empty())?.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Some(Self {
             provider: text("provider").unwrap_or_else(|| unique_key.clone()),
             display_name: text("display_name").unwrap_or_else(|| unique_key.clone()),
             logo: text("logo"),
             unique_key,
+            preconfigured_credentials,
+            credentials_label,
         })
     }
 }
@@ -194,6 +237,18 @@ pub struct Provider {
     pub credentials: Vec<FieldSpec>,
     /// `connection_config` fields.
     pub connection_config: Vec<FieldSpec>,
+    /// `installation`: `outbound` when the connection starts on the provider's side.
+    pub installation: Option<String>,
+    /// `assertion_option` fields (two-step providers that sign an assertion): sent as
+    /// `assertionOption`, not as credentials.
+    pub assertion_option: Vec<FieldSpec>,
+    /// `integration_config` fields: for two-step providers, asked as credentials when
+    /// `credentials` does not list them.
+    pub integration_config: Vec<FieldSpec>,
+    /// `require_client_certificate` (OAuth2 client credentials with mutual TLS).
+    pub require_client_certificate: bool,
+    /// `token_request_auth_method` (`private_key_jwt`: the client secret is optional).
+    pub token_request_auth_method: Option<String>,
 }
 
 impl Provider {
@@ -207,6 +262,12 @@ impl Provider {
             docs_connect: text("docs_connect"),
             credentials: FieldSpec::map_from_json(data.get("credentials")),
             connection_config: FieldSpec::map_from_json(data.get("connection_config")),
+            installation: text("installation"),
+            assertion_option: FieldSpec::map_from_json(data.get("assertion_option")),
+            integration_config: FieldSpec::map_from_json(data.get("integration_config")),
+            require_client_certificate: data.get("require_client_certificate").and_then(Json::as_bool)
+                == Some(true),
+            token_request_auth_method: text("token_request_auth_method"),
         })
     }
 }
@@ -245,6 +306,7 @@ mod tests {
             r##"{"data":{"endUser":{"id":"u"},"connectUISettings":{"defaultTheme":"dark","showWatermark":false,
             "theme":{"light":{"primary":"#112233"},"dark":{"primary":"#445566"}}},
             "allowed_integrations":["api-key-dev"],"websocketsPath":"/ws","isReconnecting":true,
+            "overrides":{"api-key-dev":{"docs_connect":"https://help.example/keys"},"x":{"docs_connect":3}},
             "integrations_config_defaults":{"api-key-dev":{"connection_config":{"subdomain":"acme","n":3}}}}}"##,
         );
         let session = Session::from_answer(&answer).unwrap_or_default();
@@ -258,6 +320,8 @@ mod tests {
             [("subdomain".to_owned(), "acme".to_owned()), ("n".to_owned(), "3".to_owned())]
         );
         assert!(session.defaults_for("other").is_empty());
+        assert_eq!(session.docs_override("api-key-dev"), Some("https://help.example/keys"));
+        assert_eq!(session.docs_override("other"), None);
         assert_eq!(Session::from_answer(&json(r#"{"error":{"code":"x"}}"#)), None);
         assert_eq!(Session::from_answer(&json(r#"{"data":{}}"#)), Some(Session::default()));
     }
@@ -266,12 +330,16 @@ mod tests {
     fn reads_integrations_and_skips_bad_items() {
         let answer = json(
             r#"{"data":[{"unique_key":"github-dev","provider":"github","display_name":"GitHub","logo":"http://x/l.svg"},
-            {"provider":"nokey"},{"unique_key":"bare"}]}"#,
+            {"provider":"nokey"},{"unique_key":"bare","preconfigured_credentials":["clientId",4],
+            "credentials_label":{"apiKey":"Workspace token","x":""}}]}"#,
         );
         let list = Integration::list_from_answer(&answer).unwrap_or_default();
         assert_eq!(list.len(), 2);
         assert_eq!(list.first().map(|i| i.display_name.as_str()), Some("GitHub"));
         assert_eq!(list.get(1).map(|i| (i.provider.as_str(), i.logo.is_none())), Some(("bare", true)));
+        let bare = list.get(1).cloned().unwrap();
+        assert_eq!(bare.preconfigured_credentials, ["clientId"]);
+        assert_eq!(bare.credentials_label, [("apiKey".to_owned(), "Workspace token".to_owned())]);
         assert_eq!(Integration::list_from_answer(&json(r#"{"data":{}}"#)), None);
     }
 
@@ -292,7 +360,20 @@ mod tests {
         assert_eq!(region.choices, ["eu", "us"]);
         assert!(region.optional);
         assert_eq!(region.default_value.as_deref(), Some("eu"));
+        assert_eq!(provider.installation, None);
+        assert!(!provider.require_client_certificate);
         assert_eq!(Provider::from_answer(&json(r#"{"data":{"name":"x"}}"#)), None);
+        let answer = json(
+            r#"{"data":{"auth_mode":"TWO_STEP","installation":"outbound","require_client_certificate":true,
+            "token_request_auth_method":"private_key_jwt","assertion_option":{"privateKey":{"title":"Key","secret":true}},
+            "integration_config":{"clientId":{"title":"Client"}}}}"#,
+        );
+        let provider = Provider::from_answer(&answer).unwrap_or_default();
+        assert_eq!(provider.installation.as_deref(), Some("outbound"));
+        assert_eq!(provider.assertion_option.first().map(|f| f.name.as_str()), Some("privateKey"));
+        assert_eq!(provider.integration_config.first().map(|f| f.name.as_str()), Some("clientId"));
+        assert!(provider.require_client_certificate);
+        assert_eq!(provider.token_request_auth_method.as_deref(), Some("private_key_jwt"));
     }
 
     #[test]

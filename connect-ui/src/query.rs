@@ -1,5 +1,6 @@
-//! The page's query string (`docs/protocol.md` §5): `apiURL`, `detectClosedAuthWindow`, `lang`, `theme`
-//! and, when the page is opened as a standalone link, `session_token`.
+//! The page's query string (`docs/protocol.md` §5): `apiURL`, `detectClosedAuthWindow`, `lang`,
+//! `theme`, `embedded`, `preview` and, when the page is opened as a standalone link,
+//! `session_token`.
 
 use nango_frontend::{DEFAULT_HOST, Theme};
 
@@ -16,6 +17,11 @@ pub struct Query {
     pub theme: Option<Theme>,
     /// A session token given in the link itself.
     pub session_token: Option<String>,
+    /// `embedded=true`: the host places the page inline; the dialog fills it, no backdrop.
+    pub embedded: bool,
+    /// `preview=true`: a look at the page (e.g. while editing the theme): nothing is submitted,
+    /// closed or sent as telemetry, and the parent's `settings_changed` restyles the page.
+    pub preview: bool,
 }
 
 impl Query {
@@ -27,6 +33,8 @@ impl Query {
             lang: None,
             theme: None,
             session_token: None,
+            embedded: false,
+            preview: false,
         };
         let search = search.strip_prefix('?').unwrap_or(search);
         for pair in search.split('&').filter(|p| !p.is_empty()) {
@@ -40,11 +48,25 @@ impl Query {
                 "lang" if !value.is_empty() => query.lang = Some(value),
                 "theme" => query.theme = Theme::parse(&value),
                 "session_token" if !value.is_empty() => query.session_token = Some(value),
+                "embedded" => query.embedded = value == "true",
+                "preview" => query.preview = value == "true",
                 _ => {}
             }
         }
         query
     }
+}
+
+/// The WebSocket path for the core: the path of `api_url` (a self-hosted Nango behind a
+/// reverse proxy under, say, `/nango`) followed by the server's `websocketsPath` (`/` when it
+/// gives none). The core resolves the path from the host's origin (`docs/protocol.md` §1), which
+/// would drop that prefix.
+pub fn websockets_path(api_url: &str, server_path: Option<&str>) -> String {
+    let after_scheme = api_url.split_once("://").map_or(api_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').and_then(|i| after_scheme.get(i..)).unwrap_or_default();
+    let base = path.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/');
+    let server = server_path.filter(|p| !p.is_empty()).unwrap_or("/");
+    if server.starts_with('/') { format!("{base}{server}") } else { format!("{base}/{server}") }
 }
 
 /// Decodes one `application/x-www-form-urlencoded` component (`+` is a space; a malformed
@@ -86,6 +108,25 @@ mod tests {
         assert_eq!(q.lang.as_deref(), Some("fr"));
         assert_eq!(q.theme, Some(Theme::Dark));
         assert_eq!(q.session_token, None);
+        assert!(!q.embedded && !q.preview);
+    }
+
+    #[test]
+    fn reads_embedded_and_preview() {
+        let q = Query::parse("embedded=true&preview=true");
+        assert!(q.embedded && q.preview);
+        let q = Query::parse("embedded=1&preview=false");
+        assert!(!q.embedded && !q.preview, "only `true` switches them on, as in Nango's page");
+    }
+
+    #[test]
+    fn the_websocket_path_keeps_the_api_base_path() {
+        assert_eq!(websockets_path("https://api.nango.dev", None), "/");
+        assert_eq!(websockets_path("https://api.nango.dev", Some("/")), "/");
+        assert_eq!(websockets_path("http://127.0.0.1:3003/nango", None), "/nango/");
+        assert_eq!(websockets_path("http://127.0.0.1:3003/nango/", Some("/ws")), "/nango/ws");
+        assert_eq!(websockets_path("https://x.example/a/b", Some("socket")), "/a/b/socket");
+        assert_eq!(websockets_path("https://x.example/nango?x=1", Some("")), "/nango/");
     }
 
     #[test]

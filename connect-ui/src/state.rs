@@ -5,10 +5,11 @@
 //! its answer brings back, an auth call the id the component gave it. Only the answer the state
 //! waits for is taken; a late one of a superseded request or auth is ignored.
 
-use nango_frontend::{AuthError, AuthErrorType, AuthSuccess, ConnectUiEvent};
+use nango_frontend::{AuthError, AuthErrorType, AuthSuccess, ConnectUiEvent, ConnectUiSettings};
 
 use crate::form::Form;
 use crate::model::{Integration, Provider, Session};
+use crate::telemetry::{Beacon, Event};
 
 /// The screen shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,9 +44,18 @@ pub enum Phase {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Leave {
     /// Close the Connect UI.
-    Close,
+    Close(CloseBy),
     /// Back to the integration list.
     ToList,
+}
+
+/// How the user asked to close (telemetry tells them apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseBy {
+    /// The close button.
+    Button,
+    /// Escape, or a click outside the dialog.
+    Outside,
 }
 
 /// Why a request failed.
@@ -92,6 +102,8 @@ pub enum Action {
         ticket: Ticket,
         /// The provider.
         provider: Provider,
+        /// A fresh UUID, the AWS SigV4 external id unless the session presets one.
+        external_id: String,
     },
     /// Loading the provider failed.
     ProviderFailed {
@@ -118,10 +130,21 @@ pub enum Action {
         /// Its result.
         result: Result<AuthSuccess, AuthError>,
     },
+    /// The OAuth callback page reported a failure (`nango_oauth_callback_error`), with its
+    /// message.
+    CallbackError(String),
+    /// The parent sent `settings_changed` (taken in preview only).
+    PreviewSettings(ConnectUiSettings),
+    /// The provider's documentation link was followed.
+    DocsClicked,
+    /// A field's documentation link was followed.
+    DocSectionClicked,
+    /// The external id was copied to the clipboard (`true`), or that news is old (`false`).
+    Copied(bool),
     /// The Back button.
     Back,
-    /// Close button or click outside the dialog.
-    RequestClose,
+    /// Close button, or a click outside the dialog.
+    RequestClose(CloseBy),
     /// The Escape key.
     Escape,
     /// "Discard" in the leave confirmation.
@@ -158,6 +181,10 @@ pub enum Effect {
     CancelAuth,
     /// Post `close`.
     Close,
+    /// Apply these settings' theme and colours (a preview's `settings_changed`).
+    Restyle(ConnectUiSettings),
+    /// Send a telemetry beacon.
+    Telemetry(Beacon),
 }
 
 /// Everything the page shows.
@@ -167,6 +194,8 @@ pub struct State {
     pub phase: Phase,
     /// The page runs inside an iframe.
     pub in_iframe: bool,
+    /// A preview (`preview=true`): no auth, no close, no telemetry.
+    pub preview: bool,
     /// The session token, once known.
     pub token: Option<String>,
     /// The loaded session.
@@ -179,6 +208,8 @@ pub struct State {
     pub form: Option<Form>,
     /// A pending "leave the half-filled form?" question.
     pub confirm: Option<Leave>,
+    /// The external id was just copied.
+    pub copied: bool,
     /// The last ticket given out.
     last_ticket: u64,
     /// The session request whose answer is awaited.
@@ -191,16 +222,18 @@ pub struct State {
 
 impl State {
     /// The start: waiting for a token in an iframe, else the token of the link (or none).
-    pub fn new(in_iframe: bool, link_token: Option<String>) -> (Self, Vec<Effect>) {
+    pub fn new(in_iframe: bool, link_token: Option<String>, preview: bool) -> (Self, Vec<Effect>) {
         let mut state = Self {
             phase: if in_iframe { Phase::WaitingForToken } else { Phase::NoToken },
             in_iframe,
+            preview,
             token: None,
             session: Session::default(),
             integrations: Vec::new(),
             selected: None,
             form: None,
             confirm: None,
+            copied: false,
             last_ticket: 0,
             session_request: None,
             provider_request: None,
@@ -216,6 +249,17 @@ impl State {
     /// Whether leaving now would lose typed input.
     pub fn is_dirty(&self) -> bool {
         self.phase == Phase::Form && self.form.as_ref().is_some_and(Form::is_dirty)
+    }
+
+    /// Whether the page can be closed: it is a parent's iframe, and no preview. A standalone
+    /// link (a tab of its own) has nothing to close, as in Nango's page.
+    pub fn can_close(&self) -> bool {
+        self.in_iframe && !self.preview
+    }
+
+    /// Whether a submit of the form may start an auth call now (never in a preview).
+    pub fn may_start_auth(&self) -> bool {
+        !self.preview && self.phase == Phase::Form
     }
 
     /// Whether the form has somewhere to go back to.
@@ -241,6 +285,7 @@ impl State {
                 let ticket = self.ticket();
                 self.session_request = Some(ticket);
                 effects.push(Effect::LoadSession { token, ticket });
+                effects.extend(self.beacon(Event::Open, None));
                 effects
             }
             Action::TokenTimeout => {
@@ -266,7 +311,10 @@ impl State {
                         let key = only.unique_key.clone();
                         effects.extend(self.select(&key));
                     }
-                    _ => self.phase = Phase::List,
+                    _ => {
+                        self.phase = Phase::List;
+                        effects.extend(self.beacon(Event::ViewList, None));
+                    }
                 }
                 effects
             }
@@ -278,24 +326,29 @@ impl State {
                     LoadError::Unauthorized => self.expire(),
                     LoadError::Failed(error) => {
                         self.phase = Phase::LoadError(error.to_string());
-                        Vec::new()
+                        self.beacon(Event::ViewUnknownError, None).into_iter().collect()
                     }
                 }
             }
             Action::Select(key) => {
-                if self.phase == Phase::List {
-                    self.select(&key)
-                } else {
-                    Vec::new()
+                if self.phase != Phase::List {
+                    return Vec::new();
                 }
+                let mut effects = self.select(&key);
+                if !effects.is_empty() {
+                    effects.extend(self.beacon(Event::ClickIntegration, Some(key)));
+                }
+                effects
             }
-            Action::ProviderLoaded { ticket, provider } => {
+            Action::ProviderLoaded { ticket, provider, external_id } => {
                 if self.phase == Phase::LoadingProvider
                     && take(&mut self.provider_request, ticket)
-                    && let Some(key) = self.selected_key().map(str::to_owned)
+                    && let Some(integration) = self.selected.as_ref()
                 {
-                    self.form = Some(Form::new(&key, &provider, self.session.defaults_for(&key)));
+                    let key = integration.unique_key.clone();
+                    self.form = Some(Form::new(integration, &provider, &self.session, &external_id));
                     self.phase = Phase::Form;
+                    return self.beacon(Event::ViewIntegration, Some(key)).into_iter().collect();
                 }
                 Vec::new()
             }
@@ -307,7 +360,7 @@ impl State {
                     LoadError::Unauthorized => self.expire(),
                     LoadError::Failed(error) => {
                         self.phase = Phase::Failure(error);
-                        Vec::new()
+                        self.beacon(Event::ViewUnknownError, None).into_iter().collect()
                     }
                 }
             }
@@ -326,13 +379,13 @@ impl State {
             Action::Connecting(id) => {
                 // From the form, or a second submit before the page re-rendered: the core then
                 // cancelled the first call, and the newest is the one to wait for.
-                if !matches!(self.phase, Phase::Form | Phase::Connecting) {
+                if self.preview || !matches!(self.phase, Phase::Form | Phase::Connecting) {
                     return vec![Effect::CancelAuth];
                 }
                 self.phase = Phase::Connecting;
                 self.confirm = None;
                 self.auth = Some(id);
-                Vec::new()
+                self.beacon(Event::ClickConnect, None).into_iter().collect()
             }
             Action::AuthDone { id, result } => {
                 if self.phase != Phase::Connecting || self.auth != Some(id) {
@@ -342,16 +395,41 @@ impl State {
                 match result {
                     Ok(success) => {
                         self.phase = Phase::Success(success.clone());
-                        vec![Effect::Post(ConnectUiEvent::Connect(success))]
+                        let mut effects = vec![Effect::Post(ConnectUiEvent::Connect(success))];
+                        effects.extend(self.beacon(Event::ViewSuccess, None));
+                        effects
                     }
-                    Err(error) => {
-                        self.phase = Phase::Failure(error.clone());
-                        vec![Effect::Post(ConnectUiEvent::Error {
-                            error_type: error.error_type().to_owned(),
-                            error_message: error.message,
-                        })]
-                    }
+                    Err(error) => self.fail(error),
                 }
+            }
+            Action::CallbackError(message) => {
+                // The popup says the flow failed; the socket's own error, if it comes later,
+                // belongs to an auth that is no longer awaited.
+                if self.phase != Phase::Connecting {
+                    return Vec::new();
+                }
+                let mut effects = self.stop_auth();
+                effects.extend(self.fail(AuthError::new(AuthErrorType::ConnectionValidationFailed, message)));
+                effects
+            }
+            Action::PreviewSettings(settings) => {
+                if !self.preview {
+                    return Vec::new();
+                }
+                self.session.settings = settings.clone();
+                vec![Effect::Restyle(settings)]
+            }
+            Action::Copied(copied) => {
+                self.copied = copied;
+                Vec::new()
+            }
+            Action::DocsClicked => {
+                let key = self.selected_key().map(str::to_owned);
+                self.beacon(Event::ClickDoc, key).into_iter().collect()
+            }
+            Action::DocSectionClicked => {
+                let key = self.selected_key().map(str::to_owned);
+                self.beacon(Event::ClickDocSection, key).into_iter().collect()
             }
             Action::Back => match self.phase {
                 Phase::Form if self.is_dirty() && self.can_go_back_to_list() => {
@@ -376,21 +454,21 @@ impl State {
                 }
                 _ => Vec::new(),
             },
-            Action::RequestClose => {
-                if self.confirm.is_some() {
+            Action::RequestClose(by) => {
+                if self.confirm.is_some() || !self.can_close() {
                     return Vec::new();
                 }
                 if self.is_dirty() {
-                    self.confirm = Some(Leave::Close);
+                    self.confirm = Some(Leave::Close(by));
                     return Vec::new();
                 }
-                self.close()
+                self.close(by_event(by))
             }
             Action::Escape => {
                 if self.confirm.take().is_some() {
                     Vec::new()
                 } else {
-                    self.apply(Action::RequestClose)
+                    self.apply(Action::RequestClose(CloseBy::Outside))
                 }
             }
             Action::CancelLeave => {
@@ -398,15 +476,38 @@ impl State {
                 Vec::new()
             }
             Action::ConfirmLeave => match self.confirm.take() {
-                Some(Leave::Close) => self.close(),
+                Some(Leave::Close(by)) => self.close(by_event(by)),
                 Some(Leave::ToList) => {
                     self.back_to_list();
                     Vec::new()
                 }
                 None => Vec::new(),
             },
-            Action::Finish => self.close(),
+            Action::Finish if !self.can_close() => Vec::new(),
+            Action::Finish => self.close(Event::ClickFinish),
         }
+    }
+
+    /// A telemetry beacon for the current session; none in a preview or without a token.
+    fn beacon(&self, event: Event, integration: Option<String>) -> Option<Effect> {
+        let token = self.token.clone().filter(|_| !self.preview)?;
+        Some(Effect::Telemetry(Beacon { event, integration, token }))
+    }
+
+    /// The auth failed: the failure screen, the host's `error` event and a beacon.
+    fn fail(&mut self, error: AuthError) -> Vec<Effect> {
+        let event = match error.kind {
+            AuthErrorType::BlockedByBrowser => Event::PopupBlockedByBrowser,
+            AuthErrorType::WindowClosed => Event::PopupClosedEarly,
+            _ => Event::ViewCredentialsError,
+        };
+        let mut effects = vec![Effect::Post(ConnectUiEvent::Error {
+            error_type: error.error_type().to_owned(),
+            error_message: error.message.clone(),
+        })];
+        effects.extend(self.beacon(event, None));
+        self.phase = Phase::Failure(error);
+        effects
     }
 
     fn selected_key(&self) -> Option<&str> {
@@ -452,12 +553,20 @@ impl State {
         self.phase = Phase::List;
     }
 
-    fn close(&mut self) -> Vec<Effect> {
+    fn close(&mut self, event: Event) -> Vec<Effect> {
         let mut effects = self.stop_auth();
+        effects.extend(self.beacon(event, None));
         self.phase = Phase::Closed;
         self.confirm = None;
         effects.push(Effect::Close);
         effects
+    }
+}
+
+fn by_event(by: CloseBy) -> Event {
+    match by {
+        CloseBy::Button => Event::ClickClose,
+        CloseBy::Outside => Event::ClickOutside,
     }
 }
 
@@ -481,12 +590,19 @@ mod tests {
 
     use super::*;
 
+    /// Applies `action`, leaving out the telemetry beacons (tested on their own).
+    fn act(state: &mut State, action: Action) -> Vec<Effect> {
+        state.apply(action).into_iter().filter(|e| !matches!(e, Effect::Telemetry(_))).collect()
+    }
+
     fn integration(key: &str) -> Integration {
         Integration {
             unique_key: key.into(),
             provider: format!("{key}-provider"),
             display_name: key.into(),
             logo: None,
+            preconfigured_credentials: Vec::new(),
+            credentials_label: Vec::new(),
         }
     }
 
@@ -520,20 +636,27 @@ mod tests {
     }
 
     fn loaded(keys: &[&str]) -> (State, Vec<Effect>) {
-        let (mut state, effects) = State::new(true, None);
+        let (mut state, effects) = State::new(true, None, false);
         assert!(effects.is_empty());
-        let effects = state.apply(Action::Token("t".into()));
+        let effects = act(&mut state, Action::Token("t".into()));
         assert!(matches!(effects.as_slice(), [Effect::LoadSession { token, .. }] if token == "t"));
-        let effects = state.apply(session_loaded(ticket(&effects), keys));
+        let effects = act(&mut state, session_loaded(ticket(&effects), keys));
         (state, effects)
     }
 
     fn at_form(keys: &[&str]) -> State {
         let (mut state, mut effects) = loaded(keys);
         if state.phase == Phase::List {
-            effects = state.apply(Action::Select("a".into()));
+            effects = act(&mut state, Action::Select("a".into()));
         }
-        state.apply(Action::ProviderLoaded { ticket: ticket(&effects), provider: api_key_provider() });
+        act(
+            &mut state,
+            Action::ProviderLoaded {
+                ticket: ticket(&effects),
+                provider: api_key_provider(),
+                external_id: String::new(),
+            },
+        );
         assert_eq!(state.phase, Phase::Form);
         state
     }
@@ -544,43 +667,44 @@ mod tests {
 
     #[test]
     fn waits_for_the_token_then_times_out() {
-        let (mut state, _) = State::new(true, None);
+        let (mut state, _) = State::new(true, None, false);
         assert_eq!(state.phase, Phase::WaitingForToken);
-        state.apply(Action::TokenTimeout);
+        act(&mut state, Action::TokenTimeout);
         assert_eq!(state.phase, Phase::NoToken);
         // A late token still works.
-        let effects = state.apply(Action::Token("late".into()));
+        let effects = act(&mut state, Action::Token("late".into()));
         assert!(matches!(effects.as_slice(), [Effect::LoadSession { token, .. }] if token == "late"));
         assert_eq!(state.phase, Phase::Loading);
         // The timeout is ignored once a token came.
-        state.apply(Action::TokenTimeout);
+        act(&mut state, Action::TokenTimeout);
         assert_eq!(state.phase, Phase::Loading);
     }
 
     #[test]
     fn standalone_without_token_says_so_at_once() {
-        let (state, effects) = State::new(false, None);
+        let (state, effects) = State::new(false, None, false);
         assert_eq!(state.phase, Phase::NoToken);
         assert!(effects.is_empty());
-        let (state, effects) = State::new(false, Some("link".into()));
+        let (state, effects) = State::new(false, Some("link".into()), false);
         assert_eq!(state.phase, Phase::Loading);
-        assert!(matches!(effects.as_slice(), [Effect::LoadSession { token, .. }] if token == "link"));
+        assert!(matches!(effects.as_slice(), [Effect::LoadSession { token, .. }, _] if token == "link"));
+        assert_eq!(beacons(&effects), [("open", None)], "a link with a token is opened too");
     }
 
     #[test]
     fn same_token_twice_loads_once() {
-        let (mut state, _) = State::new(true, None);
-        assert_eq!(state.apply(Action::Token("t".into())).len(), 1);
-        assert!(state.apply(Action::Token("t".into())).is_empty());
-        assert!(state.apply(Action::Token(String::new())).is_empty());
+        let (mut state, _) = State::new(true, None, false);
+        assert_eq!(act(&mut state, Action::Token("t".into())).len(), 1);
+        assert!(act(&mut state, Action::Token("t".into())).is_empty());
+        assert!(act(&mut state, Action::Token(String::new())).is_empty());
     }
 
     #[test]
     fn unauthorized_means_expired_and_tells_the_host() {
-        let (mut state, _) = State::new(true, None);
-        let effects = state.apply(Action::Token("t".into()));
+        let (mut state, _) = State::new(true, None, false);
+        let effects = act(&mut state, Action::Token("t".into()));
         let effects =
-            state.apply(Action::LoadFailed { ticket: ticket(&effects), error: LoadError::Unauthorized });
+            act(&mut state, Action::LoadFailed { ticket: ticket(&effects), error: LoadError::Unauthorized });
         assert_eq!(state.phase, Phase::SessionExpired);
         // The host (our core) forgets its cached token on this error and fetches a new one.
         assert!(matches!(
@@ -611,14 +735,17 @@ mod tests {
 
     #[test]
     fn allowed_integrations_filter_the_list() {
-        let (mut state, _) = State::new(true, None);
-        let effects = state.apply(Action::Token("t".into()));
+        let (mut state, _) = State::new(true, None, false);
+        let effects = act(&mut state, Action::Token("t".into()));
         let session = Session { allowed_integrations: Some(vec!["b".into()]), ..Session::default() };
-        state.apply(Action::SessionLoaded {
-            ticket: ticket(&effects),
-            session,
-            integrations: vec![integration("a"), integration("b")],
-        });
+        act(
+            &mut state,
+            Action::SessionLoaded {
+                ticket: ticket(&effects),
+                session,
+                integrations: vec![integration("a"), integration("b")],
+            },
+        );
         assert_eq!(state.integrations, [integration("b")]);
         assert_eq!(state.phase, Phase::LoadingProvider);
     }
@@ -626,12 +753,26 @@ mod tests {
     #[test]
     fn stale_provider_answers_are_ignored() {
         let (mut state, _) = loaded(&["a", "b"]);
-        let first = ticket(&state.apply(Action::Select("a".into())));
-        state.apply(Action::Back);
-        let second = ticket(&state.apply(Action::Select("b".into())));
-        state.apply(Action::ProviderLoaded { ticket: first, provider: api_key_provider() });
+        let first = ticket(&act(&mut state, Action::Select("a".into())));
+        act(&mut state, Action::Back);
+        let second = ticket(&act(&mut state, Action::Select("b".into())));
+        act(
+            &mut state,
+            Action::ProviderLoaded {
+                ticket: first,
+                provider: api_key_provider(),
+                external_id: String::new(),
+            },
+        );
         assert_eq!(state.phase, Phase::LoadingProvider);
-        state.apply(Action::ProviderLoaded { ticket: second, provider: api_key_provider() });
+        act(
+            &mut state,
+            Action::ProviderLoaded {
+                ticket: second,
+                provider: api_key_provider(),
+                external_id: String::new(),
+            },
+        );
         assert_eq!(state.phase, Phase::Form);
         assert_eq!(state.form.as_ref().map(|f| f.integration.as_str()), Some("b"));
     }
@@ -639,22 +780,22 @@ mod tests {
     #[test]
     fn success_posts_connect_and_finish_closes() {
         let mut state = at_form(&["a", "b"]);
-        state.apply(Action::Connecting(1));
+        act(&mut state, Action::Connecting(1));
         let success = success();
-        let effects = state.apply(Action::AuthDone { id: 1, result: Ok(success.clone()) });
+        let effects = act(&mut state, Action::AuthDone { id: 1, result: Ok(success.clone()) });
         assert_eq!(effects, [Effect::Post(ConnectUiEvent::Connect(success.clone()))]);
         assert_eq!(state.phase, Phase::Success(success));
-        assert_eq!(state.apply(Action::Finish), [Effect::Close]);
+        assert_eq!(act(&mut state, Action::Finish), [Effect::Close]);
         assert_eq!(state.phase, Phase::Closed);
     }
 
     #[test]
     fn failure_posts_error_and_back_returns_to_the_filled_form() {
         let mut state = at_form(&["a", "b"]);
-        state.apply(Action::Input { name: "apiKey".into(), value: "bad".into() });
-        state.apply(Action::Connecting(1));
+        act(&mut state, Action::Input { name: "apiKey".into(), value: "bad".into() });
+        act(&mut state, Action::Connecting(1));
         let error = api_failure("connection_test_failed", "refused");
-        let effects = state.apply(Action::AuthDone { id: 1, result: Err(error.clone()) });
+        let effects = act(&mut state, Action::AuthDone { id: 1, result: Err(error.clone()) });
         assert_eq!(
             effects,
             [Effect::Post(ConnectUiEvent::Error {
@@ -663,7 +804,7 @@ mod tests {
             })]
         );
         assert_eq!(state.phase, Phase::Failure(error));
-        state.apply(Action::Back);
+        act(&mut state, Action::Back);
         assert_eq!(state.phase, Phase::Form);
         assert_eq!(state.form.as_ref().map(|f| f.value("apiKey")), Some("bad"));
     }
@@ -671,10 +812,10 @@ mod tests {
     #[test]
     fn late_auth_results_are_ignored() {
         let mut state = at_form(&["a", "b"]);
-        state.apply(Action::Connecting(1));
-        assert_eq!(state.apply(Action::Back), [Effect::CancelAuth]);
+        act(&mut state, Action::Connecting(1));
+        assert_eq!(act(&mut state, Action::Back), [Effect::CancelAuth]);
         assert!(
-            state.apply(Action::AuthDone { id: 1, result: Err(api_failure("cancelled", "")) }).is_empty()
+            act(&mut state, Action::AuthDone { id: 1, result: Err(api_failure("cancelled", "")) }).is_empty()
         );
         assert_eq!(state.phase, Phase::Form);
     }
@@ -682,15 +823,15 @@ mod tests {
     #[test]
     fn a_late_result_of_a_cancelled_auth_is_not_taken_for_the_next() {
         let mut state = at_form(&["a", "b"]);
-        state.apply(Action::Connecting(1));
-        state.apply(Action::Back);
-        state.apply(Action::Connecting(2));
+        act(&mut state, Action::Connecting(1));
+        act(&mut state, Action::Back);
+        act(&mut state, Action::Connecting(2));
         // The first call's `cancelled` arrives after the second started.
         assert!(
-            state.apply(Action::AuthDone { id: 1, result: Err(api_failure("cancelled", "")) }).is_empty()
+            act(&mut state, Action::AuthDone { id: 1, result: Err(api_failure("cancelled", "")) }).is_empty()
         );
         assert_eq!(state.phase, Phase::Connecting, "still waiting for the second");
-        let effects = state.apply(Action::AuthDone { id: 2, result: Ok(success()) });
+        let effects = act(&mut state, Action::AuthDone { id: 2, result: Ok(success()) });
         assert_eq!(effects, [Effect::Post(ConnectUiEvent::Connect(success()))]);
     }
 
@@ -698,48 +839,50 @@ mod tests {
     fn a_second_submit_before_a_render_waits_for_the_newest_auth() {
         // The core cancels the first call when the second starts on the same client.
         let mut state = at_form(&["a", "b"]);
-        state.apply(Action::Connecting(1));
-        assert!(state.apply(Action::Connecting(2)).is_empty());
+        act(&mut state, Action::Connecting(1));
+        assert!(act(&mut state, Action::Connecting(2)).is_empty());
         assert!(
-            state.apply(Action::AuthDone { id: 1, result: Err(api_failure("cancelled", "")) }).is_empty()
+            act(&mut state, Action::AuthDone { id: 1, result: Err(api_failure("cancelled", "")) }).is_empty()
         );
         assert_eq!(state.phase, Phase::Connecting);
-        state.apply(Action::AuthDone { id: 2, result: Ok(success()) });
+        act(&mut state, Action::AuthDone { id: 2, result: Ok(success()) });
         assert_eq!(state.phase, Phase::Success(success()));
     }
 
     #[test]
     fn an_auth_that_starts_off_the_form_is_cancelled() {
         let (mut state, _) = loaded(&["a", "b"]);
-        assert_eq!(state.apply(Action::Connecting(1)), [Effect::CancelAuth]);
+        assert_eq!(act(&mut state, Action::Connecting(1)), [Effect::CancelAuth]);
         assert_eq!(state.phase, Phase::List);
     }
 
     #[test]
     fn a_new_token_while_connecting_cancels_the_auth() {
         let mut state = at_form(&["a", "b"]);
-        state.apply(Action::Connecting(1));
-        let effects = state.apply(Action::Token("t2".into()));
+        act(&mut state, Action::Connecting(1));
+        let effects = act(&mut state, Action::Token("t2".into()));
         assert!(
             matches!(effects.as_slice(), [Effect::CancelAuth, Effect::LoadSession { token, .. }] if token == "t2"),
             "cancelled before the old client is replaced: {effects:?}"
         );
         assert_eq!(state.phase, Phase::Loading);
         // The old call's result, late, is not the new session's.
-        assert!(state.apply(Action::AuthDone { id: 1, result: Ok(success()) }).is_empty());
+        assert!(act(&mut state, Action::AuthDone { id: 1, result: Ok(success()) }).is_empty());
         assert_eq!(state.phase, Phase::Loading);
     }
 
     #[test]
     fn a_stale_session_load_is_ignored() {
-        let (mut state, _) = State::new(true, None);
-        let old = ticket(&state.apply(Action::Token("t1".into())));
-        let new = ticket(&state.apply(Action::Token("t2".into())));
+        let (mut state, _) = State::new(true, None, false);
+        let old = ticket(&act(&mut state, Action::Token("t1".into())));
+        let new = ticket(&act(&mut state, Action::Token("t2".into())));
         // t1's answers, late: neither its session nor its failure is t2's.
-        assert!(state.apply(session_loaded(old, &["old"])).is_empty());
-        assert!(state.apply(Action::LoadFailed { ticket: old, error: LoadError::Unauthorized }).is_empty());
+        assert!(act(&mut state, session_loaded(old, &["old"])).is_empty());
+        assert!(
+            act(&mut state, Action::LoadFailed { ticket: old, error: LoadError::Unauthorized }).is_empty()
+        );
         assert_eq!(state.phase, Phase::Loading);
-        state.apply(session_loaded(new, &["a", "b"]));
+        act(&mut state, session_loaded(new, &["a", "b"]));
         assert_eq!(state.phase, Phase::List);
         assert_eq!(state.integrations, [integration("a"), integration("b")]);
     }
@@ -749,38 +892,55 @@ mod tests {
         // One integration: the provider request goes out at once; then a new token arrives.
         let (mut state, effects) = loaded(&["a"]);
         let old = ticket(&effects);
-        let effects = state.apply(Action::Token("t2".into()));
-        let new = ticket(&state.apply(session_loaded(ticket(&effects), &["a"])));
-        assert!(state.apply(Action::ProviderLoaded { ticket: old, provider: api_key_provider() }).is_empty());
+        let effects = act(&mut state, Action::Token("t2".into()));
+        let new = ticket(&act(&mut state, session_loaded(ticket(&effects), &["a"])));
+        assert!(
+            act(
+                &mut state,
+                Action::ProviderLoaded {
+                    ticket: old,
+                    provider: api_key_provider(),
+                    external_id: String::new()
+                }
+            )
+            .is_empty()
+        );
         assert_eq!(state.phase, Phase::LoadingProvider, "the first session's answer is not taken");
-        state.apply(Action::ProviderLoaded { ticket: new, provider: api_key_provider() });
+        act(
+            &mut state,
+            Action::ProviderLoaded { ticket: new, provider: api_key_provider(), external_id: String::new() },
+        );
         assert_eq!(state.phase, Phase::Form);
     }
 
     #[test]
     fn leaving_a_half_filled_form_asks_first() {
         let mut state = at_form(&["a", "b"]);
-        assert_eq!(state.apply(Action::RequestClose), [Effect::Close], "a clean form closes at once");
+        assert_eq!(
+            act(&mut state, Action::RequestClose(CloseBy::Button)),
+            [Effect::Close],
+            "a clean form closes at once"
+        );
 
         let mut state = at_form(&["a", "b"]);
-        state.apply(Action::Input { name: "apiKey".into(), value: "half".into() });
-        assert!(state.apply(Action::RequestClose).is_empty());
-        assert_eq!(state.confirm, Some(Leave::Close));
+        act(&mut state, Action::Input { name: "apiKey".into(), value: "half".into() });
+        assert!(act(&mut state, Action::RequestClose(CloseBy::Button)).is_empty());
+        assert_eq!(state.confirm, Some(Leave::Close(CloseBy::Button)));
         // Escape dismisses the question, a second Escape asks again.
-        assert!(state.apply(Action::Escape).is_empty());
+        assert!(act(&mut state, Action::Escape).is_empty());
         assert_eq!(state.confirm, None);
-        assert!(state.apply(Action::Escape).is_empty());
-        assert_eq!(state.confirm, Some(Leave::Close));
-        assert_eq!(state.apply(Action::ConfirmLeave), [Effect::Close]);
+        assert!(act(&mut state, Action::Escape).is_empty());
+        assert_eq!(state.confirm, Some(Leave::Close(CloseBy::Outside)));
+        assert_eq!(act(&mut state, Action::ConfirmLeave), [Effect::Close]);
 
         let mut state = at_form(&["a", "b"]);
-        state.apply(Action::Input { name: "apiKey".into(), value: "half".into() });
-        state.apply(Action::Back);
+        act(&mut state, Action::Input { name: "apiKey".into(), value: "half".into() });
+        act(&mut state, Action::Back);
         assert_eq!(state.confirm, Some(Leave::ToList));
-        state.apply(Action::CancelLeave);
+        act(&mut state, Action::CancelLeave);
         assert_eq!(state.phase, Phase::Form);
-        state.apply(Action::Back);
-        state.apply(Action::ConfirmLeave);
+        act(&mut state, Action::Back);
+        act(&mut state, Action::ConfirmLeave);
         assert_eq!(state.phase, Phase::List);
         assert_eq!(state.form, None);
     }
@@ -788,7 +948,153 @@ mod tests {
     #[test]
     fn closing_while_connecting_cancels_the_auth() {
         let mut state = at_form(&["a"]);
+        act(&mut state, Action::Connecting(1));
+        assert_eq!(act(&mut state, Action::Escape), [Effect::CancelAuth, Effect::Close]);
+    }
+
+    /// The beacons among `effects`: `(event, integration)`.
+    fn beacons(effects: &[Effect]) -> Vec<(&'static str, Option<String>)> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Telemetry(b) => Some((b.event.as_str(), b.integration.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn telemetry_follows_nangos_page() {
+        let (mut state, _) = State::new(true, None, false);
+        let mut sent = Vec::new();
+        let effects = state.apply(Action::Token("t".into()));
+        sent.extend(beacons(&effects));
+        assert!(effects.iter().any(|e| matches!(e, Effect::Telemetry(b) if b.token == "t")));
+        let effects = state.apply(session_loaded(ticket(&effects), &["a", "b"]));
+        sent.extend(beacons(&effects));
+        let effects = state.apply(Action::Select("a".into()));
+        sent.extend(beacons(&effects));
+        sent.extend(beacons(&state.apply(Action::ProviderLoaded {
+            ticket: ticket(&effects),
+            provider: api_key_provider(),
+            external_id: String::new(),
+        })));
+        sent.extend(beacons(&state.apply(Action::DocsClicked)));
+        sent.extend(beacons(&state.apply(Action::DocSectionClicked)));
+        sent.extend(beacons(&state.apply(Action::Connecting(1))));
+        sent.extend(beacons(&state.apply(Action::AuthDone { id: 1, result: Ok(success()) })));
+        sent.extend(beacons(&state.apply(Action::Finish)));
+        let a = Some("a".to_owned());
+        assert_eq!(
+            sent,
+            [
+                ("open", None),
+                ("view:list", None),
+                ("click:integration", a.clone()),
+                ("view:integration", a.clone()),
+                ("click:doc", a.clone()),
+                ("click:doc_section", a),
+                ("click:connect", None),
+                ("view:success", None),
+                ("click:finish", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn failures_and_closes_have_their_beacons() {
+        let mut state = at_form(&["a"]);
         state.apply(Action::Connecting(1));
-        assert_eq!(state.apply(Action::Escape), [Effect::CancelAuth, Effect::Close]);
+        let blocked = AuthError::new(AuthErrorType::BlockedByBrowser, "");
+        let effects = state.apply(Action::AuthDone { id: 1, result: Err(blocked) });
+        assert_eq!(beacons(&effects), [("popup:blocked_by_browser", None)]);
+        state.apply(Action::Back);
+        state.apply(Action::Connecting(2));
+        let effects =
+            state.apply(Action::AuthDone { id: 2, result: Err(api_failure("connection_test_failed", "")) });
+        assert_eq!(beacons(&effects), [("view:credentials_error", None)]);
+        assert_eq!(beacons(&state.apply(Action::Escape)), [("click:outside", None)]);
+
+        let mut state = at_form(&["a", "b"]);
+        assert_eq!(beacons(&state.apply(Action::RequestClose(CloseBy::Button))), [("click:close", None)]);
+        // Without a session (a standalone page without a token) nothing is sent.
+        let (mut state, _) = State::new(false, None, false);
+        assert!(beacons(&state.apply(Action::RequestClose(CloseBy::Button))).is_empty());
+    }
+
+    #[test]
+    fn a_preview_sends_nothing_connects_nothing_and_never_closes() {
+        let (mut state, _) = State::new(true, None, true);
+        let effects = state.apply(Action::Token("t".into()));
+        assert!(beacons(&effects).is_empty());
+        let effects = state.apply(session_loaded(ticket(&effects), &["a"]));
+        assert!(beacons(&effects).is_empty());
+        state.apply(Action::ProviderLoaded {
+            ticket: ticket(&effects),
+            provider: api_key_provider(),
+            external_id: String::new(),
+        });
+        assert_eq!(state.phase, Phase::Form);
+        assert!(!state.may_start_auth(), "submitting is disabled");
+        assert_eq!(state.apply(Action::Connecting(1)), [Effect::CancelAuth]);
+        assert_eq!(state.phase, Phase::Form);
+        assert!(state.apply(Action::RequestClose(CloseBy::Button)).is_empty());
+        assert!(state.apply(Action::Escape).is_empty());
+        assert_eq!(state.phase, Phase::Form);
+
+        let mut settings = ConnectUiSettings::default();
+        settings.show_watermark = Some(false);
+        assert_eq!(
+            state.apply(Action::PreviewSettings(settings.clone())),
+            [Effect::Restyle(settings.clone())]
+        );
+        assert_eq!(state.session.settings, settings);
+    }
+
+    #[test]
+    fn settings_from_the_parent_count_only_in_a_preview() {
+        let mut state = at_form(&["a"]);
+        assert!(state.may_start_auth());
+        let mut settings = ConnectUiSettings::default();
+        settings.show_watermark = Some(false);
+        assert!(state.apply(Action::PreviewSettings(settings)).is_empty());
+        assert_eq!(state.session.settings, ConnectUiSettings::default());
+    }
+
+    #[test]
+    fn a_callback_error_fails_the_auth_once() {
+        let mut state = at_form(&["a"]);
+        assert!(state.apply(Action::CallbackError("denied".into())).is_empty(), "no auth is running");
+        state.apply(Action::Connecting(1));
+        let effects = act(&mut state, Action::CallbackError("access_denied: no".into()));
+        assert_eq!(
+            effects,
+            [
+                Effect::CancelAuth,
+                Effect::Post(ConnectUiEvent::Error {
+                    error_type: "connection_validation_failed".into(),
+                    error_message: "access_denied: no".into()
+                })
+            ]
+        );
+        assert!(
+            matches!(&state.phase, Phase::Failure(e) if e.kind == AuthErrorType::ConnectionValidationFailed)
+        );
+        // The socket's error of the same flow, later: not a second failure.
+        assert!(
+            state.apply(Action::AuthDone { id: 1, result: Err(api_failure("callback_err", "")) }).is_empty()
+        );
+        assert!(state.apply(Action::CallbackError("again".into())).is_empty());
+    }
+
+    #[test]
+    fn a_standalone_link_has_nothing_to_close() {
+        let (mut state, effects) = State::new(false, Some("link".into()), false);
+        assert!(!state.can_close());
+        state.apply(session_loaded(ticket(&effects), &["a", "b"]));
+        assert!(state.apply(Action::RequestClose(CloseBy::Button)).is_empty());
+        assert!(state.apply(Action::Escape).is_empty());
+        assert_eq!(state.phase, Phase::List);
+        assert!(at_form(&["a"]).can_close(), "in an iframe it closes");
     }
 }

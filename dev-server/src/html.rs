@@ -143,7 +143,7 @@ pub(crate) fn authorize_page(view: &AuthorizeView<'_>) -> String {
     let body = format!(
         "<main id=\"fake-oauth-authorize\"><h1>Fake OAuth provider</h1>\
          <p><strong>{}</strong> (via Nango) asks for access to your account, with {scope}.</p>\
-         <form method=\"post\" action=\"/fake-oauth/authorize\">{hidden}\
+         <form method=\"post\" action=\"authorize\">{hidden}\
          <button id=\"approve\" type=\"submit\" name=\"decision\" value=\"approve\">Approve</button>\
          <button id=\"deny\" type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>\
          <p class=\"dev\">Signed in as the demo user of the nango-dev-server fake provider. Nothing leaves this machine.</p></main>",

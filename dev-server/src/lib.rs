@@ -198,9 +198,9 @@ impl RunningServer {
         self.connect_ui_addr
     }
 
-    /// `http://127.0.0.1:{api port}`: the `host` to give the SDK.
+    /// `http://127.0.0.1:{api port}` (then the `base_path`, if any): the `host` to give the SDK.
     pub fn api_url(&self) -> String {
-        format!("http://{}", self.api_addr)
+        format!("http://{}{}", self.api_addr, self.state.config.api_base_path())
     }
 
     /// `http://127.0.0.1:{connect ui port}`: the Connect UI `baseURL`.
@@ -210,7 +210,12 @@ impl RunningServer {
 
     /// `ws://127.0.0.1:{api port}{websockets path}`.
     pub fn websocket_url(&self) -> String {
-        format!("ws://{}{}", self.api_addr, self.state.config.websockets_path)
+        format!(
+            "ws://{}{}{}",
+            self.api_addr,
+            self.state.config.api_base_path(),
+            self.state.config.websockets_path
+        )
     }
 
     /// The secret key backend endpoints accept.
@@ -243,6 +248,12 @@ impl RunningServer {
     /// `POST /dev/faults` when the config sets `fault_routes`.
     pub fn set_faults(&self, faults: Faults) {
         *lock(&self.state.faults) = faults;
+    }
+
+    /// The telemetry beacons `POST /connect/telemetry` accepted, oldest first (the last 1,000).
+    /// Also reachable as `GET /dev/telemetry` when the config sets `fault_routes`.
+    pub fn telemetry(&self) -> Vec<serde_json::Value> {
+        lock(&self.state.telemetry).iter().cloned().collect()
     }
 
     /// How many WebSockets may be open at once (derived from the open-file limit).

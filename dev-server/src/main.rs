@@ -20,6 +20,7 @@ OPTIONS:
     --serve PATH=DIR         serve DIR at PATH on the API port, with index.html fallback (repeatable)
     --connect-ui-dir DIR     serve a built Connect UI on the Connect UI port instead of the placeholder
     --websockets-path PATH   WebSocket path (default /)
+    --base-path PATH         serve the whole API under PATH (e.g. /nango), as behind a reverse proxy
     --public-url URL         API URL as browsers reach it, when not http://HOST:PORT
     --allowed-origin ORIGIN  also let pages of ORIGIN call /demo/session and open the WebSocket (repeatable)
     --webhook-url URL        POST Nango's signed auth webhooks to URL (creation, override, failed refresh)
@@ -51,6 +52,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConf
             | "--serve"
             | "--connect-ui-dir"
             | "--websockets-path"
+            | "--base-path"
             | "--public-url"
             | "--allowed-origin"
             | "--webhook-url"
@@ -84,6 +86,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<DevServerConf
             "--serve" => config.serve.push(value.parse::<StaticMount>().map_err(|e| e.to_string())?),
             "--connect-ui-dir" => config.connect_ui_dir = Some(PathBuf::from(value)),
             "--websockets-path" => config.websockets_path = value,
+            "--base-path" => config.base_path = value,
             "--public-url" => config.public_url = Some(value),
             "--webhook-url" => config.webhook_url = Some(value),
             "--webhook-signing-key" => config.webhook_signing_key = value,

@@ -434,6 +434,9 @@ pub struct Faults {
     /// The fake provider refuses refresh-token grants (`invalid_grant`), as when the user
     /// revoked the app: a `force_refresh` then fails.
     pub refresh_grant_error: bool,
+    /// A flow's result reaches its WebSocket this long after the callback, in milliseconds
+    /// (a slow socket: the callback page's own message then arrives first).
+    pub push_delay_ms: u64,
 }
 
 impl Faults {
@@ -469,6 +472,12 @@ impl Faults {
     /// See [`delay_ms`](Self::delay_ms).
     pub fn delay(mut self, delay: Duration) -> Self {
         self.delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self
+    }
+
+    /// See [`push_delay_ms`](Self::push_delay_ms).
+    pub fn push_delay(mut self, delay: Duration) -> Self {
+        self.push_delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
         self
     }
 }
@@ -565,6 +574,8 @@ pub(crate) struct AppState {
     pub max_sockets: usize,
     /// Fault injection for tests.
     pub faults: Mutex<Faults>,
+    /// The telemetry beacons accepted, oldest first (at most `routes::telemetry::MAX_RECORDED`).
+    pub telemetry: Mutex<std::collections::VecDeque<Value>>,
     pub shutdown: watch::Receiver<bool>,
     pub http: reqwest::Client,
     /// Client id of this server at its own fake OAuth provider.
@@ -599,6 +610,7 @@ impl AppState {
             open_sockets: AtomicUsize::new(0),
             max_sockets,
             faults: Mutex::default(),
+            telemetry: Mutex::default(),
             shutdown,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -625,9 +637,10 @@ impl AppState {
         if let Some(url) = &self.config.public_url {
             return url.trim_end_matches('/').to_owned();
         }
+        let base_path = self.config.api_base_path();
         match request_host(headers) {
-            Some(host) => format!("http://{host}"),
-            None => format!("http://{}", self.api_addr),
+            Some(host) => format!("http://{host}{base_path}"),
+            None => format!("http://{}{base_path}", self.api_addr),
         }
     }
 
@@ -646,7 +659,7 @@ impl AppState {
             return url.trim_end_matches('/').to_owned();
         }
         let host = request_host_name(headers).unwrap_or_else(|| self.api_addr.ip().to_string());
-        format!("http://{host}:{}", self.api_addr.port())
+        format!("http://{host}:{}{}", self.api_addr.port(), self.config.api_base_path())
     }
 
     /// `origin` (an `Origin` header) is one of this server's own page origins: the API
@@ -912,10 +925,21 @@ impl AppState {
     }
 
     /// Sends `message` to a WebSocket client and forgets the client id, as Nango does after
-    /// publishing a flow's result. Returns whether a socket received it.
+    /// publishing a flow's result. Returns whether the client's socket was there (with the
+    /// `push_delay_ms` fault the message follows later).
     pub(crate) fn push(&self, ws_client_id: &str, message: &Value) -> bool {
-        let sender = lock(&self.ws_clients).remove(ws_client_id);
-        sender.is_some_and(|tx| tx.send(WsCommand::Text(message.to_string())).is_ok())
+        let Some(tx) = lock(&self.ws_clients).remove(ws_client_id) else { return false };
+        let command = WsCommand::Text(message.to_string());
+        match self.faults().push_delay_ms {
+            0 => tx.send(command).is_ok(),
+            ms => {
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                    let _ = tx.send(command);
+                });
+                true
+            }
+        }
     }
 
     /// Tells a WebSocket's task something without forgetting its id.

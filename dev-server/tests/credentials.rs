@@ -451,9 +451,17 @@ async fn official_sdk_fetches_are_accepted() {
                 if let Some((_, wanted)) = r.query.iter().find(|(k, _)| k == "connection_id") {
                     assert_eq!(id, wanted, "{}", r.scenario);
                 }
-                let stored = t.connection(key, id).await;
+                let mut stored = t.connection(key, id).await;
                 let expected: Map<String, Value> =
                     r.params.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+                if r.path.starts_with("/auth/aws-sigv4/") {
+                    // The server adds the external id (a new UUID when none is given).
+                    let added = stored["connection_config"].as_object_mut().unwrap().remove("external_id");
+                    assert!(
+                        added.as_ref().and_then(Value::as_str).is_some_and(|id| id.len() == 36),
+                        "{added:?}"
+                    );
+                }
                 assert_eq!(
                     stored["connection_config"],
                     Value::Object(expected),
@@ -543,4 +551,65 @@ async fn server_owned_checks_for_the_default_set() {
     assert_eq!(status, 200);
     let stored = t.connection("unauthenticated-dev", body["connectionId"].as_str().unwrap()).await;
     assert_eq!(stored["connection_config"]["q"], "a&b#c");
+}
+
+#[tokio::test]
+async fn aws_keeps_the_pages_external_id_and_replaces_others() {
+    let t = start_server().await;
+    let token = t.session().await;
+    let role = json!({"role_arn": "arn:aws:iam::123456789012:role/nango-dev"});
+    let shown = "2b0a9a9e-3c1f-4d1e-8a55-0f8e7d6c5b4a";
+    let url = |query: &str| format!("/auth/aws-sigv4/aws-sigv4-dev?connect_session_token={token}{query}");
+    let (status, body) =
+        t.post_auth(&url(&format!("&params%5Bexternal_id%5D={shown}")), Some(role.clone())).await;
+    assert_eq!(status, 200, "{body}");
+    let stored = t.connection("aws-sigv4-dev", body["connectionId"].as_str().unwrap()).await;
+    assert_eq!(stored["connection_config"]["external_id"], shown, "the id the user put in the trust policy");
+    for query in ["&params%5Bexternal_id%5D=not-a-uuid", ""] {
+        let (_, body) = t.post_auth(&url(query), Some(role.clone())).await;
+        let stored = t.connection("aws-sigv4-dev", body["connectionId"].as_str().unwrap()).await;
+        let id = stored["connection_config"]["external_id"].as_str().unwrap();
+        assert!(id != shown && id != "not-a-uuid" && id.len() == 36, "a fresh UUID: {id}");
+    }
+}
+
+#[tokio::test]
+async fn two_step_assertion_options_are_tested_but_not_stored() {
+    let mut integration =
+        IntegrationConfig::new("assert-dev", "assert-demo", "Assertion (dev)", AuthMode::TwoStep);
+    let accepted: Map<String, Value> = serde_json::from_value(
+        json!({"clientId": "c", "assertionOption": {"privateKey": "dev-private-key"}}),
+    )
+    .unwrap();
+    integration.valid_credentials.push(accepted);
+    integration.assertion_option.insert("privateKey".into(), Default::default());
+    let t =
+        start_with(DevServerConfig { integrations: vec![integration], ..DevServerConfig::for_tests() }).await;
+    let token = t.session().await;
+    let (_, provider) = t.get_json("/providers/assert-demo", Some(&format!("Bearer {token}"))).await;
+    assert!(provider["data"]["assertion_option"]["privateKey"].is_object(), "{provider}");
+    let url = format!("/auth/two-step/assert-dev?connect_session_token={token}");
+    let wrong = json!({"type": "TWO_STEP", "clientId": "c", "assertionOption": {"privateKey": "x"}});
+    assert_error_code(t.post_auth(&url, Some(wrong)).await, "connection_test_failed");
+    let good =
+        json!({"type": "TWO_STEP", "clientId": "c", "assertionOption": {"privateKey": "dev-private-key"}});
+    let (status, body) = t.post_auth(&url, Some(good)).await;
+    assert_eq!(status, 200, "{body}");
+    let stored = t.connection("assert-dev", body["connectionId"].as_str().unwrap()).await;
+    assert_eq!(stored["credentials"]["clientId"], "c", "{stored}");
+    assert!(stored["credentials"].get("assertionOption").is_none(), "{stored}");
+}
+
+#[tokio::test]
+async fn outbound_integrations_say_so() {
+    let t = start_server().await;
+    let token = format!("Bearer {}", t.session().await);
+    let (_, shopify) = t.get_json("/providers/shopify", Some(&token)).await;
+    assert_eq!(shopify["data"]["installation"], "outbound", "{shopify}");
+    let (_, github) = t.get_json("/providers/github", Some(&token)).await;
+    assert!(github["data"].get("installation").is_none(), "{github}");
+}
+
+fn assert_error_code((status, body): (u16, Value), code: &str) {
+    assert_error(status, &body, 400, code);
 }

@@ -402,7 +402,7 @@ async fn cors_is_open_and_preflights_allow_auth_headers() {
         .post(t.url("/connect/telemetry"))
         .header("origin", "http://localhost:3009")
         .header("content-type", "text/plain;charset=UTF-8")
-        .body(json!({"event": "open", "token": token, "timestamp": "2026-01-01T00:00:00.000Z", "dimensions": {"integration": "github-dev"}}).to_string())
+        .body(json!({"event": "open", "token": token, "timestamp": now_ms(), "dimensions": {"integration": "github-dev"}}).to_string())
         .send()
         .await
         .unwrap();
@@ -411,21 +411,89 @@ async fn cors_is_open_and_preflights_allow_auth_headers() {
     assert_eq!(res.headers()["access-control-allow-credentials"], "true");
 }
 
+/// Now, in milliseconds since the epoch (what the page's `timestamp` is near).
+fn now_ms() -> u64 {
+    u64::try_from(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_millis()).unwrap()
+}
+
+/// Now as `JSON.stringify(new Date())` writes it.
+fn iso_now() -> String {
+    humantime::format_rfc3339_millis(SystemTime::now()).to_string()
+}
+
 #[tokio::test]
-async fn telemetry_validates_token_and_event() {
+async fn telemetry_validates_as_nango() {
     let t = start_server().await;
     let token = t.session().await;
+    let now = now_ms();
     let post = |body: Value| t.http.post(t.url("/connect/telemetry")).body(body.to_string()).send();
-    let res = post(json!({"event": "nope", "token": token, "timestamp": 1})).await.unwrap();
+    let res = post(json!({"event": "nope", "token": token, "timestamp": now})).await.unwrap();
     assert_eq!(res.status(), 400);
     assert_error(&res.json().await.unwrap(), "invalid_body");
-    let res = post(json!({"event": "open", "timestamp": 1})).await.unwrap();
+    let res = post(json!({"event": "open", "timestamp": now})).await.unwrap();
     assert_eq!(res.status(), 401);
-    let res = post(json!({"event": "open", "token": format!("nango_connect_session_{}", "b".repeat(64)), "timestamp": 1})).await.unwrap();
+    let res = post(json!({"event": "open", "token": format!("nango_connect_session_{}", "b".repeat(64)), "timestamp": now})).await.unwrap();
     assert_eq!(res.status(), 401);
     assert_error(&res.json().await.unwrap(), "unknown_connect_session_token");
-    let res = post(json!({"event": "click:close", "token": token, "timestamp": 1})).await.unwrap();
+    let res = post(json!({"event": "click:close", "token": token, "timestamp": now})).await.unwrap();
     assert_eq!(res.status(), 204);
+    // The timestamp: a date within two hours of the server's clock, as text or milliseconds.
+    let two_hours = 2 * 60 * 60 * 1000;
+    for (timestamp, status) in [
+        (json!(now - two_hours + 60_000), 204),
+        (json!(now + two_hours - 60_000), 204),
+        (json!(now - two_hours - 60_000), 400),
+        (json!(now + two_hours + 60_000), 400),
+        (json!(1), 400),
+        (json!("not a date"), 400),
+        (json!(null), 400),
+    ] {
+        let res = post(json!({"event": "open", "token": token, "timestamp": timestamp})).await.unwrap();
+        assert_eq!(res.status(), status, "{timestamp}");
+    }
+    let res =
+        post(json!({"event": "open", "token": token, "timestamp": now - two_hours - 60_000})).await.unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["errors"][0]["code"], "custom", "{body}");
+    assert_eq!(body["error"]["errors"][0]["path"], json!(["timestamp"]), "{body}");
+    // `dimensions.integration` is an integration key; the query must be empty.
+    let bad =
+        json!({"event": "open", "token": token, "timestamp": now, "dimensions": {"integration": "no/slash"}});
+    assert_eq!(post(bad).await.unwrap().status(), 400);
+    let res = t
+        .http
+        .post(t.url("/connect/telemetry?x=1"))
+        .body(json!({"event": "open", "token": token, "timestamp": now}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_error(&res.json().await.unwrap(), "invalid_query_params");
+}
+
+#[tokio::test]
+async fn accepted_beacons_are_recorded_for_tests() {
+    let t = start_with(DevServerConfig { fault_routes: true, ..DevServerConfig::for_tests() }).await;
+    let token = t.session().await;
+    let post = |body: Value| t.http.post(t.url("/connect/telemetry")).body(body.to_string()).send();
+    let beacon_now = json!({"event": "view:integration", "token": token, "timestamp": iso_now(),
+        "dimensions": {"integration": "github-dev"}});
+    assert_eq!(post(beacon_now.clone()).await.unwrap().status(), 204);
+    assert_eq!(
+        post(json!({"event": "nope", "token": token, "timestamp": now_ms()})).await.unwrap().status(),
+        400
+    );
+    assert_eq!(t.server.telemetry(), std::slice::from_ref(&beacon_now), "only the accepted beacon");
+    let (status, body) = t.get_json("/dev/telemetry", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(body, json!({ "data": [beacon_now] }));
+    // The list is for the dev pages only, as `/dev/faults`.
+    let res =
+        t.http.get(t.url("/dev/telemetry")).header("origin", "https://evil.example").send().await.unwrap();
+    assert_eq!(res.status(), 403);
+    // Without `fault_routes` there is no such route.
+    let plain = start_server().await;
+    assert_eq!(plain.get_json("/dev/telemetry", None).await.0, 404);
 }
 
 #[tokio::test]
@@ -856,4 +924,38 @@ async fn huge_lifetimes_are_refused_at_start() {
             Ok(_) => panic!("a huge lifetime must be refused at start"),
         }
     }
+}
+
+#[tokio::test]
+async fn a_base_path_prefixes_every_route_as_a_reverse_proxy() {
+    let t = start_with(DevServerConfig { base_path: "/nango/".into(), ..DevServerConfig::for_tests() }).await;
+    assert!(t.base.ends_with("/nango"), "api_url names the prefix: {}", t.base);
+    let token = t.session().await;
+    let auth = format!("Bearer {token}");
+    let (status, session) = t.get_json("/connect/session", Some(&auth)).await;
+    assert_eq!(status, 200);
+    assert_eq!(session["data"]["websocketsPath"], "/", "the server's own path, without the prefix");
+    let (_, list) = t.get_json("/integrations", Some(&auth)).await;
+    let logo = list["data"][0]["logo"].as_str().unwrap();
+    assert!(logo.starts_with(&format!("{}/images/", t.base)), "links carry the prefix: {logo}");
+    // Outside the prefix there is nothing.
+    let origin = t.base.trim_end_matches("/nango").to_owned();
+    let res =
+        t.http.get(format!("{origin}/connect/session")).header("authorization", &auth).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    // The WebSocket and the OAuth flow (redirects, the fake provider's form) are under the
+    // prefix too.
+    let (mut ws, id) = t.ws().await;
+    let result = t
+        .drive_popup(
+            &format!("/oauth/connect/github-dev?connect_session_token={token}&ws_client_id={id}"),
+            "approve",
+        )
+        .await;
+    assert_eq!(result.status, 200, "{}", result.page);
+    assert!(result.callback_url.contains("/nango/oauth/callback"), "{}", result.callback_url);
+    assert_eq!(common::next_json(&mut ws).await["message_type"], "success");
+    assert!(t.server.websocket_url().ends_with("/nango/"), "{}", t.server.websocket_url());
+    let bad = DevServerConfig { base_path: "nango".into(), ..DevServerConfig::for_tests() };
+    assert!(bad.validate().is_err());
 }

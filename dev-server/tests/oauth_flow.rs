@@ -475,3 +475,20 @@ async fn websocket_path_is_configurable_and_sockets_are_closed_after_their_lifet
     let (_, session) = t.get_json("/connect/session", Some(&format!("Bearer {token}"))).await;
     assert_eq!(session["data"]["websocketsPath"], "/ws/");
 }
+
+#[tokio::test]
+async fn a_slow_socket_gets_the_result_after_the_callback_page() {
+    let t = start_server().await;
+    t.server.set_faults(nango_dev_server::Faults::none().push_delay(Duration::from_millis(400)));
+    let token = t.session().await;
+    let (mut ws, id) = t.ws().await;
+    let result = t
+        .drive_popup(
+            &format!("/oauth/connect/github-dev?connect_session_token={token}&ws_client_id={id}"),
+            "deny",
+        )
+        .await;
+    assert!(result.page.contains("\"errorType\":\"callback_err\""), "the page reports at once");
+    assert_silent(&mut ws, 200).await;
+    assert_eq!(next_json(&mut ws).await["error_type"], "callback_err", "then the socket");
+}

@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
-use nango_dev_server::{DevServerConfig, ManualClock, RunningServer, StaticMount};
+use nango_dev_server::{
+    AuthMode, DevServerConfig, Faults, FieldSpec, IntegrationConfig, ManualClock, RunningServer, StaticMount,
+};
 use nango_e2e::{Browser, TempDir, built_app, target_dir};
 use serde_json::{Value, json};
 
@@ -72,6 +74,7 @@ const HOST_JS: &str = r#"
   url.searchParams.set('detectClosedAuthWindow', 'true');
   if (q.get('lang')) url.searchParams.set('lang', q.get('lang'));
   if (q.get('theme')) url.searchParams.set('theme', q.get('theme'));
+  ['embedded', 'preview'].forEach(function (k) { if (q.get(k)) url.searchParams.set(k, q.get(k)); });
   var origin = url.origin;
   var iframe = document.createElement('iframe');
   iframe.id = 'connect-ui';
@@ -98,6 +101,10 @@ const HOST_JS: &str = r#"
     }
   }
   window.addEventListener('message', onMessage);
+  // What a dashboard editing the theme does with a preview.
+  window.__postSettings = function (payload) {
+    iframe.contentWindow.postMessage({ type: 'settings_changed', payload: payload }, origin);
+  };
   document.body.appendChild(iframe);
 })();
 "#;
@@ -154,12 +161,24 @@ impl Harness {
 
     /// Opens the host page, which opens the Connect UI, and enters the iframe.
     async fn open(&self, token: Option<&str>, theme: &str, lang: &str) -> Result<()> {
+        self.open_with(token, theme, lang, &[]).await
+    }
+
+    /// [`open`](Self::open) with more query parameters for the page (`embedded`, `preview`).
+    async fn open_with(
+        &self,
+        token: Option<&str>,
+        theme: &str,
+        lang: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<()> {
         let mut url = reqwest::Url::parse(&format!("{}/host/", self.server.api_url()))?;
         url.query_pairs_mut()
             .append_pair("ui", &self.server.connect_ui_url())
             .append_pair("api", &self.server.api_url())
             .append_pair("theme", theme)
-            .append_pair("lang", lang);
+            .append_pair("lang", lang)
+            .extend_pairs(extra);
         if let Some(token) = token {
             url.query_pairs_mut().append_pair("token", token);
         }
@@ -232,7 +251,11 @@ impl Harness {
         self.client.enter_parent_frame().await?;
         let events = self.client.execute("return window.__events || [];", vec![]).await?;
         if let Ok(iframe) = self.client.find(Locator::Css("#connect-ui")).await {
-            iframe.enter_frame().await?;
+            match iframe.enter_frame().await {
+                // The host removed it (`close`) between the two calls.
+                Err(error) if error.to_string().contains("stale element") => {}
+                other => other?,
+            }
         }
         Ok(events.as_array().cloned().unwrap_or_default())
     }
@@ -250,6 +273,36 @@ impl Harness {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The telemetry events the server accepted for `token`, with their integration, once the
+    /// last is `last` (beacons are sent in the background).
+    async fn telemetry(&self, token: &str, last: &str) -> Result<Vec<(String, Option<String>)>> {
+        let started = Instant::now();
+        loop {
+            let events: Vec<(String, Option<String>)> = self
+                .server
+                .telemetry()
+                .iter()
+                .filter(|b| b.get("token").and_then(Value::as_str) == Some(token))
+                .map(|b| {
+                    let text = |p: &str| b.pointer(p).and_then(Value::as_str).map(str::to_owned);
+                    (text("/event").unwrap_or_default(), text("/dimensions/integration"))
+                })
+                .collect();
+            if events.last().is_some_and(|(e, _)| e == last) {
+                return Ok(events);
+            }
+            if started.elapsed() > WAIT {
+                return fail(format!("telemetry never ended with {last}: {events:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The value of a form control.
+    async fn value(&self, css: &str) -> Result<String> {
+        Ok(self.on(css, |e| async move { e.prop("value").await }).await?.unwrap_or_default())
     }
 
     /// Waits for the `close` event and checks that the host removed the iframe.
@@ -341,6 +394,10 @@ async fn api_key_tour(h: &Harness, theme: &str) -> Result<()> {
     h.click("#connect-button").await?;
     h.find("#error-screen").await?;
     assert_eq!(h.text("#error-type").await?, "connection_test_failed");
+    assert_eq!(
+        h.text("#error-hint").await?,
+        "Stripe (API key, dev) refused these credentials: check them and try again."
+    );
     let error = h.event("error").await?;
     assert_eq!(payload(&error, "errorType"), Some("connection_test_failed"), "{error}");
     h.screenshot(&format!("error-{theme}")).await?;
@@ -470,14 +527,264 @@ async fn french_and_standalone(h: &Harness) -> Result<()> {
     h.find("#no-token").await?;
     h.screenshot("no-token-light").await?;
 
-    // The session's connect link opens the page on its own (no parent): it works the same, and
-    // closing it says so.
+    // The session's connect link opens the page in a tab of its own (no parent): it works the
+    // same, with nothing to close (as Nango's page): no close button, Escape does nothing, and
+    // the success screen says to close the tab.
     let link = h.session_field(&["api-key-dev", "github-dev"], "/data/connect_link").await?;
     h.client.goto(&link).await?;
     h.find("[data-integration=\"api-key-dev\"]").await?;
-    h.click("#close-button").await?;
-    h.find("#closed-screen").await?;
+    assert!(h.client.find(Locator::Css("#close-button")).await.is_err(), "no close button");
+    h.type_into("[data-integration=\"api-key-dev\"]", "\u{E00C}").await?;
+    h.click("[data-integration=\"api-key-dev\"]").await?;
+    h.type_into("#field-apiKey", "dev-key-ok").await?;
+    h.click("#connect-button").await?;
+    h.find("#success-screen").await?;
+    assert!(h.client.find(Locator::Css("#finish-button")).await.is_err(), "no finish button");
+    assert_eq!(h.text("#close-tab").await?, "You can now close this tab.");
+    h.screenshot("standalone-success-light").await?;
     Ok(())
+}
+
+/// The list in each of Nango's five languages (a screenshot each), and the form's texts.
+async fn languages(h: &Harness) -> Result<()> {
+    let token = h.session(&["api-key-dev", "github-dev", "basic-dev", "unauthenticated-dev"]).await?;
+    for (lang, title, connect) in [
+        ("en", "Connect an account", "Connect"),
+        ("fr", "Connecter un compte", "Connecter"),
+        ("de", "Konto verbinden", "Verbinden"),
+        ("es", "Conectar una cuenta", "Conectar"),
+        ("ja", "アカウントを接続", "接続"),
+    ] {
+        h.open(Some(&token), "light", lang).await?;
+        h.find("[data-integration=\"github-dev\"]").await?;
+        assert_eq!(h.text("#dialog-title").await?, title, "{lang}");
+        let html_lang = h.client.execute("return document.documentElement.lang;", vec![]).await?;
+        assert_eq!(html_lang, json!(lang));
+        h.screenshot(&format!("list-{lang}-light")).await?;
+        h.click("[data-integration=\"api-key-dev\"]").await?;
+        h.find("#field-apiKey").await?;
+        assert_eq!(h.text("#connect-button").await?, connect, "{lang}");
+    }
+    // A language Nango's page does not have falls back to the browser's (English here).
+    h.open(Some(&token), "light", "it").await?;
+    h.find("[data-integration]").await?;
+    assert_eq!(h.text("#dialog-title").await?, "Connect an account");
+    Ok(())
+}
+
+/// Nango's telemetry beacons, as the dev server received them, for a whole API-key connection.
+async fn telemetry(h: &Harness) -> Result<()> {
+    let token = h.session(&["api-key-dev", "github-dev"]).await?;
+    h.open(Some(&token), "light", "en").await?;
+    h.click("[data-integration=\"api-key-dev\"]").await?;
+    h.type_into("#field-apiKey", "dev-key-ok").await?;
+    h.click("#docs-link").await?;
+    h.click(".field-docs").await?;
+    h.click("#connect-button").await?;
+    h.find("#success-screen").await?;
+    h.click("#finish-button").await?;
+    h.expect_closed().await?;
+    let key = || Some("api-key-dev".to_owned());
+    let events = h.telemetry(&token, "click:finish").await?;
+    let expected: Vec<(String, Option<String>)> = [
+        ("open", None),
+        ("view:list", None),
+        ("click:integration", key()),
+        ("view:integration", key()),
+        ("click:doc", key()),
+        ("click:doc_section", key()),
+        ("click:connect", None),
+        ("view:success", None),
+        ("click:finish", None),
+    ]
+    .into_iter()
+    .map(|(e, k)| (e.to_owned(), k))
+    .collect();
+    assert_eq!(events, expected);
+    // The docs links opened tabs.
+    close_popups(h).await
+}
+
+/// The OAuth callback page reports a failure before the (slow) socket does: the page fails
+/// with `connection_validation_failed` and the callback's message, once.
+async fn callback_error(h: &Harness) -> Result<()> {
+    h.server.set_faults(Faults::none().push_delay(Duration::from_secs(3)));
+    let token = h.session(&["github-dev"]).await?;
+    h.open(Some(&token), "light", "en").await?;
+    h.click("#connect-button").await?;
+    h.in_popup("#deny").await?;
+    h.find("#error-screen").await?;
+    assert_eq!(h.text("#error-type").await?, "connection_validation_failed");
+    let error = h.event("error").await?;
+    assert_eq!(payload(&error, "errorType"), Some("connection_validation_failed"), "{error}");
+    assert!(payload(&error, "errorMessage").is_some_and(|m| m.contains("access_denied")), "{error}");
+    h.screenshot("callback-error-light").await?;
+    // The socket's own error, 3 s later, is not a second failure.
+    tokio::time::sleep(Duration::from_millis(3_500)).await;
+    let errors = h.events().await?.into_iter().filter(|e| e["type"] == "error").count();
+    assert_eq!(errors, 1);
+    h.server.set_faults(Faults::none());
+    let events = h.telemetry(&token, "view:credentials_error").await?;
+    assert!(events.iter().any(|(e, _)| e == "click:connect"), "{events:?}");
+    close_popups(h).await
+}
+
+/// Closes every window but the first (popups left open by a scenario).
+async fn close_popups(h: &Harness) -> Result<()> {
+    let main = h.client.window().await?;
+    for window in h.client.windows().await? {
+        if window != main {
+            h.client.switch_to_window(window).await?;
+            h.client.close_window().await?;
+        }
+    }
+    h.client.switch_to_window(main).await?;
+    Ok(())
+}
+
+/// An outbound installation posts to the outbound route (no popup) and stores a pending
+/// connection.
+async fn outbound(h: &Harness) -> Result<()> {
+    let token = h.session(&["outbound-dev"]).await?;
+    h.open(Some(&token), "light", "en").await?;
+    h.find("#connect-button").await?;
+    assert!(h.text("#auth-form").await?.contains("installation"), "the outbound hint");
+    h.screenshot("outbound-light").await?;
+    let windows = h.client.windows().await?.len();
+    h.click("#connect-button").await?;
+    h.find("#success-screen").await?;
+    assert_eq!(h.client.windows().await?.len(), windows, "no popup");
+    let connect = h.event("connect").await?;
+    let id = payload(&connect, "connectionId").unwrap_or_default().to_owned();
+    let stored = h.server.connections().into_iter().find(|c| c.connection_id == id);
+    assert!(stored.is_some_and(|c| c.pending), "a pending connection {id}");
+    Ok(())
+}
+
+/// AWS SigV4: the page shows an external id for the trust policy and the connection keeps it.
+async fn aws_external_id(h: &Harness) -> Result<()> {
+    let token = h.session(&["aws-sigv4-dev"]).await?;
+    h.open(Some(&token), "dark", "en").await?;
+    let shown = h.value("#external-id").await?;
+    assert_eq!(shown.len(), 36, "a UUID: {shown}");
+    h.type_into("#field-role_arn", "arn:aws:iam::123456789012:role/nango-dev").await?;
+    h.screenshot("aws-external-id-dark").await?;
+    h.click("#connect-button").await?;
+    h.find("#success-screen").await?;
+    let connect = h.event("connect").await?;
+    let id = payload(&connect, "connectionId").unwrap_or_default().to_owned();
+    let stored = h.server.connections().into_iter().find(|c| c.connection_id == id);
+    let external_id = stored.and_then(|c| c.connection_config.get("external_id").cloned());
+    assert_eq!(external_id, Some(json!(shown)));
+    Ok(())
+}
+
+/// A two-step provider with an assertion option: the key travels as `assertionOption`.
+async fn two_step_assertion(h: &Harness) -> Result<()> {
+    let token = h.session(&["assertion-dev"]).await?;
+    h.open(Some(&token), "light", "en").await?;
+    h.type_into("#field-clientId", "dev-client").await?;
+    h.type_into("#field-privateKey", "wrong").await?;
+    h.screenshot("two-step-assertion-light").await?;
+    h.click("#connect-button").await?;
+    assert_eq!(h.text("#error-type").await?, "connection_test_failed");
+    h.click("#back-button").await?;
+    h.on("#field-privateKey", |e| async move { e.clear().await }).await?;
+    h.type_into("#field-privateKey", "dev-private-key").await?;
+    h.click("#connect-button").await?;
+    h.find("#success-screen").await?;
+    Ok(())
+}
+
+/// `embedded` and `preview`: no backdrop; nothing connects, closes or is sent; the parent's
+/// `settings_changed` restyles the page.
+async fn preview_and_embedded(h: &Harness) -> Result<()> {
+    let token = h.session(&["api-key-dev", "github-dev"]).await?;
+    let connections = h.server.connections().len();
+    h.open_with(Some(&token), "light", "en", &[("embedded", "true"), ("preview", "true")]).await?;
+    h.find("[data-integration=\"api-key-dev\"]").await?;
+    let backdrop = h
+        .client
+        .execute(
+            "return getComputedStyle(document.querySelector('.backdrop.embedded')).backgroundColor;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(backdrop, json!("rgba(0, 0, 0, 0)"), "no backdrop");
+    h.click("#close-button").await?;
+    h.click("[data-integration=\"api-key-dev\"]").await?;
+    h.find("#preview-notice").await?;
+    h.type_into("#field-apiKey", "dev-key-ok").await?;
+    h.click("#connect-button").await?;
+    h.screenshot("preview-embedded-light").await?;
+
+    // The dashboard changes the theme.
+    h.client.enter_parent_frame().await?;
+    h.client
+        .execute(
+            "__postSettings({ defaultTheme: 'dark', showWatermark: false, theme: { light: { primary: '#ff0066' }, dark: { primary: '#ff0066' } } });",
+            vec![],
+        )
+        .await?;
+    h.client.find(Locator::Css("#connect-ui")).await?.enter_frame().await?;
+    let started = Instant::now();
+    loop {
+        let look = h
+            .client
+            .execute(
+                "return [document.documentElement.dataset.theme, document.documentElement.style.getPropertyValue('--primary-dark'),
+                         document.querySelector('.dialog-footer') === null];",
+                vec![],
+            )
+            .await?;
+        if look == json!(["dark", "#ff0066", true]) {
+            break;
+        }
+        if started.elapsed() > WAIT {
+            return fail(format!("the preview did not restyle: {look}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    h.screenshot("preview-restyled-dark").await?;
+    assert!(h.client.find(Locator::Css("#success-screen")).await.is_err(), "a preview connects nothing");
+    let events = h.events().await?;
+    assert!(!events.iter().any(|e| e["type"] == "close" || e["type"] == "connect"), "{events:?}");
+    assert_eq!(h.server.connections().len(), connections, "nothing stored");
+    assert!(h.server.telemetry().iter().all(|b| b["token"] != json!(token)), "a preview sends no telemetry");
+    Ok(())
+}
+
+/// A self-hosted Nango under `/nango`: the API, the telemetry and the OAuth WebSocket are all
+/// reached under the prefix.
+async fn base_path(h: &Harness, page: PathBuf, host: PathBuf) -> Result<()> {
+    let server = nango_dev_server::start(DevServerConfig {
+        base_path: "/nango".into(),
+        connect_ui_dir: Some(page),
+        serve: vec![StaticMount { path: "/host".into(), dir: host }],
+        ..DevServerConfig::for_tests()
+    })
+    .await?;
+    let prefixed = Harness {
+        client: h.client.clone(),
+        server,
+        clock: ManualClock::starting_now(),
+        http: h.http.clone(),
+        screenshots: h.screenshots.clone(),
+    };
+    let outcome = async {
+        assert!(prefixed.server.api_url().ends_with("/nango"));
+        let token = prefixed.session(&["github-dev"]).await?;
+        prefixed.open(Some(&token), "light", "en").await?;
+        prefixed.click("#connect-button").await?;
+        prefixed.in_popup("#approve").await?;
+        prefixed.find("#success-screen").await?;
+        prefixed.telemetry(&token, "view:success").await?;
+        Ok(())
+    }
+    .await;
+    let Harness { server, .. } = prefixed;
+    server.shutdown().await;
+    outcome
 }
 
 async fn step<F: Future<Output = Result<()>>>(h: &Harness, name: &str, run: F) -> Result<()> {
@@ -503,13 +810,14 @@ async fn connect_ui_in_chromium() -> Result<()> {
     std::fs::write(host.path().join("host.js"), HOST_JS)?;
 
     let clock = ManualClock::starting_now();
-    let server = nango_dev_server::start(DevServerConfig {
+    let mut config = DevServerConfig {
         clock: clock.clock(),
-        connect_ui_dir: Some(page),
+        connect_ui_dir: Some(page.clone()),
         serve: vec![StaticMount { path: "/host".into(), dir: host.path().to_owned() }],
         ..DevServerConfig::for_tests()
-    })
-    .await?;
+    };
+    config.integrations.push(assertion_integration());
+    let server = nango_dev_server::start(config).await?;
     let browser = Browser::start().await?;
     browser.client.set_window_size(1000, 760).await?;
     let h = Harness {
@@ -527,6 +835,14 @@ async fn connect_ui_in_chromium() -> Result<()> {
         step(&h, "oauth-deny", oauth(&h, false, "dark")).await?;
         step(&h, "close", closing(&h)).await?;
         step(&h, "french-and-standalone", french_and_standalone(&h)).await?;
+        step(&h, "languages", languages(&h)).await?;
+        step(&h, "telemetry", telemetry(&h)).await?;
+        step(&h, "callback-error", callback_error(&h)).await?;
+        step(&h, "outbound", outbound(&h)).await?;
+        step(&h, "aws-external-id", aws_external_id(&h)).await?;
+        step(&h, "two-step-assertion", two_step_assertion(&h)).await?;
+        step(&h, "preview-and-embedded", preview_and_embedded(&h)).await?;
+        step(&h, "base-path", base_path(&h, page.clone(), host.path().to_owned())).await?;
         // Last: it moves the server's clock past every session's expiry.
         step(&h, "session-expired", expired(&h)).await
     }
@@ -535,4 +851,29 @@ async fn connect_ui_in_chromium() -> Result<()> {
     browser.close().await;
     server.shutdown().await;
     outcome
+}
+
+/// A two-step integration whose provider signs an assertion with a private key: the test
+/// accepts `clientId` `dev-client` with `assertionOption.privateKey` `dev-private-key`.
+fn assertion_integration() -> IntegrationConfig {
+    let mut integration = IntegrationConfig::new(
+        "assertion-dev",
+        "assertion-demo",
+        "Assertion (two-step, dev)",
+        AuthMode::TwoStep,
+    );
+    let field = |title: &str, secret: bool| FieldSpec {
+        kind: Some("string".into()),
+        title: Some(title.into()),
+        secret: Some(secret),
+        ..FieldSpec::default()
+    };
+    integration.credentials.insert("clientId".into(), field("Client ID", false));
+    integration.assertion_option.insert("privateKey".into(), field("Private Key", true));
+    let accepted =
+        json!({ "clientId": "dev-client", "assertionOption": { "privateKey": "dev-private-key" } });
+    if let Value::Object(accepted) = accepted {
+        integration.valid_credentials.push(accepted);
+    }
+    integration
 }

@@ -20,6 +20,7 @@ pub fn view(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
     let hint = match form.kind() {
         AuthKind::OAuth => lang.fill(Key::OAuthHint, name),
         AuthKind::NoAuth => lang.fill(Key::NoAuthHint, name),
+        AuthKind::Outbound => lang.fill(Key::OutboundHint, name),
         AuthKind::Credentials => lang.fill(Key::CredentialsHint, name),
     };
     let has_errors = form.show_errors && !form.validate().is_empty();
@@ -36,12 +37,19 @@ pub fn view(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
                 { logo(integration, 40) }
                 <p class="muted">{ hint }</p>
             </div>
+            if ui.state.preview {
+                <p id="preview-notice" class="muted small" role="status">{ lang.t(Key::PreviewNotice) }</p>
+            }
+            if let (Some(id), false) = (&form.external_id, ui.state.session.is_reconnecting) {
+                { external_id_view(ui, id) }
+            }
             if has_errors {
                 <p class="form-error" role="alert">{ lang.t(Key::FixErrors) }</p>
             }
             { for fields }
             if let (Some(docs), false) = (&form.docs, form.fields.is_empty()) {
-                <p class="docs"><a href={docs.clone()} target="_blank" rel="noopener noreferrer">{ lang.t(Key::Docs) }</a></p>
+                <p class="docs"><a id="docs-link" href={docs.clone()} target="_blank" rel="noopener noreferrer"
+                    onclick={ui.link.callback(|_: MouseEvent| Action::DocsClicked)}>{ lang.t(Key::Docs) }</a></p>
             }
             if busy && form.kind() == AuthKind::OAuth {
                 <p class="muted small" role="status">{ lang.t(Key::PopupHint) }</p>
@@ -65,11 +73,37 @@ pub fn view(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
     }
 }
 
+/// AWS SigV4, first connection: the external id for the role's trust policy, with a copy button.
+/// (On reconnect Nango keeps the stored one, so a fresh id would mislead: not shown.)
+fn external_id_view(ui: &Ui<'_>, id: &str) -> Html {
+    let text = id.to_owned();
+    let link = ui.link.clone();
+    let copy = Callback::from(move |_: MouseEvent| {
+        let (text, link) = (text.clone(), link.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            if crate::dom::copy_to_clipboard(&text).await {
+                link.send_message(Action::Copied(true));
+            }
+        });
+    });
+    let label = ui.lang.t(if ui.state.copied { Key::Copied } else { Key::Copy });
+    html! {
+        <div class="external-id">
+            <label for="external-id" class="help">{ ui.lang.t(Key::ExternalIdHint) }</label>
+            <div class="control">
+                <input id="external-id" type="text" readonly=true value={id.to_owned()} spellcheck="false" />
+                <button id="copy-external-id" type="button" class="secondary" onclick={copy}>{ label }</button>
+            </div>
+        </div>
+    }
+}
+
 fn error_text(lang: Lang, error: FieldError) -> &'static str {
     lang.t(match error {
         FieldError::Required => Key::Required,
         FieldError::InvalidUrl => Key::InvalidUrl,
         FieldError::InvalidChoice => Key::InvalidChoice,
+        FieldError::InvalidFormat => Key::InvalidFormat,
     })
 }
 
@@ -126,12 +160,19 @@ fn field_view(ui: &Ui<'_>, form: &Form, field: &FormField, first: bool, busy: bo
     };
     html! {
         <div class={classes!("field", error.is_some().then_some("invalid"))} key={spec.name.clone()}>
-            <label for={id.clone()}>
-                { label }
-                if spec.optional {
-                    <span class="optional">{ format!(" ({})", ui.lang.t(Key::Optional)) }</span>
+            <div class="label-row">
+                <label for={id.clone()}>
+                    { label.clone() }
+                    if spec.optional {
+                        <span class="optional">{ format!(" ({})", ui.lang.t(Key::Optional)) }</span>
+                    }
+                </label>
+                if let Some(href) = form.field_docs(spec) {
+                    <a class="field-docs" href={href} target="_blank" rel="noopener noreferrer"
+                       aria-label={ui.lang.fill(Key::FieldDocs, &label)} title={ui.lang.fill(Key::FieldDocs, &label)}
+                       onclick={ui.link.callback(|_: MouseEvent| Action::DocSectionClicked)}>{ "ⓘ" }</a>
                 }
-            </label>
+            </div>
             <div class="control">
                 if let Some(prefix) = &spec.prefix { <span class="affix">{ prefix }</span> }
                 { control }

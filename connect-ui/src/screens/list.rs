@@ -4,13 +4,23 @@ use yew::prelude::*;
 
 use super::{Ui, logo};
 use crate::i18n::Key;
-use crate::state::Action;
+use crate::state::{Action, CloseBy};
 
 /// One button per integration.
 pub fn view(ui: &Ui<'_>) -> Html {
     if ui.state.integrations.is_empty() {
         return html! {
-            <div id="integration-list" class="center"><p class="muted">{ ui.lang.t(Key::NoIntegrations) }</p></div>
+            <div id="integration-list" class="center">
+                <p class="muted">{ ui.lang.t(Key::NoIntegrations) }</p>
+                if ui.state.in_iframe {
+                    <div class="actions">
+                        <button id="empty-close-button" type="button" class="secondary wide" data-autofocus=""
+                                onclick={ui.link.callback(|_: MouseEvent| Action::RequestClose(CloseBy::Button))}>
+                            { ui.lang.t(Key::Close) }
+                        </button>
+                    </div>
+                }
+            </div>
         };
     }
     let items = ui.state.integrations.iter().enumerate().map(|(i, integration)| {

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::{Ui, status_icon};
 use crate::i18n::Key;
-use crate::state::Action;
+use crate::state::{Action, CloseBy};
 
 fn name(ui: &Ui<'_>) -> String {
     ui.state.selected.as_ref().map(|i| i.display_name.clone()).unwrap_or_default()
@@ -19,10 +19,14 @@ pub fn success(ui: &Ui<'_>, success: &AuthSuccess) -> Html {
             { status_icon("ok") }
             <h2>{ ui.lang.t(Key::SuccessTitle) }</h2>
             <p class="muted">{ ui.lang.fill(body, &name(ui)) }</p>
-            <div class="actions">
-                <button id="finish-button" type="button" class="primary wide" data-autofocus=""
-                        onclick={ui.link.callback(|_: MouseEvent| Action::Finish)}>{ ui.lang.t(Key::Finish) }</button>
-            </div>
+            if ui.state.in_iframe {
+                <div class="actions">
+                    <button id="finish-button" type="button" class="primary wide" data-autofocus=""
+                            onclick={ui.link.callback(|_: MouseEvent| Action::Finish)}>{ ui.lang.t(Key::Finish) }</button>
+                </div>
+            } else {
+                <p id="close-tab" class="muted" data-autofocus="" tabindex="-1">{ ui.lang.t(Key::CloseTab) }</p>
+            }
         </div>
     }
 }
@@ -35,6 +39,9 @@ pub fn failure(ui: &Ui<'_>, error: &AuthError) -> Html {
             { status_icon("error") }
             <h2>{ ui.lang.t(Key::FailureTitle) }</h2>
             <p class="muted">{ ui.lang.fill(Key::FailureBody, &name(ui)) }</p>
+            if let Some(hint) = crate::i18n::failure_hint(&error.kind) {
+                <p id="error-hint">{ ui.lang.fill(hint, &name(ui)) }</p>
+            }
             <dl class="error-details">
                 <dt>{ ui.lang.t(Key::ErrorType) }</dt>
                 <dd><code id="error-type">{ error.error_type() }</code></dd>
@@ -46,9 +53,9 @@ pub fn failure(ui: &Ui<'_>, error: &AuthError) -> Html {
                 if can_go_back {
                     <button id="back-button" type="button" class="primary wide" data-autofocus=""
                             onclick={ui.link.callback(|_: MouseEvent| Action::Back)}>{ ui.lang.t(Key::Back) }</button>
-                } else {
+                } else if ui.state.in_iframe {
                     <button id="back-button" type="button" class="secondary wide" data-autofocus=""
-                            onclick={ui.link.callback(|_: MouseEvent| Action::RequestClose)}>{ ui.lang.t(Key::Close) }</button>
+                            onclick={ui.link.callback(|_: MouseEvent| Action::RequestClose(CloseBy::Button))}>{ ui.lang.t(Key::Close) }</button>
                 }
             </div>
         </div>

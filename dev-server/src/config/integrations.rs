@@ -92,7 +92,10 @@ pub fn default_integrations() -> Vec<IntegrationConfig> {
         .accepting(&[("client_id", "dev-client-id"), ("client_private_key", "dev-private-key")])
         .field("client_id", FieldSpec::text("Client ID", "dev-client-id", 1))
         .field("client_secret", FieldSpec::secret("Client Secret", "dev-client-secret", 2)),
-        IntegrationConfig::new("outbound-dev", "shopify", "Shopify (outbound install, dev)", M::OAuth2),
+        IntegrationConfig {
+            installation: Some("outbound".into()),
+            ..IntegrationConfig::new("outbound-dev", "shopify", "Shopify (outbound install, dev)", M::OAuth2)
+        },
     ]
 }
 

@@ -193,6 +193,14 @@ pub struct IntegrationConfig {
     /// OAuth scopes requested from the fake provider (OAuth2 only).
     #[serde(default)]
     pub scopes: Vec<String>,
+    /// `installation` in `/providers/{provider}`: `outbound` when the connection starts on
+    /// the provider's side (`/auth/oauth-outbound/{key}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installation: Option<String>,
+    /// Two-step assertion fields (`assertion_option` in `/providers/{provider}`), sent by a
+    /// Connect UI as `assertionOption`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub assertion_option: BTreeMap<String, FieldSpec>,
 }
 
 impl IntegrationConfig {
@@ -214,6 +222,8 @@ impl IntegrationConfig {
             docs_connect: None,
             logo: None,
             scopes: Vec::new(),
+            installation: None,
+            assertion_option: BTreeMap::new(),
         }
     }
 
@@ -353,6 +363,10 @@ pub struct DevServerConfig {
     pub public_key: String,
     /// Path of the WebSocket endpoint (Nango's `websocketsPath`, default `/`).
     pub websockets_path: String,
+    /// A prefix in front of every API route, as a reverse proxy adds for a self-hosted Nango
+    /// under, say, `/nango` (the routes themselves, and `websocketsPath`, stay the same).
+    /// Empty (the default): none.
+    pub base_path: String,
     /// Public base URL of the API as browsers reach it, used in links this server hands out
     /// (logos, connect links). Default: the `Host` of each request, else `http://127.0.0.1:{port}`.
     pub public_url: Option<String>,
@@ -415,6 +429,7 @@ impl Default for DevServerConfig {
             secret_key: crate::state::uuid_v4(),
             public_key: crate::state::uuid_v4(),
             websockets_path: "/".into(),
+            base_path: String::new(),
             public_url: None,
             connect_ui_url: None,
             connect_ui_dir: None,
@@ -468,6 +483,11 @@ impl DevServerConfig {
     /// The defaults with ports 0, for in-process tests.
     pub fn for_tests() -> Self {
         Self { api_port: 0, connect_ui_port: 0, ..Self::default() }
+    }
+
+    /// [`base_path`](Self::base_path) without trailing slashes (`""` when none).
+    pub fn api_base_path(&self) -> &str {
+        self.base_path.trim_end_matches('/')
     }
 
     /// Loads a config file: TOML when the name ends in `.toml`, JSON otherwise. Missing fields

@@ -35,6 +35,9 @@ impl DevServerConfig {
         if !self.websockets_path.starts_with('/') {
             return invalid("websockets_path must start with '/'".into());
         }
+        if !self.base_path.is_empty() && !self.base_path.starts_with('/') {
+            return invalid("base_path must be empty or start with '/'".into());
+        }
         for (name, value) in [
             ("session_ttl_secs", self.session_ttl_secs),
             ("oauth_code_ttl_secs", self.oauth_code_ttl_secs),

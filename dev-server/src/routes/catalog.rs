@@ -141,6 +141,12 @@ fn provider_json(state: &AppState, headers: &HeaderMap, integration: &Integratio
     if !integration.connection_config.is_empty() {
         data.insert("connection_config".into(), json!(integration.connection_config));
     }
+    if let Some(installation) = &integration.installation {
+        data.insert("installation".into(), json!(installation));
+    }
+    if !integration.assertion_option.is_empty() {
+        data.insert("assertion_option".into(), json!(integration.assertion_option));
+    }
     Value::Object(data)
 }
 

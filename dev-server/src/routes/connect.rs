@@ -1,5 +1,5 @@
 //! Connect sessions: `POST /connect/sessions`, `POST /connect/sessions/reconnect`,
-//! `GET`/`DELETE /connect/session`, `POST /connect/telemetry`, and the dev-only
+//! `GET`/`DELETE /connect/session`, and the dev-only
 //! `POST /demo/session`.
 
 use std::sync::Arc;
@@ -368,58 +368,6 @@ pub(super) async fn delete_session(
     require_empty_query(query.as_deref())?;
     require_empty(parse_json(&body.0)?)?;
     state.delete_session(&session.token);
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// The events Nango's telemetry endpoint accepts.
-const TELEMETRY_EVENTS: &[&str] = &[
-    "open",
-    "view:list",
-    "view:integration",
-    "view:unknown_error",
-    "view:credentials_error",
-    "view:success",
-    "click:integration",
-    "click:doc",
-    "click:doc_section",
-    "click:connect",
-    "click:close",
-    "click:finish",
-    "click:outside",
-    "popup:blocked_by_browser",
-    "popup:closed_early",
-];
-
-/// `POST /connect/telemetry` (token in the body, sent with `navigator.sendBeacon`) → 204.
-/// Any content type is accepted: `sendBeacon` with a string sends `text/plain`.
-pub(super) async fn post_telemetry(
-    State(state): State<Arc<AppState>>,
-    body: RawBody,
-) -> Result<StatusCode, ApiError> {
-    let obj = require_object(parse_json(&body.0)?)?;
-    let token = obj.get("token").and_then(Value::as_str).unwrap_or_default();
-    if token.is_empty() {
-        return Err(ApiError::unauthorized(
-            "missing_auth_header",
-            "Authentication failed. The request is missing the token.",
-        ));
-    }
-    state.session(token)?;
-    let mut v = Validator::new(&obj);
-    if let Some(event) = v.string("event", 1)
-        && !TELEMETRY_EVENTS.contains(&event.as_str())
-    {
-        v.errors.push(FieldError::new("invalid_enum_value", "Unknown event", &["event"]));
-    }
-    match obj.get("timestamp") {
-        Some(Value::String(_) | Value::Number(_)) => {}
-        _ => v.errors.push(FieldError::new("invalid_type", "Required", &["timestamp"])),
-    }
-    if obj.get("dimensions").is_some_and(|d| !d.is_object()) {
-        v.errors.push(FieldError::new("invalid_type", "Expected object", &["dimensions"]));
-    }
-    v.deny_unknown(&["token", "event", "timestamp", "dimensions"]);
-    v.finish()?;
     Ok(StatusCode::NO_CONTENT)
 }
 

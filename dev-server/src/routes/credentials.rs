@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use crate::config::{AuthMode, IntegrationConfig};
+use crate::config::{AuthMode, IntegrationConfig, is_uuid_v4};
 use crate::error::{ApiError, FieldError};
 use crate::extract::{
     AuthQuery, RawBody, Validator, authenticate_query, check_connection_id, parse_json, require_empty,
@@ -207,13 +207,15 @@ pub(super) async fn handle(
         ));
     }
     let mut connection_id = q.connection_id.clone().unwrap_or_else(uuid_v4);
+    let mut reconnected = None;
     if let Some(reconnect) = session.and_then(|s| s.settings.reconnect_connection_id.as_ref()) {
-        if state.find_connection(&key, reconnect).is_none() {
+        let Some(existing) = state.find_connection(&key, reconnect) else {
             return Err(ApiError::bad_request(
                 "invalid_connection",
                 "The connection being reconnected no longer exists",
             ));
-        }
+        };
+        reconnected = Some(existing);
         connection_id = reconnect.clone();
     }
 
@@ -241,9 +243,23 @@ pub(super) async fn handle(
     if let Some(s) = session {
         connection_config.extend(s.connection_config_defaults(&key));
     }
+    if kind == Kind::AwsSigV4 {
+        // As Nango: the reconnected connection's external id, else the client's when it is a
+        // UUID (the Connect UI shows it for the role's trust policy), else a new one.
+        let stored = reconnected.as_ref().and_then(|c| c.connection_config.get("external_id")).cloned();
+        let given = connection_config
+            .get("external_id")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|id| is_uuid_v4(id))
+            .map(|id| json!(id));
+        connection_config.insert("external_id".into(), stored.or(given).unwrap_or_else(|| json!(uuid_v4())));
+    }
     let mut stored = Map::new();
     stored.insert("type".into(), json!(integration.auth_mode.as_str()));
     stored.extend(credentials);
+    // Two-step: `assertionOption` signs the token request; Nango does not keep it.
+    stored.remove("assertionOption");
     let (connection, upsert) = state.upsert_connection(NewConnection {
         integration,
         connection_id,

@@ -6,6 +6,7 @@ mod connections;
 mod credentials;
 mod fake_provider;
 mod oauth;
+pub(crate) mod telemetry;
 mod ws;
 
 use std::path::Path;
@@ -42,7 +43,7 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/connect/sessions", post(connect::post_sessions))
         .route("/connect/sessions/reconnect", post(connect::post_reconnect))
         .route("/connect/session", get(connect::get_session).delete(connect::delete_session))
-        .route("/connect/telemetry", post(connect::post_telemetry))
+        .route("/connect/telemetry", post(telemetry::post))
         .route("/demo/session", post(connect::demo_session))
         .route("/integrations", get(catalog::list_integrations))
         .route("/integrations/{key}", get(catalog::get_integration))
@@ -67,7 +68,8 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
             post(connections::legacy_post_metadata).patch(connections::legacy_patch_metadata),
         );
     if state.config.fault_routes {
-        router = router.route("/dev/faults", post(set_faults));
+        router =
+            router.route("/dev/faults", post(set_faults)).route("/dev/telemetry", get(telemetry::recorded));
     }
     for (path, kind) in [
         ("/api-auth/api-key/{key}", Kind::ApiKey),
@@ -115,11 +117,18 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         Some(root) => router.fallback_service(root),
         None => router.fallback(not_found),
     };
-    router
+    let base_path = state.config.api_base_path().to_owned();
+    let router = router
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(Arc::clone(&state), cors))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), delay))
-        .with_state(state)
+        .with_state(state);
+    // Behind a reverse proxy's prefix: the routes see their paths without it, as Nango does.
+    if base_path.is_empty() {
+        router
+    } else {
+        Router::new().nest_service(&base_path, router).fallback(not_found)
+    }
 }
 
 /// Marks a response as not cacheable (OAuth pages and token answers).
@@ -188,7 +197,7 @@ const EXPOSED_HEADERS: &str = "Authorization, Etag, Content-Type, Content-Length
 /// CORS as Nango's public API: `*` everywhere, except `/connect/telemetry` (sent with
 /// `navigator.sendBeacon`, a credentialed request) which echoes the caller's origin with
 /// `Access-Control-Allow-Credentials: true`, and the dev helpers `/demo/session` and
-/// `/dev/faults`, which answer only the demo pages' own origins (never `*`).
+/// `/dev/…`, which answer only the demo pages' own origins (never `*`).
 async fn cors(
     axum::extract::State(state): axum::extract::State<Arc<AppState>>,
     req: Request,
@@ -197,7 +206,7 @@ async fn cors(
     let origin = req.headers().get(header::ORIGIN).cloned();
     let path = req.uri().path();
     let credentialed = path == "/connect/telemetry";
-    let dev_helper = path == "/demo/session" || path == "/dev/faults";
+    let dev_helper = path == "/demo/session" || path.starts_with("/dev/");
     let is_preflight = req.method() == Method::OPTIONS;
     let requested_headers = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
 

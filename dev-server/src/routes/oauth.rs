@@ -455,7 +455,7 @@ async fn token_request(
     state: &AppState,
     form: &[(&str, &str)],
 ) -> Result<serde_json::Map<String, Value>, String> {
-    let url = format!("http://{}/fake-oauth/token", state.api_addr);
+    let url = format!("http://{}{}/fake-oauth/token", state.api_addr, state.config.api_base_path());
     let response = state
         .http
         .post(url)
