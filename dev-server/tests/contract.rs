@@ -238,6 +238,16 @@ struct Provider {
     default_scopes: Option<Vec<String>>,
     credentials: Option<BTreeMap<String, ProviderField>>,
     connection_config: Option<BTreeMap<String, ProviderField>>,
+    /// Only `outbound` (the connection starts on the provider's side).
+    installation: Option<Installation>,
+    /// Two-step providers: the fields sent as `assertionOption`.
+    assertion_option: Option<BTreeMap<String, ProviderField>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Installation {
+    Outbound,
 }
 
 /// A credential or connection-config field of a provider template.
