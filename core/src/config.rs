@@ -8,13 +8,22 @@ pub const DEFAULT_HOST: &str = "https://api.nango.dev";
 /// Nango Cloud's hosted Connect UI.
 pub const DEFAULT_CONNECT_UI_URL: &str = "https://connect.nango.dev";
 
-/// How the client authenticates its auth calls.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How the client authenticates its auth calls. `Debug` never shows the token.
+#[derive(Clone, PartialEq, Eq)]
 pub enum ClientToken {
     /// A short-lived connect session token made by your backend with the secret key (recommended).
     ConnectSession(String),
     /// The environment's public key (legacy).
     PublicKey(String),
+}
+
+impl std::fmt::Debug for ClientToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::ConnectSession(_) => "ConnectSession(…)",
+            Self::PublicKey(_) => "PublicKey(…)",
+        })
+    }
 }
 
 /// What a [`Nango`](crate::Nango) client is built from, as the JS SDK's constructor options.
@@ -178,6 +187,17 @@ impl ClientConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_never_shows_the_token_or_key() {
+        for config in [
+            NangoConfig::new().connect_session_token("nango_connect_session_secret"),
+            NangoConfig::new().public_key("secret-public-key"),
+        ] {
+            let shown = format!("{config:?}");
+            assert!(!shown.contains("secret"), "{shown}");
+        }
+    }
 
     fn ws(host: &str, path: &str) -> Result<String, AuthError> {
         NangoConfig::new().host(host).websockets_path(path).validate().map(|e| e.ws_url)

@@ -1,5 +1,6 @@
 //! Options of the auth calls and the typed credentials.
 
+use std::fmt;
 use std::time::Duration;
 
 use crate::json::{Json, JsonObject};
@@ -126,7 +127,9 @@ impl AuthOptions {
 /// Credentials for the auth modes that need no popup, plus OAuth client overrides.
 ///
 /// Each variant maps to one Nango endpoint (`docs/protocol.md` §3).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` shows the variant only, never a key, secret or password.
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Credentials {
     /// API key: `POST /api-auth/api-key/{key}`.
@@ -203,6 +206,25 @@ pub enum Credentials {
     },
     /// An outbound installation (e.g. a Shopify app install): `POST /auth/oauth-outbound/{key}`, no body.
     OutboundInstallation,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let variant = match self {
+            Self::ApiKey { .. } => "ApiKey",
+            Self::Basic { .. } => "Basic",
+            Self::Jwt(_) => "Jwt",
+            Self::Tba { .. } => "Tba",
+            Self::TwoStep(_) => "TwoStep",
+            Self::Signature { .. } => "Signature",
+            Self::AwsSigV4 { .. } => "AwsSigV4",
+            Self::Bill { .. } => "Bill",
+            Self::OAuth2ClientCredentials { .. } => "OAuth2ClientCredentials",
+            Self::OAuthClientOverride { .. } => "OAuthClientOverride",
+            Self::OutboundInstallation => "OutboundInstallation",
+        };
+        f.debug_struct(variant).finish_non_exhaustive()
+    }
 }
 
 impl Credentials {
@@ -303,4 +325,18 @@ impl Credentials {
 
 fn missing(message: &str) -> AuthError {
     AuthError::new(AuthErrorType::MissingCredentials, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_credentials() {
+        let options = AuthOptions::new().credentials(Credentials::basic("someone", "secret-password"));
+        let shown = format!("{options:?}");
+        assert!(!shown.contains("secret") && !shown.contains("someone"), "{shown}");
+        assert!(shown.contains("Basic"), "{shown}");
+        assert_eq!(format!("{:?}", Credentials::api_key("secret-key")), "ApiKey { .. }");
+    }
 }

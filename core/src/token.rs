@@ -7,8 +7,6 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Duration;
 
-use futures_channel::oneshot;
-
 use crate::AuthError;
 
 /// A boxed token future.
@@ -80,28 +78,20 @@ impl TokenSource {
 
 /// A [`TokenSource`] with a cache: a fetched token is reused until shortly before it expires.
 ///
-/// Clones share the cache and the source. Callers that ask while a fetch is in flight wait for
-/// that fetch instead of starting their own (one session minted, not two). The source can be replaced
+/// Clones share the cache and the source. The source can be replaced
 /// ([`set_source`](Self::set_source)) without emptying the cache, so that a source written
 /// inline, which is a new closure at every render of a component, does not fetch again.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SessionTokens {
     source: Rc<RefCell<TokenSource>>,
     cached: Rc<RefCell<Option<(String, Duration)>>>,
-    /// `Some` while a fetch is in flight: the callers waiting for its result.
-    waiting: Rc<RefCell<Option<Vec<Waiter>>>>,
 }
 
-type Waiter = oneshot::Sender<Result<String, AuthError>>;
-
-/// Ends the fetch in flight when the fetching caller goes: the waiters' senders are dropped, so
-/// they fetch for themselves (see [`SessionTokens::get`]).
-struct InFlight(Rc<RefCell<Option<Vec<Waiter>>>>);
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        let waiters = self.0.borrow_mut().take();
-        drop(waiters);
+/// Never shows the cached token.
+impl fmt::Debug for SessionTokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cached = self.cached.try_borrow().map(|c| c.is_some()).unwrap_or(true);
+        f.debug_struct("SessionTokens").field("cached", &cached).finish_non_exhaustive()
     }
 }
 
@@ -114,7 +104,7 @@ impl PartialEq for SessionTokens {
 impl SessionTokens {
     /// A cache in front of `source`.
     pub fn new(source: TokenSource) -> Self {
-        Self { source: Rc::new(RefCell::new(source)), cached: Rc::default(), waiting: Rc::default() }
+        Self { source: Rc::new(RefCell::new(source)), cached: Rc::default() }
     }
 
     /// Replaces the source; the next fetch calls the new one. A cached token stays.
@@ -139,51 +129,19 @@ impl SessionTokens {
         }
     }
 
-    /// A fresh token: the cached one, the result of the fetch in flight, or a newly fetched one.
-    /// If the caller that fetches is dropped before its fetch ends, the callers waiting for it
-    /// fetch again themselves.
+    /// A fresh token: the cached one, or a newly fetched one.
     pub fn get(&self) -> impl Future<Output = Result<String, AuthError>> + 'static {
         let this = self.clone();
         async move {
-            loop {
-                if let Some(token) = this.fresh() {
-                    return Ok(token);
-                }
-                let TokenSource::Fetch(fetch) = this.source.borrow().clone() else {
-                    return Err(AuthError::missing_auth_token());
-                };
-                let joined = {
-                    let mut waiting = this.waiting.borrow_mut();
-                    match waiting.as_mut() {
-                        Some(waiters) => {
-                            let (tx, rx) = oneshot::channel();
-                            waiters.push(tx);
-                            Some(rx)
-                        }
-                        None => {
-                            *waiting = Some(Vec::new());
-                            None
-                        }
-                    }
-                };
-                if let Some(rx) = joined {
-                    match rx.await {
-                        Ok(result) => return result,
-                        // The fetching caller was dropped: try again.
-                        Err(oneshot::Canceled) => continue,
-                    }
-                }
-                let in_flight = InFlight(this.waiting.clone());
-                let result = fetch().await;
-                if let Ok(token) = &result {
-                    *this.cached.borrow_mut() = Some((token.clone(), crate::platform::now()));
-                }
-                let waiters = in_flight.0.borrow_mut().take().unwrap_or_default();
-                for waiter in waiters {
-                    let _ = waiter.send(result.clone());
-                }
-                return result;
+            if let Some(token) = this.fresh() {
+                return Ok(token);
             }
+            let TokenSource::Fetch(fetch) = this.source.borrow().clone() else {
+                return Err(AuthError::missing_auth_token());
+            };
+            let token = fetch().await?;
+            *this.cached.borrow_mut() = Some((token.clone(), crate::platform::now()));
+            Ok(token)
         }
     }
 
@@ -219,56 +177,13 @@ mod tests {
         assert_eq!(tokens.get().now_or_never().unwrap().unwrap(), "t2");
     }
 
-    /// A source whose fetches wait for the test to answer them; counts the fetches.
-    fn answered_by_hand() -> (SessionTokens, Rc<RefCell<Vec<oneshot::Sender<String>>>>) {
-        let pending: Rc<RefCell<Vec<oneshot::Sender<String>>>> = Rc::default();
-        let queue = pending.clone();
-        let tokens = SessionTokens::new(TokenSource::new(move || {
-            let (tx, rx) = oneshot::channel();
-            queue.borrow_mut().push(tx);
-            async move { rx.await.map_err(|_| AuthError::network("gone")) }
-        }));
-        (tokens, pending)
-    }
-
     #[test]
-    fn callers_during_a_fetch_share_it() {
-        let (tokens, pending) = answered_by_hand();
-        let (mut first, mut second) = (Box::pin(tokens.get()), Box::pin(tokens.get()));
-        assert!((&mut first).now_or_never().is_none());
-        assert!((&mut second).now_or_never().is_none());
-        assert_eq!(pending.borrow().len(), 1, "one fetch for both callers");
-        pending.borrow_mut().remove(0).send("t1".to_owned()).unwrap();
-        assert_eq!(first.now_or_never().unwrap().unwrap(), "t1");
-        assert_eq!(second.now_or_never().unwrap().unwrap(), "t1");
-        assert_eq!(tokens.fresh().as_deref(), Some("t1"));
-    }
-
-    #[test]
-    fn a_waiter_fetches_itself_when_the_fetching_caller_is_dropped() {
-        let (tokens, pending) = answered_by_hand();
-        let (mut first, mut second) = (Box::pin(tokens.get()), Box::pin(tokens.get()));
-        assert!((&mut first).now_or_never().is_none());
-        assert!((&mut second).now_or_never().is_none());
-        drop(first);
-        assert!((&mut second).now_or_never().is_none(), "the waiter started its own fetch");
-        assert_eq!(pending.borrow().len(), 2);
-        pending.borrow_mut().remove(1).send("t2".to_owned()).unwrap();
-        assert_eq!(second.now_or_never().unwrap().unwrap(), "t2");
-    }
-
-    #[test]
-    fn a_failed_shared_fetch_fails_every_caller_and_the_next_one_fetches_again() {
-        let (tokens, pending) = answered_by_hand();
-        let (mut first, mut second) = (Box::pin(tokens.get()), Box::pin(tokens.get()));
-        assert!((&mut first).now_or_never().is_none());
-        assert!((&mut second).now_or_never().is_none());
-        drop(pending.borrow_mut().remove(0));
-        assert_eq!(first.now_or_never().unwrap().unwrap_err().kind, crate::AuthErrorType::NetworkError);
-        assert_eq!(second.now_or_never().unwrap().unwrap_err().kind, crate::AuthErrorType::NetworkError);
-        let mut third = Box::pin(tokens.get());
-        assert!((&mut third).now_or_never().is_none());
-        assert_eq!(pending.borrow().len(), 1, "a new fetch");
+    fn debug_never_shows_the_token() {
+        let tokens = SessionTokens::new(TokenSource::fixed("nango_connect_session_secret"));
+        *tokens.cached.borrow_mut() = Some(("nango_connect_session_secret".into(), Duration::ZERO));
+        let shown = format!("{tokens:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("cached: true"), "{shown}");
     }
 
     #[test]
