@@ -249,7 +249,11 @@ fn AuthChild() -> Element {
     let auth = use_auth_with_options(UseAuthOptions::new().session_token(tokens));
     let nango = use_nango().unwrap();
     let state = auth_state_text(&auth.state().read());
-    let token = format!("{:?}", nango.config().token);
+    let token = match nango.config().token {
+        Some(nango_dioxus::ClientToken::PublicKey(key)) => format!("public key {key}"),
+        Some(nango_dioxus::ClientToken::ConnectSession(token)) => format!("session {token}"),
+        None => "none".to_owned(),
+    };
     rsx! {
         span { id: "auth-state", "{state}" }
         span { id: "token", "{token}" }
@@ -276,7 +280,7 @@ async fn use_auth_runs_in_the_click_and_cancels_on_cancel_and_unmount() {
     until("the popup", || popups() == before + 1).await;
     until_text(&root, "auth-state", "pending").await;
     assert!(page_eval("window.__sockets[window.__sockets.length - 1].url").as_string().is_some());
-    assert_eq!(text(&root, "token"), r#"Some(PublicKey("pk"))"#, "the shared client is not changed");
+    assert_eq!(text(&root, "token"), "public key pk", "the shared client is not changed");
     socket_says(r#"{"message_type":"connection_ack","ws_client_id":"ws-1"}"#);
     socket_says(r#"{"message_type":"success","provider_config_key":"github","connection_id":"c-9"}"#);
     until_text(&root, "auth-state", "connected:c-9").await;
