@@ -16,6 +16,11 @@ impl FieldError {
     pub(crate) fn new(code: &'static str, message: impl Into<String>, path: &[&str]) -> Self {
         Self { code, message: message.into(), path: path.iter().map(|p| (*p).to_owned()).collect() }
     }
+
+    /// A key zod's `.strict()` refuses.
+    pub(crate) fn unrecognized(key: &str) -> Self {
+        Self::new("unrecognized_keys", format!("Unrecognized key: {key:?}"), &[key])
+    }
 }
 
 /// An API error answered as JSON.

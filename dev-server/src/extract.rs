@@ -324,11 +324,7 @@ impl<'a> Validator<'a> {
     pub(crate) fn deny_unknown(&mut self, allowed: &[&str]) {
         for key in self.obj.keys() {
             if !allowed.contains(&key.as_str()) {
-                self.errors.push(FieldError::new(
-                    "unrecognized_keys",
-                    format!("Unrecognized key: {key:?}"),
-                    &[key],
-                ));
+                self.errors.push(FieldError::unrecognized(key));
             }
         }
     }

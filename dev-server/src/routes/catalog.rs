@@ -84,7 +84,7 @@ pub(super) async fn get_integration(
                 }
             }
         } else {
-            errors.push(FieldError::new("unrecognized_keys", format!("Unrecognized key: {k:?}"), &[&k]));
+            errors.push(FieldError::unrecognized(&k));
         }
     }
     if !errors.is_empty() {
@@ -184,11 +184,7 @@ pub(super) async fn list_providers(
                 )]));
             }
             _ => {
-                return Err(ApiError::invalid_query(vec![FieldError::new(
-                    "unrecognized_keys",
-                    format!("Unrecognized key: {k:?}"),
-                    &[&k],
-                )]));
+                return Err(ApiError::invalid_query(vec![FieldError::unrecognized(&k)]));
             }
         }
     }

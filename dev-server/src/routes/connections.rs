@@ -40,19 +40,25 @@ fn end_user_json(c: &Connection) -> Value {
     })
 }
 
+/// The fields a listed connection and a full one share.
+fn connection_fields(c: &Connection) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("id".into(), json!(c.id));
+    fields.insert("connection_id".into(), json!(c.connection_id));
+    fields.insert("provider_config_key".into(), json!(c.provider_config_key));
+    fields.insert("provider".into(), json!(c.provider));
+    fields.insert("errors".into(), json!([]));
+    fields.insert("end_user".into(), end_user_json(c));
+    fields.insert("tags".into(), json!(c.tags));
+    fields.insert("metadata".into(), json!(c.metadata));
+    fields
+}
+
 /// An item of `GET /connections`: no credentials.
 fn list_item(c: &Connection) -> Value {
-    json!({
-        "id": c.id,
-        "connection_id": c.connection_id,
-        "provider_config_key": c.provider_config_key,
-        "provider": c.provider,
-        "errors": [],
-        "end_user": end_user_json(c),
-        "tags": c.tags,
-        "metadata": c.metadata,
-        "created": iso(c.created),
-    })
+    let mut item = connection_fields(c);
+    item.insert("created".into(), json!(iso(c.created)));
+    Value::Object(item)
 }
 
 /// `GET /connections/{id}`: Nango's `ApiPublicConnectionFull`. The refresh token is left out
@@ -65,22 +71,14 @@ fn full(c: &Connection, with_refresh_token: bool) -> Value {
             raw.remove("refresh_token");
         }
     }
-    json!({
-        "id": c.id,
-        "connection_id": c.connection_id,
-        "provider_config_key": c.provider_config_key,
-        "provider": c.provider,
-        "errors": [],
-        "end_user": end_user_json(c),
-        "tags": c.tags,
-        "metadata": c.metadata,
-        "connection_config": c.connection_config,
-        "webhook_url_override": null,
-        "created_at": iso(c.created),
-        "updated_at": iso(c.updated),
-        "last_fetched_at": c.last_fetched.map(iso),
-        "credentials": credentials,
-    })
+    let mut full = connection_fields(c);
+    full.insert("connection_config".into(), json!(c.connection_config));
+    full.insert("webhook_url_override".into(), Value::Null);
+    full.insert("created_at".into(), json!(iso(c.created)));
+    full.insert("updated_at".into(), json!(iso(c.updated)));
+    full.insert("last_fetched_at".into(), json!(c.last_fetched.map(iso)));
+    full.insert("credentials".into(), credentials);
+    Value::Object(full)
 }
 
 /// Zod's `stringbool`, as Nango parses its boolean query parameters.
@@ -90,10 +88,6 @@ fn string_bool(value: &str) -> Option<bool> {
         "false" | "0" | "no" | "off" | "n" | "disabled" => Some(false),
         _ => None,
     }
-}
-
-fn unrecognized(key: &str) -> FieldError {
-    FieldError::new("unrecognized_keys", format!("Unrecognized key: {key:?}"), &[key])
 }
 
 /// The `{connectionId}` path segment: 400 `invalid_uri_params` unless it matches Nango's
@@ -127,7 +121,7 @@ fn key_and_flags(query: Option<&str>, flags: &[&str]) -> Result<(String, Vec<Str
                 None => errors.push(FieldError::new("invalid_type", "Expected a boolean string", &[&k])),
             }
         } else {
-            errors.push(unrecognized(&k));
+            errors.push(FieldError::unrecognized(&k));
         }
     }
     match key {
@@ -186,7 +180,7 @@ pub(super) async fn list(
             },
             _ => match k.strip_prefix("tags[").and_then(|t| t.strip_suffix(']')) {
                 Some(tag) if !tag.is_empty() && !v.is_empty() => tags.push((tag.to_lowercase(), v)),
-                _ => errors.push(unrecognized(&k)),
+                _ => errors.push(FieldError::unrecognized(&k)),
             },
         }
     }
