@@ -1,5 +1,6 @@
 //! The client: configuration plus the entry points.
 
+use crate::text::concat;
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
@@ -198,7 +199,7 @@ impl Nango {
                 AuthPlan::Post(request) => request.url.as_str(),
                 AuthPlan::Popup(flow) => flow.connect_url(),
             };
-            platform::log(&["auth ", key, ": ", target].concat());
+            platform::log(&concat(&["auth ", key, ": ", target]));
         }
         let future = match plan {
             AuthPlan::Post(request) => platform::start_post(request, options.timeout),

@@ -1,5 +1,6 @@
 //! Client configuration, validated once at construction.
 
+use crate::text::concat;
 use crate::url::HttpUrl;
 use crate::{AuthError, AuthErrorType};
 
@@ -123,7 +124,7 @@ impl NangoConfig {
         let ws_path = if self.websockets_path.is_empty() { "/" } else { &self.websockets_path };
         let ws = base.join(ws_path).ok_or_else(AuthError::invalid_host)?;
         let ws_scheme = if ws.scheme == "https" { "wss" } else { "ws" };
-        let ws_url = [ws_scheme, ws.href().get(ws.scheme.len()..).unwrap_or_default()].concat();
+        let ws_url = concat(&[ws_scheme, ws.href().get(ws.scheme.len()..).unwrap_or_default()]);
         Ok(Endpoints { host: host.to_owned(), ws_url })
     }
 }

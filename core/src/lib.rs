@@ -78,6 +78,7 @@ mod runner;
 mod state;
 mod subscribe;
 mod task;
+mod text;
 mod token;
 mod url;
 

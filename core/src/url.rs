@@ -5,6 +5,7 @@
 //! the URL Standard's implementations: the browser's own `URL` in wasm, the `url` crate elsewhere.
 //! The `url` crate would add ~75 KB gzip to a wasm binary (its IDNA tables); natively it is free.
 
+use crate::text::concat;
 /// An absolute `http:` or `https:` URL split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct HttpUrl {
@@ -65,7 +66,7 @@ impl HttpUrl {
 
     /// The origin, as a browser reports it in `MessageEvent.origin`.
     pub fn origin(&self) -> String {
-        [self.scheme.as_str(), "://", &self.authority].concat()
+        concat(&[self.scheme.as_str(), "://", &self.authority])
     }
 
     /// The URL as a string, as `URL.href` prints it.

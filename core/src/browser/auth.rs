@@ -1,5 +1,6 @@
 //! Auth in the browser: the OAuth popup + WebSocket, and credential POSTs.
 
+use crate::text::concat;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
@@ -79,7 +80,7 @@ fn feed(driver: &Weak<RefCell<OAuthDriver>>, task: &Weak<RefCell<Task>>, input: 
         let mut step = d.flow.handle(input);
         // Not every half-second poll: only those that end the flow.
         if d.debug && !(quiet && matches!(step, FlowStep::Wait)) {
-            log(&["oauth ", name, " -> ", step.name()].concat());
+            log(&concat(&["oauth ", name, " -> ", step.name()]));
         }
         if let FlowStep::Navigate(url) = &step {
             let navigated = d.popup.0.location().set_href(url).is_ok() && !d.popup.is_closed();

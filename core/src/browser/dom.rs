@@ -9,6 +9,7 @@ use web_sys::{HtmlElement, HtmlIFrameElement, MessageEvent};
 use crate::AuthError;
 use crate::connect_ui::{UiRef, deliver};
 use crate::protocol::connect_ui::{message_event, session_token_message};
+use crate::text::concat;
 
 /// The mounted iframe. Dropping or [`remove`](Dom::remove)-ing it removes the listener and the
 /// iframe; the last Connect UI of the page to go restores the page's `overflow` as it was before
@@ -29,7 +30,7 @@ thread_local! {
 impl Dom {
     pub fn mount(ui: &UiRef) -> Result<Self, AuthError> {
         let unavailable =
-            |what: &str| AuthError::new(crate::AuthErrorType::UnsupportedEnvironment, ["no ", what].concat());
+            |what: &str| AuthError::new(crate::AuthErrorType::UnsupportedEnvironment, concat(&["no ", what]));
         let window = web_sys::window().ok_or_else(|| unavailable("window"))?;
         let document = window.document().ok_or_else(|| unavailable("document"))?;
         let body = document.body().ok_or_else(|| unavailable("document.body"))?;
@@ -71,7 +72,7 @@ impl Dom {
             if document.get_element_by_id(&id).is_none() {
                 break;
             }
-            id = ["connect-ui-", char::from(n).encode_utf8(&mut [0; 4])].concat();
+            id = concat(&["connect-ui-", char::from(n).encode_utf8(&mut [0; 4])]);
         }
         // One attribute write per property: fewer web-sys imports, less glue.
         for (name, value) in [

@@ -9,6 +9,7 @@ mod dom;
 #[cfg(test)]
 mod tests;
 
+use crate::text::concat;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{Event, EventTarget};
@@ -75,7 +76,7 @@ fn nango_post_init(json_body: Option<&str>) -> Result<web_sys::RequestInit, crat
 
 /// Logs to the browser console (debug mode).
 pub(crate) fn log(message: &str) {
-    web_sys::console::log_1(&["[nango] ", message].concat().into());
+    web_sys::console::log_1(&concat(&["[nango] ", message]).into());
 }
 
 /// A JS exception as text.

@@ -1,5 +1,6 @@
 //! The Connect UI iframe protocol (`docs/protocol.md` §5): iframe URL, messages in and out.
 
+use crate::text::concat;
 use std::fmt;
 use std::rc::Rc;
 
@@ -369,7 +370,7 @@ impl ConnectUiOptions {
     fn base(&self) -> Result<HttpUrl, AuthError> {
         let base = self.base_url.as_deref().unwrap_or(DEFAULT_CONNECT_UI_URL);
         HttpUrl::parse(base).ok_or_else(|| {
-            AuthError::new(AuthErrorType::InvalidHostUrl, ["Invalid Connect UI base URL: ", base].concat())
+            AuthError::new(AuthErrorType::InvalidHostUrl, concat(&["Invalid Connect UI base URL: ", base]))
         })
     }
 

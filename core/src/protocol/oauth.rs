@@ -19,6 +19,7 @@
 //! otherwise the flow keeps listening to the socket for [`CLOSED_POPUP_GRACE`] and then ends
 //! with `window_closed`.
 
+use crate::text::concat;
 use std::time::Duration;
 
 use crate::json::{Json, JsonRead};
@@ -226,7 +227,7 @@ impl OAuthFlow {
                 self.state = State::Authorizing;
                 let sep = if self.connect_url.bytes().any(|b| b == b'?') { "&" } else { "?" };
                 let id = crate::url::encode_component(&ws_client_id);
-                FlowStep::Navigate([self.connect_url.as_str(), sep, "ws_client_id=", &id].concat())
+                FlowStep::Navigate(concat(&[self.connect_url.as_str(), sep, "ws_client_id=", &id]))
             }
             WsMessage::Success(success) => FlowStep::Finish(Ok(success)),
             WsMessage::Error(error) => FlowStep::Finish(Err(error)),

@@ -4,6 +4,7 @@ use crate::config::ClientConfig;
 use crate::json::{Json, JsonObject};
 use crate::options::{AuthOptions, Credentials};
 use crate::protocol::oauth::OAuthFlow;
+use crate::text::{concat, join};
 use crate::url::encode_component;
 use crate::{AuthError, AuthErrorType};
 
@@ -55,7 +56,7 @@ pub(crate) fn plan_auth(
     let post = |path: &str, body: Option<Json>| {
         let query = query_string(config, options, false);
         AuthPlan::Post(PostRequest {
-            url: [host.as_str(), path, "/", &key, &query].concat(),
+            url: concat(&[host.as_str(), path, "/", &key, &query]),
             body: body.map(|b| b.to_json_string()),
         })
     };
@@ -153,7 +154,7 @@ fn is_empty_object(value: &Json) -> bool {
 fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
     let query = query_string(config, options, true);
     OAuthFlow::new(
-        [config.endpoints.host.as_str(), "/oauth/connect/", key, &query].concat(),
+        concat(&[config.endpoints.host.as_str(), "/oauth/connect/", key, &query]),
         config.endpoints.ws_url.clone(),
         options.detect_closed_auth_window,
         options.timeout,
@@ -180,7 +181,7 @@ fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrid
         add("connect_session_token", token);
     }
     for (k, v) in &options.params {
-        add(&["params[", &encode_component(k), "]"].concat(), v);
+        add(&concat(&["params[", &encode_component(k), "]"]), v);
     }
     if let Some(hmac) = &options.hmac {
         add("hmac", hmac);
@@ -199,21 +200,9 @@ fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrid
     }
     for (k, v) in &options.authorization_params {
         let value = v.as_deref().unwrap_or("undefined");
-        add(&["authorization_params[", &encode_component(k), "]"].concat(), value);
+        add(&concat(&["authorization_params[", &encode_component(k), "]"]), value);
     }
     query
-}
-
-/// `items.join(separator)` for any iterator, without `Vec` of copies.
-pub(crate) fn join<'a>(items: impl Iterator<Item = &'a str>, separator: &str) -> String {
-    let mut out = String::new();
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            out.push_str(separator);
-        }
-        out.push_str(item);
-    }
-    out
 }
 
 /// Where the OAuth popup goes on the screen (`docs/protocol.md` §1): centred, clamped to the screen.
@@ -244,7 +233,7 @@ impl PopupLayout {
 
     /// The `window.open` features string.
     pub fn features(&self) -> String {
-        [
+        concat(&[
             "left=",
             &js_number(self.left),
             ",top=",
@@ -254,8 +243,7 @@ impl PopupLayout {
             ",height=",
             &js_number(self.height),
             ",scrollbars=yes,resizable=yes,status=no,toolbar=no,location=no,copyhistory=no,menubar=no,directories=no",
-        ]
-        .concat()
+        ])
     }
 }
 
@@ -265,7 +253,7 @@ impl PopupLayout {
 fn js_number(value: f64) -> String {
     let halves = (value * 2.0).round().max(0.0) as u64;
     let whole = crate::url::decimal(halves / 2);
-    if halves.is_multiple_of(2) { whole } else { [whole.as_str(), ".5"].concat() }
+    if halves.is_multiple_of(2) { whole } else { concat(&[whole.as_str(), ".5"]) }
 }
 
 #[cfg(test)]

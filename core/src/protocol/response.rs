@@ -1,6 +1,7 @@
 //! Parsing what the server answers to a credential POST.
 
 use crate::json::{Json, JsonObject, JsonRead};
+use crate::text::concat;
 use crate::url::decimal;
 use crate::{AuthError, AuthErrorType};
 
@@ -62,15 +63,12 @@ pub(crate) fn auth_result(
     body: &str,
 ) -> Result<AuthSuccess, AuthError> {
     let Some(value) = value else {
-        return Err(AuthError::invalid_response(
-            [
-                "Nango answered HTTP ",
-                &decimal(status.into()),
-                " with a body that is not JSON: ",
-                &snippet(body),
-            ]
-            .concat(),
-        ));
+        return Err(AuthError::invalid_response(concat(&[
+            "Nango answered HTTP ",
+            &decimal(status.into()),
+            " with a body that is not JSON: ",
+            &snippet(body),
+        ])));
     };
     if let Some(error) = server_error(&value) {
         return Err(error);
@@ -78,13 +76,14 @@ pub(crate) fn auth_result(
     if !(200..300).contains(&status) {
         return Err(AuthError::new(
             AuthErrorType::UnknownError,
-            ["Nango answered HTTP ", &decimal(status.into()), ": ", &snippet(body)].concat(),
+            concat(&["Nango answered HTTP ", &decimal(status.into()), ": ", &snippet(body)]),
         ));
     }
     AuthSuccess::from_value(value).ok_or_else(|| {
-        AuthError::invalid_response(
-            ["Nango's answer lacks providerConfigKey/connectionId: ", &snippet(body)].concat(),
-        )
+        AuthError::invalid_response(concat(&[
+            "Nango's answer lacks providerConfigKey/connectionId: ",
+            &snippet(body),
+        ]))
     })
 }
 
@@ -116,9 +115,12 @@ pub(crate) fn token_result(
 ) -> Result<String, AuthError> {
     let status_text = decimal(status.into());
     let Some(value) = value else {
-        return Err(AuthError::invalid_response(
-            ["The token endpoint answered HTTP ", &status_text, ", not JSON: ", &snippet(body)].concat(),
-        ));
+        return Err(AuthError::invalid_response(concat(&[
+            "The token endpoint answered HTTP ",
+            &status_text,
+            ", not JSON: ",
+            &snippet(body),
+        ])));
     };
     if let Some(error) = server_error(&value) {
         return Err(error);
@@ -126,10 +128,12 @@ pub(crate) fn token_result(
     let token = value.field("token").or_else(|| value.field("data").and_then(|d| d.field("token")));
     match token.and_then(|t| t.string()) {
         Some(token) if (200..300).contains(&status) && !token.is_empty() => Ok(token),
-        _ => Err(AuthError::invalid_response(
-            ["The token endpoint answered HTTP ", &status_text, " without a token: ", &snippet(body)]
-                .concat(),
-        )),
+        _ => Err(AuthError::invalid_response(concat(&[
+            "The token endpoint answered HTTP ",
+            &status_text,
+            " without a token: ",
+            &snippet(body),
+        ]))),
     }
 }
 
@@ -140,7 +144,7 @@ fn snippet(body: &str) -> String {
         return body.to_owned();
     }
     let cut = (0..=MAX).rev().find(|&i| body.is_char_boundary(i)).unwrap_or(0);
-    [body.get(..cut).unwrap_or_default(), "…"].concat()
+    concat(&[body.get(..cut).unwrap_or_default(), "…"])
 }
 
 #[cfg(test)]
