@@ -49,53 +49,49 @@ pub enum AuthErrorType {
     Other(String),
 }
 
+/// The wire code of every named error type, read in both directions (one table is less wasm
+/// than two `match`es; `cargo xtask size`).
+const CODES: [(AuthErrorType, &str); 16] = [
+    (AuthErrorType::MissingAuthToken, "missing_auth_token"),
+    (AuthErrorType::BlockedByBrowser, "blocked_by_browser"),
+    (AuthErrorType::InvalidHostUrl, "invalid_host_url"),
+    (AuthErrorType::MissingCredentials, "missing_credentials"),
+    (AuthErrorType::WindowClosed, "window_closed"),
+    (AuthErrorType::ConnectionTestFailed, "connection_test_failed"),
+    (AuthErrorType::MissingConnectSessionToken, "missing_connect_session_token"),
+    (AuthErrorType::ConnectionValidationFailed, "connection_validation_failed"),
+    (AuthErrorType::ResourceCapped, "resource_capped"),
+    (AuthErrorType::UnknownError, "unknown_error"),
+    (AuthErrorType::Cancelled, "cancelled"),
+    (AuthErrorType::Timeout, "timeout"),
+    (AuthErrorType::NetworkError, "network_error"),
+    (AuthErrorType::InvalidResponse, "invalid_response"),
+    (AuthErrorType::UnsupportedEnvironment, "unsupported_environment"),
+    (AuthErrorType::InvalidProviderSetup, "invalid_provider_setup"),
+];
+
 impl AuthErrorType {
     /// The wire code of this error type, e.g. `"window_closed"`.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::MissingAuthToken => "missing_auth_token",
-            Self::BlockedByBrowser => "blocked_by_browser",
-            Self::InvalidHostUrl => "invalid_host_url",
-            Self::MissingCredentials => "missing_credentials",
-            Self::WindowClosed => "window_closed",
-            Self::ConnectionTestFailed => "connection_test_failed",
-            Self::MissingConnectSessionToken => "missing_connect_session_token",
-            Self::ConnectionValidationFailed => "connection_validation_failed",
-            Self::ResourceCapped => "resource_capped",
-            Self::UnknownError => "unknown_error",
-            Self::Cancelled => "cancelled",
-            Self::Timeout => "timeout",
-            Self::NetworkError => "network_error",
-            Self::InvalidResponse => "invalid_response",
-            Self::UnsupportedEnvironment => "unsupported_environment",
-            Self::InvalidProviderSetup => "invalid_provider_setup",
             Self::Other(code) => code,
+            kind => CODES
+                .iter()
+                .find(|(k, _)| std::mem::discriminant(k) == std::mem::discriminant(kind))
+                .map_or("unknown_error", |(_, code)| code),
         }
     }
 
     /// The error type for a wire code; unknown codes become [`AuthErrorType::Other`], an empty
     /// one [`AuthErrorType::UnknownError`].
     pub fn from_code(code: &str) -> Self {
-        match code {
-            "" => Self::UnknownError,
-            "missing_auth_token" => Self::MissingAuthToken,
-            "blocked_by_browser" => Self::BlockedByBrowser,
-            "invalid_host_url" => Self::InvalidHostUrl,
-            "missing_credentials" => Self::MissingCredentials,
-            "window_closed" => Self::WindowClosed,
-            "connection_test_failed" => Self::ConnectionTestFailed,
-            "missing_connect_session_token" => Self::MissingConnectSessionToken,
-            "connection_validation_failed" => Self::ConnectionValidationFailed,
-            "resource_capped" => Self::ResourceCapped,
-            "unknown_error" => Self::UnknownError,
-            "cancelled" => Self::Cancelled,
-            "timeout" => Self::Timeout,
-            "network_error" => Self::NetworkError,
-            "invalid_response" => Self::InvalidResponse,
-            "unsupported_environment" => Self::UnsupportedEnvironment,
-            "invalid_provider_setup" => Self::InvalidProviderSetup,
-            other => Self::Other(other.to_owned()),
+        if code.is_empty() {
+            return Self::UnknownError;
         }
+        CODES
+            .iter()
+            .find(|(_, c)| *c == code)
+            .map_or_else(|| Self::Other(code.to_owned()), |(k, _)| k.clone())
     }
 }
 
@@ -224,5 +220,58 @@ mod tests {
             AuthErrorType::from_code("integration_not_allowed"),
             AuthErrorType::Other("integration_not_allowed".into())
         );
+    }
+
+    #[test]
+    fn every_named_type_has_its_own_code_in_the_table() {
+        use AuthErrorType::*;
+        // Exhaustive: a new variant does not compile here until it is listed, and then fails
+        // below until it is in `CODES`.
+        let named = |kind: &AuthErrorType| match kind {
+            MissingAuthToken
+            | BlockedByBrowser
+            | InvalidHostUrl
+            | MissingCredentials
+            | WindowClosed
+            | ConnectionTestFailed
+            | MissingConnectSessionToken
+            | ConnectionValidationFailed
+            | ResourceCapped
+            | UnknownError
+            | Cancelled
+            | Timeout
+            | NetworkError
+            | InvalidResponse
+            | UnsupportedEnvironment
+            | InvalidProviderSetup => true,
+            Other(_) => false,
+        };
+        let all = [
+            MissingAuthToken,
+            BlockedByBrowser,
+            InvalidHostUrl,
+            MissingCredentials,
+            WindowClosed,
+            ConnectionTestFailed,
+            MissingConnectSessionToken,
+            ConnectionValidationFailed,
+            ResourceCapped,
+            UnknownError,
+            Cancelled,
+            Timeout,
+            NetworkError,
+            InvalidResponse,
+            UnsupportedEnvironment,
+            InvalidProviderSetup,
+        ];
+        assert!(all.iter().all(named));
+        assert_eq!(CODES.len(), all.len());
+        let mut codes: Vec<&str> = all.iter().map(AuthErrorType::as_str).collect();
+        for (kind, code) in all.iter().zip(&codes) {
+            assert_eq!(&AuthErrorType::from_code(code), kind, "{code}");
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len(), "codes are distinct");
     }
 }

@@ -23,6 +23,8 @@ pub(crate) struct Dom {
 thread_local! {
     /// How many Connect UIs the page shows.
     static SHOWN: Cell<u32> = const { Cell::new(0) };
+    /// The number in the id of the latest one shown.
+    static NUMBER: Cell<u32> = const { Cell::new(0) };
     /// The page's `overflow` from before the first one.
     static OVERFLOW: Cell<String> = const { Cell::new(String::new()) };
 }
@@ -65,15 +67,15 @@ impl Dom {
             }
         });
 
-        // The official SDK's id; a second Connect UI open at the same time gets one of its own
-        // (`connect-ui-2` … `connect-ui-9`; none past that).
-        let mut id = String::from("connect-ui");
-        for n in b'2'..=b'9' {
-            if document.get_element_by_id(&id).is_none() {
-                break;
-            }
-            id = concat(&["connect-ui-", char::from(n).encode_utf8(&mut [0; 4])]);
-        }
+        // The official SDK's id; one shown while others are open gets one of its own
+        // (`connect-ui-2`, `connect-ui-3`, …, numbered until none is open).
+        let shown = SHOWN.get();
+        let number = if shown == 0 { 1 } else { NUMBER.get() + 1 };
+        NUMBER.set(number);
+        let id = match number {
+            1 => String::from("connect-ui"),
+            n => concat(&["connect-ui-", &crate::url::decimal(n.into())]),
+        };
         // One attribute write per property: fewer web-sys imports, less glue.
         for (name, value) in [
             ("src", src.as_str()),
@@ -89,7 +91,6 @@ impl Dom {
             let _ = iframe.set_attribute(name, value);
         }
         body.append_child(&iframe).map_err(|e| unavailable(&super::js_error_text(&e)))?;
-        let shown = SHOWN.get();
         if shown == 0 {
             OVERFLOW.set(body.style().get_property_value("overflow").unwrap_or_default());
         }
