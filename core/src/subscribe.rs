@@ -10,8 +10,8 @@ type Callback<T> = Rc<dyn Fn(&T)>;
 /// The callbacks subscribed to one kind of value. Callbacks are called in subscription order
 /// with the list released, so they may subscribe, unsubscribe or use the object that notifies.
 pub(crate) struct Listeners<T: ?Sized> {
-    list: RefCell<Vec<(u64, Callback<T>)>>,
-    next: Cell<u64>,
+    list: RefCell<Vec<(u32, Callback<T>)>>,
+    next: Cell<u32>,
 }
 
 impl<T: ?Sized> Default for Listeners<T> {
@@ -23,11 +23,11 @@ impl<T: ?Sized> Default for Listeners<T> {
 /// What a [`Subscription`] needs of its list: one trait object for every kind of value, so
 /// that the guard holds no closure of its own.
 trait Unsubscribe {
-    fn remove(&self, id: u64);
+    fn remove(&self, id: u32);
 }
 
 impl<T: ?Sized> Unsubscribe for Listeners<T> {
-    fn remove(&self, id: u64) {
+    fn remove(&self, id: u32) {
         if let Ok(mut list) = self.list.try_borrow_mut() {
             list.retain(|(i, _)| *i != id);
         }
@@ -38,7 +38,8 @@ impl<T: ?Sized + 'static> Listeners<T> {
     /// Adds `callback` until the returned guard is dropped.
     pub fn add(self: &Rc<Self>, callback: impl Fn(&T) + 'static) -> Subscription {
         let id = self.next.get();
-        self.next.set(id + 1);
+        // u32 ids (less wasm than u64): they wrap after 4 billion subscriptions to one list.
+        self.next.set(id.wrapping_add(1));
         self.list.borrow_mut().push((id, Rc::new(callback)));
         let list: Weak<dyn Unsubscribe> = Rc::downgrade(self) as Weak<Self>;
         Subscription(list, id)
@@ -71,7 +72,7 @@ impl<T: ?Sized + 'static> Listeners<T> {
 /// Keeps a subscription (e.g. [`ConnectUi::subscribe`](crate::ConnectUi::subscribe)) alive;
 /// dropping it unsubscribes.
 #[must_use = "dropping a Subscription unsubscribes at once"]
-pub struct Subscription(Weak<dyn Unsubscribe>, u64);
+pub struct Subscription(Weak<dyn Unsubscribe>, u32);
 
 impl fmt::Debug for Subscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
