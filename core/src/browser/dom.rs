@@ -31,18 +31,17 @@ thread_local! {
 
 impl Dom {
     pub fn mount(ui: &UiRef) -> Result<Self, AuthError> {
-        let unavailable =
-            |what: &str| AuthError::new(crate::AuthErrorType::UnsupportedEnvironment, concat(&["no ", what]));
-        let window = web_sys::window().ok_or_else(|| unavailable("window"))?;
-        let document = window.document().ok_or_else(|| unavailable("document"))?;
-        let body = document.body().ok_or_else(|| unavailable("document.body"))?;
+        let unavailable = |what: String| AuthError::new(crate::AuthErrorType::UnsupportedEnvironment, what);
+        let window = web_sys::window().ok_or_else(|| unavailable("no window".into()))?;
+        let document = window.document().ok_or_else(|| unavailable("no document".into()))?;
+        let body = document.body().ok_or_else(|| unavailable("no document.body".into()))?;
         let (src, origin) = {
             let state = ui.borrow();
             (state.iframe_url.clone(), state.origin.clone())
         };
         let iframe: HtmlIFrameElement = document
             .create_element("iframe")
-            .map_err(|e| unavailable(&super::js_error_text(&e)))?
+            .map_err(|e| unavailable(super::js_error_text(&e)))?
             .unchecked_into();
 
         // The listener exists before the iframe, so that no early message is missed.
@@ -90,7 +89,7 @@ impl Dom {
         ] {
             let _ = iframe.set_attribute(name, value);
         }
-        body.append_child(&iframe).map_err(|e| unavailable(&super::js_error_text(&e)))?;
+        body.append_child(&iframe).map_err(|e| unavailable(super::js_error_text(&e)))?;
         if shown == 0 {
             OVERFLOW.set(body.style().get_property_value("overflow").unwrap_or_default());
         }
