@@ -21,10 +21,8 @@ pub(crate) struct Dom {
 }
 
 thread_local! {
-    /// How many Connect UIs the page shows.
-    static SHOWN: Cell<u32> = const { Cell::new(0) };
-    /// The number in the id of the latest one shown.
-    static NUMBER: Cell<u32> = const { Cell::new(0) };
+    /// How many Connect UIs the page shows, and the number in the id of the latest one shown.
+    static SHOWN: Cell<(u32, u32)> = const { Cell::new((0, 0)) };
     /// The page's `overflow` from before the first one.
     static OVERFLOW: Cell<String> = const { Cell::new(String::new()) };
 }
@@ -68,9 +66,10 @@ impl Dom {
 
         // The official SDK's id; one shown while others are open gets one of its own
         // (`connect-ui-2`, `connect-ui-3`, …, numbered until none is open).
-        let shown = SHOWN.get();
-        let number = if shown == 0 { 1 } else { NUMBER.get() + 1 };
-        NUMBER.set(number);
+        let (shown, number) = match SHOWN.get() {
+            (0, _) => (0, 1),
+            (shown, latest) => (shown, latest.wrapping_add(1)),
+        };
         let id = match number {
             1 => String::from("connect-ui"),
             n => concat(&["connect-ui-", &crate::url::decimal(n.into())]),
@@ -90,11 +89,12 @@ impl Dom {
             let _ = iframe.set_attribute(name, value);
         }
         body.append_child(&iframe).map_err(|e| unavailable(super::js_error_text(&e)))?;
+        let style = body.style();
         if shown == 0 {
-            OVERFLOW.set(body.style().get_property_value("overflow").unwrap_or_default());
+            OVERFLOW.set(style.get_property_value("overflow").unwrap_or_default());
         }
-        SHOWN.set(shown + 1);
-        let _ = body.style().set_property("overflow", "hidden");
+        SHOWN.set((shown + 1, number));
+        let _ = style.set_property("overflow", "hidden");
         Ok(Self { iframe, body, _listener: listener })
     }
 
@@ -116,8 +116,9 @@ impl Dom {
 impl Drop for Dom {
     fn drop(&mut self) {
         self.iframe.remove();
-        let shown = SHOWN.get().saturating_sub(1);
-        SHOWN.set(shown);
+        let (shown, number) = SHOWN.get();
+        let shown = shown.saturating_sub(1);
+        SHOWN.set((shown, number));
         if shown == 0 {
             // An empty value removes the declaration (CSSOM), as when there was none before.
             let _ = self.body.style().set_property("overflow", &OVERFLOW.take());
