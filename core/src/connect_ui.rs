@@ -3,7 +3,7 @@
 //! The browser layer (`browser::dom`) owns the iframe and the `message` listener and calls
 //! [`deliver`] with each accepted message; everything else happens here, so it is tested natively.
 
-use std::cell::RefCell;
+use std::cell::{Ref, RefCell, RefMut};
 use std::fmt;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -54,6 +54,17 @@ impl Drop for UiState {
 }
 
 pub(crate) type UiRef = Rc<RefCell<UiState>>;
+
+/// The module's one place that borrows the state: a `RefCell` borrow records where it is
+/// called from for its panic message, and one such record is less wasm than thirty.
+fn read(ui: &UiRef) -> Ref<'_, UiState> {
+    ui.borrow()
+}
+
+/// See [`read`].
+fn write(ui: &UiRef) -> RefMut<'_, UiState> {
+    ui.borrow_mut()
+}
 
 /// What a show does: the iframe's origin and URL, and its token (or a fetch for one).
 #[derive(Debug, PartialEq)]
@@ -160,7 +171,7 @@ impl ConnectUi {
     /// stays as it is, and its token keeps going to its own origin. Invalid URLs are reported
     /// by that show. Subscribers, the snapshot and the connections made are kept.
     pub fn set_options(&self, options: ConnectUiOptions) {
-        let mut state = self.state.borrow_mut();
+        let mut state = write(&self.state);
         if options.session_token.is_some() {
             state.explicit.clone_from(&options.session_token);
         }
@@ -169,13 +180,13 @@ impl ConnectUi {
 
     /// Sets the client whose defaults fill what the options leave out (API URL, token).
     pub fn set_client(&self, client: Option<Nango>) {
-        self.state.borrow_mut().client = client;
+        write(&self.state).client = client;
     }
 
     /// Sets where session tokens come from (`None`: none). A new source of the same kind keeps
     /// the cached token (see [`SessionTokens::set_source`]).
     pub fn set_token_source(&self, source: Option<TokenSource>) {
-        let mut state = self.state.borrow_mut();
+        let mut state = write(&self.state);
         match (source, state.tokens.as_ref()) {
             (None, _) => state.tokens = None,
             (Some(source), Some(tokens)) => tokens.set_source(source),
@@ -192,7 +203,7 @@ impl ConnectUi {
         }
         let result = self.mount();
         let on_error = {
-            let mut state = self.state.borrow_mut();
+            let mut state = write(&self.state);
             state.snapshot.last_error = result.as_ref().err().cloned();
             state.options.on_error.clone()
         };
@@ -204,9 +215,9 @@ impl ConnectUi {
     }
 
     fn mount(&self) -> Result<(), AuthError> {
-        let plan = plan_show(&self.state.borrow())?;
+        let plan = plan_show(&read(&self.state))?;
         let (stale, show) = {
-            let mut state = self.state.borrow_mut();
+            let mut state = write(&self.state);
             state.ready = false;
             state.shows += 1;
             state.origin = plan.origin;
@@ -219,7 +230,7 @@ impl ConnectUi {
         }
         let dom = Dom::mount(&self.state)?;
         let tokens = {
-            let mut state = self.state.borrow_mut();
+            let mut state = write(&self.state);
             state.dom = Some(dom);
             state.tokens.clone().filter(|_| plan.fetch)
         };
@@ -231,7 +242,7 @@ impl ConnectUi {
 
     /// What this handle has seen: open/ready, the latest event and error, connections made.
     pub fn snapshot(&self) -> ConnectUiSnapshot {
-        let mut snapshot = self.state.borrow().snapshot.clone();
+        let mut snapshot = read(&self.state).snapshot.clone();
         snapshot.is_open = self.is_open();
         snapshot.is_ready = snapshot.is_open && self.is_ready();
         snapshot
@@ -241,7 +252,7 @@ impl ConnectUi {
     /// Subscribers do not get a `Close` event for a close the app asked for.
     pub fn close(&self) {
         let dom = {
-            let mut state = self.state.borrow_mut();
+            let mut state = write(&self.state);
             state.ready = false;
             state.dom.take()
         };
@@ -256,7 +267,7 @@ impl ConnectUi {
     /// callbacks may hold this handle, so dropping it would not be enough).
     pub fn release(&self) {
         let held = {
-            let mut state = self.state.borrow_mut();
+            let mut state = write(&self.state);
             state.listeners.clear();
             (std::mem::take(&mut state.options), state.client.take(), state.tokens.take())
         };
@@ -266,19 +277,19 @@ impl ConnectUi {
 
     /// Whether the iframe is in the page.
     pub fn is_open(&self) -> bool {
-        self.state.borrow().dom.as_ref().is_some_and(Dom::is_connected)
+        read(&self.state).dom.as_ref().is_some_and(Dom::is_connected)
     }
 
     /// Whether the Connect UI said `ready` (and got the token if one is known).
     pub fn is_ready(&self) -> bool {
-        self.state.borrow().ready
+        read(&self.state).ready
     }
 
     /// Hands the Connect UI a session token: at once if it is ready, else on `ready`. It is the
     /// token of every later show too, until the app sets another.
     pub fn set_session_token(&self, token: impl Into<String>) {
         let token = token.into();
-        let mut state = self.state.borrow_mut();
+        let mut state = write(&self.state);
         state.explicit = Some(token.clone());
         state.token = Some(token);
         if state.ready {
@@ -288,7 +299,7 @@ impl ConnectUi {
 
     /// The URL the iframe loads (or would load at the next show, while closed).
     pub fn iframe_url(&self) -> String {
-        let state = self.state.borrow();
+        let state = read(&self.state);
         match (&state.dom, plan_show(&state)) {
             (None, Ok(plan)) => plan.iframe_url,
             _ => state.iframe_url.clone(),
@@ -297,7 +308,7 @@ impl ConnectUi {
 
     /// Calls `callback` with every event until the returned guard is dropped.
     pub fn subscribe(&self, callback: impl Fn(&ConnectUiEvent) + 'static) -> Subscription {
-        let listeners = self.state.borrow().listeners.clone();
+        let listeners = read(&self.state).listeners.clone();
         listeners.add(move |event| {
             if let Some(event) = event {
                 callback(event);
@@ -309,7 +320,7 @@ impl ConnectUi {
     /// a show, a failure to show, a close) until the returned guard is dropped: what UI
     /// adapters re-render from.
     pub fn watch(&self, callback: impl Fn(&ConnectUiSnapshot) + 'static) -> Subscription {
-        let (listeners, ui) = (self.state.borrow().listeners.clone(), Rc::downgrade(&self.state));
+        let (listeners, ui) = (read(&self.state).listeners.clone(), Rc::downgrade(&self.state));
         listeners.add(move |_| {
             if let Some(state) = ui.upgrade() {
                 callback(&ConnectUi { state }.snapshot());
@@ -333,7 +344,7 @@ impl ConnectUi {
     }
 
     fn changed(&self) {
-        let listeners = self.state.borrow().listeners.clone();
+        let listeners = read(&self.state).listeners.clone();
         listeners.notify(&None);
     }
 }
@@ -371,7 +382,7 @@ impl ShowTokens for SessionTokens {
 
 fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
     if let Some(token) = tokens.fresh() {
-        ui.borrow_mut().token = Some(token);
+        write(&ui).token = Some(token);
         return;
     }
     let (ui, token) = (Rc::downgrade(ui), tokens.get());
@@ -379,12 +390,12 @@ fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
         let result = token.await;
         let Some(ui) = ui.upgrade() else { return };
         let current = {
-            let state = ui.borrow();
+            let state = read(&ui);
             state.shows == show && state.explicit.is_none() && state.dom.is_some()
         };
         match result {
             Ok(token) if current => {
-                let mut state = ui.borrow_mut();
+                let mut state = write(&ui);
                 state.token = Some(token);
                 if state.ready {
                     post_token(&state);
@@ -426,7 +437,7 @@ pub(crate) fn deliver(ui: &UiRef, event: Option<ConnectUiEvent>) {
 
 fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
     let (options, listeners, closed_dom) = {
-        let mut state = ui.borrow_mut();
+        let mut state = write(&ui);
         let mut closed_dom = None;
         match &event {
             ConnectUiEvent::Ready => {
