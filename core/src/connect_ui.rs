@@ -382,7 +382,7 @@ impl ShowTokens for SessionTokens {
 
 fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
     if let Some(token) = tokens.fresh() {
-        write(&ui).token = Some(token);
+        write(ui).token = Some(token);
         return;
     }
     let (ui, token) = (Rc::downgrade(ui), tokens.get());
