@@ -437,7 +437,7 @@ pub(crate) fn deliver(ui: &UiRef, event: Option<ConnectUiEvent>) {
 
 fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
     let (options, listeners, closed_dom) = {
-        let mut state = write(&ui);
+        let mut state = write(ui);
         let mut closed_dom = None;
         match &event {
             ConnectUiEvent::Ready => {
