@@ -1,13 +1,13 @@
 //! The client: configuration plus the entry points.
 
-use crate::text::concat;
-use std::cell::RefCell;
+use std::cell::{Ref, RefCell, RefMut};
 use std::fmt;
 use std::rc::Rc;
 
 use crate::config::{ClientConfig, ClientToken, NangoConfig};
 use crate::protocol::{AuthMode, AuthPlan, plan_auth};
 use crate::task::{AuthFuture, PendingAuth};
+use crate::text::concat;
 use crate::{AuthError, AuthOptions, ConnectUi, ConnectUiOptions, platform};
 
 /// A Nango frontend client, the equivalent of the JS SDK's `new Nango(…)`.
@@ -34,9 +34,25 @@ struct Inner {
     pending: RefCell<PendingAuth>,
 }
 
+/// The client's only borrows: a `RefCell` borrow records where it is called from for its panic
+/// message, and three such records are less wasm than ten.
+impl Inner {
+    fn config(&self) -> Ref<'_, ClientConfig> {
+        self.config.borrow()
+    }
+
+    fn config_mut(&self) -> RefMut<'_, ClientConfig> {
+        self.config.borrow_mut()
+    }
+
+    fn pending(&self) -> RefMut<'_, PendingAuth> {
+        self.pending.borrow_mut()
+    }
+}
+
 impl fmt::Debug for Nango {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let config = self.inner.config.borrow();
+        let config = self.inner.config();
         f.debug_struct("Nango")
             .field("host", &config.endpoints.host)
             .field("ws_url", &config.endpoints.ws_url)
@@ -86,17 +102,17 @@ impl Nango {
 
     /// The configuration the client was made with.
     pub fn config(&self) -> NangoConfig {
-        self.inner.config.borrow().config.clone()
+        self.inner.config().config.clone()
     }
 
     /// The connect session token, if the client has one.
     pub fn session_token(&self) -> Option<String> {
-        self.inner.config.borrow().session_token().map(str::to_owned)
+        self.inner.config().session_token().map(str::to_owned)
     }
 
     /// Replaces the connect session token, e.g. after fetching a fresh one.
     pub fn set_connect_session_token(&self, token: impl Into<String>) {
-        self.inner.config.borrow_mut().config.token = Some(ClientToken::ConnectSession(token.into()));
+        self.inner.config_mut().config.token = Some(ClientToken::ConnectSession(token.into()));
     }
 
     /// Connects an account: an OAuth popup, or a credential POST when `options` carries
@@ -121,7 +137,7 @@ impl Nango {
 
     /// Ends the pending auth, if any, with a `cancelled` error.
     pub fn cancel_pending_auth(&self) {
-        let pending = std::mem::take(&mut *self.inner.pending.borrow_mut());
+        let pending = std::mem::take(&mut *self.inner.pending());
         pending.cancel(AuthError::cancelled("The auth was cancelled"));
     }
 
@@ -138,7 +154,7 @@ impl Nango {
     /// API URL, unless `options` has them. (The JS SDK always defaults the API URL to Nango
     /// Cloud, which sends a Connect UI opened by a self-hosted or local client to the wrong API.)
     pub fn connect_ui_options(&self, mut options: ConnectUiOptions) -> ConnectUiOptions {
-        let config = self.inner.config.borrow();
+        let config = self.inner.config();
         if options.session_token.is_none() {
             options.session_token = config.session_token().map(str::to_owned);
         }
@@ -150,7 +166,7 @@ impl Nango {
 
     /// What the Connect UI takes from this client: its host (as the API URL) and its session token.
     pub(crate) fn defaults(&self) -> (String, Option<String>) {
-        let config = self.inner.config.borrow();
+        let config = self.inner.config();
         (config.endpoints.host.clone(), config.session_token().map(str::to_owned))
     }
 
@@ -172,7 +188,7 @@ impl Nango {
         provider_config_key: &str,
         options: &AuthOptions,
     ) -> Result<AuthPlan, AuthError> {
-        plan_auth(&self.inner.config.borrow(), mode, provider_config_key, options)
+        plan_auth(&self.inner.config(), mode, provider_config_key, options)
     }
 
     /// Starts an auth; `token`, when given, is this call's connect session token (the client's
@@ -184,7 +200,7 @@ impl Nango {
         options: AuthOptions,
         token: Option<String>,
     ) -> AuthFuture {
-        let mut config = self.inner.config.borrow().clone();
+        let mut config = self.inner.config().clone();
         if let Some(token) = token {
             config.config.token = Some(ClientToken::ConnectSession(token));
         }
@@ -192,7 +208,7 @@ impl Nango {
             Ok(plan) => plan,
             Err(error) => return AuthFuture::ready(Err(error)),
         };
-        let previous = std::mem::take(&mut *self.inner.pending.borrow_mut());
+        let previous = std::mem::take(&mut *self.inner.pending());
         previous.cancel(AuthError::cancelled("Another auth started on this client"));
         if config.config.debug {
             let target = match &plan {
@@ -205,7 +221,7 @@ impl Nango {
             AuthPlan::Post(request) => platform::start_post(request, options.timeout),
             AuthPlan::Popup(flow) => platform::start_popup(flow, &config.config),
         };
-        *self.inner.pending.borrow_mut() = future.pending();
+        *self.inner.pending() = future.pending();
         future
     }
 }

@@ -6,6 +6,7 @@
 //! The `url` crate would add ~75 KB gzip to a wasm binary (its IDNA tables); natively it is free.
 
 use crate::text::concat;
+
 /// An absolute `http:` or `https:` URL split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct HttpUrl {

@@ -1,6 +1,5 @@
 //! Auth in the browser: the OAuth popup + WebSocket, and credential POSTs.
 
-use crate::text::concat;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
@@ -16,6 +15,7 @@ use crate::protocol::oauth::{FlowInput, FlowStep, OAuthFlow, ws_message};
 use crate::protocol::response::auth_result;
 use crate::protocol::{PopupLayout, PostRequest};
 use crate::task::{AuthFuture, Task, TaskRef};
+use crate::text::concat;
 use crate::{AuthError, AuthErrorType, NangoConfig};
 
 // Timers: `Interval` serves as the POST timeout too. Its first tick ends the auth, and ending

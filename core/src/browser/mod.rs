@@ -9,10 +9,11 @@ mod dom;
 #[cfg(test)]
 mod tests;
 
-use crate::text::concat;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{Event, EventTarget};
+
+use crate::text::concat;
 
 pub(crate) use auth::{start_popup, start_post};
 pub(crate) use dom::Dom;

@@ -1,12 +1,12 @@
 //! The Connect UI iframe protocol (`docs/protocol.md` §5): iframe URL, messages in and out.
 
-use crate::text::concat;
 use std::fmt;
 use std::rc::Rc;
 
 use crate::config::{DEFAULT_CONNECT_UI_URL, DEFAULT_HOST};
 use crate::json::{Json, JsonObject, JsonRead};
 use crate::protocol::response::AuthSuccess;
+use crate::text::concat;
 use crate::url::{HttpUrl, encode_form};
 use crate::{AuthError, AuthErrorType};
 

@@ -19,11 +19,11 @@
 //! otherwise the flow keeps listening to the socket for [`CLOSED_POPUP_GRACE`] and then ends
 //! with `window_closed`.
 
-use crate::text::concat;
 use std::time::Duration;
 
 use crate::json::{Json, JsonRead};
 use crate::protocol::response::AuthSuccess;
+use crate::text::concat;
 use crate::{AuthError, AuthErrorType};
 
 /// How long a flow keeps listening to the socket after its popup read closed (unless
