@@ -181,10 +181,13 @@ impl AuthError {
 
     /// `unsupported_environment`: browser-only functionality outside a browser.
     pub fn unsupported() -> Self {
-        Self::new(
-            AuthErrorType::UnsupportedEnvironment,
-            "Nango auth and the Connect UI need a browser (wasm32-unknown-unknown); this build has none",
-        )
+        // In a wasm build the only way here is a page without `window` (a worker).
+        let message = if cfg!(browser) {
+            "Nango auth and the Connect UI need a window (not a worker)"
+        } else {
+            "Nango auth and the Connect UI need a browser (wasm32-unknown-unknown); this build has none"
+        };
+        Self::new(AuthErrorType::UnsupportedEnvironment, message)
     }
 }
 

@@ -50,7 +50,18 @@ async fn one_iframe_with_the_documented_attributes() {
     assert_eq!(iframe.title(), "Nango Connect");
     assert_eq!(iframe.get_attribute("allow").as_deref(), Some("clipboard-write"));
     let style = iframe.style();
-    for (k, v) in [("position", "fixed"), ("z-index", "9999"), ("width", "100vw"), ("height", "100vh")] {
+    for (k, v) in [
+        ("position", "fixed"),
+        ("z-index", "9999"),
+        ("top", "0px"),
+        ("left", "0px"),
+        ("right", "0px"),
+        ("bottom", "0px"),
+        ("width", "100vw"),
+        ("height", "100vh"),
+        ("border-style", "none"),
+        ("background-color", "transparent"),
+    ] {
         assert_eq!(style.get_property_value(k).unwrap(), v, "{k}");
     }
     assert_eq!(body.style().get_property_value("overflow").unwrap(), "hidden");

@@ -82,8 +82,8 @@ impl Dom {
             ("allow", "clipboard-write"),
             (
                 "style",
-                "position:fixed;z-index:9999;top:0;left:0;right:0;bottom:0;width:100vw;height:100vh;\
-                 border:none;background-color:transparent",
+                // `inset:0` is the JS SDK's `top`, `left`, `right` and `bottom` of 0.
+                "position:fixed;z-index:9999;inset:0;width:100vw;height:100vh;border:none;background-color:transparent",
             ),
         ] {
             let _ = iframe.set_attribute(name, value);
