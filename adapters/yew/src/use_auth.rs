@@ -62,18 +62,19 @@ pub fn use_auth() -> UseAuthHandle {
 pub fn use_auth_with_options(options: UseAuthOptions) -> UseAuthHandle {
     let client = use_nango();
     let runner = use_memo((), |()| AuthRunner::with_client(client.clone()));
-    let state = use_state_eq(|| runner.snapshot());
+    // The core holds the state; a change re-renders, and each render reads it.
+    let update = use_force_update();
     runner.set_client(client);
     runner.set_token_source(options.session_token);
     {
-        let (runner, state) = ((*runner).clone(), state.setter());
+        let runner = (*runner).clone();
         use_effect_with((), move |()| {
-            let subscription = runner.subscribe(move |s| state.set(s.clone()));
+            let subscription = runner.subscribe(move |_| update.force_update());
             move || {
                 drop(subscription);
                 runner.release();
             }
         });
     }
-    UseAuthHandle { state: (*state).clone(), runner: (*runner).clone() }
+    UseAuthHandle { state: runner.snapshot(), runner: (*runner).clone() }
 }

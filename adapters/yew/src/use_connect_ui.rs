@@ -72,19 +72,20 @@ pub fn use_connect_ui() -> UseConnectUiHandle {
 pub fn use_connect_ui_with_options(options: UseConnectUiOptions) -> UseConnectUiHandle {
     let client = use_nango().ok();
     let ui = use_memo((), |()| ConnectUi::default());
-    let snapshot = use_state_eq(|| ui.snapshot());
+    // The core holds the state; a change re-renders, and each render reads it.
+    let update = use_force_update();
     ui.set_client(client);
     ui.set_token_source(options.session_token.clone());
     ui.set_options(options.to_core());
     {
-        let (ui, snapshot) = ((*ui).clone(), snapshot.setter());
+        let ui = (*ui).clone();
         use_effect_with((), move |()| {
-            let watch = ui.watch(move |s| snapshot.set(s.clone()));
+            let watch = ui.watch(move |_| update.force_update());
             move || {
                 drop(watch);
                 ui.release();
             }
         });
     }
-    UseConnectUiHandle { snapshot: (*snapshot).clone(), ui: (*ui).clone() }
+    UseConnectUiHandle { snapshot: ui.snapshot(), ui: (*ui).clone() }
 }
