@@ -210,8 +210,10 @@ pub(crate) fn message_event(value: impl JsonRead) -> Option<ConnectUiEvent> {
 
 /// The message that hands the Connect UI its session token.
 pub fn session_token_message(token: &str) -> String {
-    let message: JsonObject = [("type", "session_token"), ("sessionToken", token)].into_iter().collect();
-    Json::Object(message).to_json_string()
+    let mut message = String::from(r#"{"type":"session_token","sessionToken":"#);
+    crate::json::write_string(&mut message, token);
+    message.push('}');
+    message
 }
 
 /// A callback for Connect UI events.
@@ -420,6 +422,17 @@ impl ConnectUiOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_session_token_message_is_json_with_the_token_escaped() {
+        for token in ["nango_connect_session_abc", "q\"u\\o\nte\u{1}é😀", ""] {
+            let message = Json::parse(&session_token_message(token)).unwrap();
+            let object = message.as_object().unwrap();
+            assert_eq!(object.len(), 2);
+            assert_eq!(message.get("type").and_then(Json::as_str), Some("session_token"));
+            assert_eq!(message.get("sessionToken").and_then(Json::as_str), Some(token));
+        }
+    }
 
     #[test]
     fn parses_each_message() {
