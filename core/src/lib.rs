@@ -59,7 +59,7 @@
 //! resolves to `unsupported_environment` and the Connect UI cannot be shown.
 //!
 //! ## Size
-//! The core adds about 31 KB gzip to a wasm app (`cargo xtask size`). To stay small, the wasm
+//! The core adds about 29 KB gzip to a wasm app (`cargo xtask size`). To stay small, the wasm
 //! build leans on what the browser already has: data the browser has parsed (`postMessage`
 //! data, `JSON.parse` of socket frames and bodies) is read in place through the same parsers the
 //! native build runs on [`Json`], and URLs are normalized by the browser's `URL`
