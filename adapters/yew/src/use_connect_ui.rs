@@ -54,7 +54,7 @@ pub fn use_connect_ui() -> UseConnectUiHandle {
 }
 
 /// The Connect UI of this component (see [`ConnectUi`] for what each show uses): made once,
-/// re-rendered from the core's snapshot at every change, released on unmount (iframe and
+/// re-rendered at every change of the core's state (read at each render), released on unmount (iframe and
 /// `message` listener removed). Works without a [`NangoProvider`](crate::NangoProvider) too.
 /// Under server-side rendering it renders closed, and `open` records `unsupported_environment`.
 ///
@@ -72,7 +72,6 @@ pub fn use_connect_ui() -> UseConnectUiHandle {
 pub fn use_connect_ui_with_options(options: UseConnectUiOptions) -> UseConnectUiHandle {
     let client = use_nango().ok();
     let ui = use_memo((), |()| ConnectUi::default());
-    // The core holds the state; a change re-renders, and each render reads it.
     let update = use_force_update();
     ui.set_client(client);
     ui.set_token_source(options.session_token.clone());
