@@ -228,27 +228,7 @@ mod tests {
     #[test]
     fn every_named_type_has_its_own_code_in_the_table() {
         use AuthErrorType::*;
-        // Exhaustive: a new variant does not compile here until it is listed, and then fails
-        // below until it is in `CODES`.
-        let named = |kind: &AuthErrorType| match kind {
-            MissingAuthToken
-            | BlockedByBrowser
-            | InvalidHostUrl
-            | MissingCredentials
-            | WindowClosed
-            | ConnectionTestFailed
-            | MissingConnectSessionToken
-            | ConnectionValidationFailed
-            | ResourceCapped
-            | UnknownError
-            | Cancelled
-            | Timeout
-            | NetworkError
-            | InvalidResponse
-            | UnsupportedEnvironment
-            | InvalidProviderSetup => true,
-            Other(_) => false,
-        };
+        // Every named type: one added to the enum goes here and in `CODES`.
         let all = [
             MissingAuthToken,
             BlockedByBrowser,
@@ -267,7 +247,6 @@ mod tests {
             UnsupportedEnvironment,
             InvalidProviderSetup,
         ];
-        assert!(all.iter().all(named));
         assert_eq!(CODES.len(), all.len());
         let mut codes: Vec<&str> = all.iter().map(AuthErrorType::as_str).collect();
         for (kind, code) in all.iter().zip(&codes) {

@@ -54,8 +54,8 @@ pub fn use_connect_ui() -> UseConnectUiHandle {
 }
 
 /// The Connect UI of this component (see [`ConnectUi`] for what each show uses): made once,
-/// re-rendered at every change of the core's state (read at each render), released on unmount (iframe and
-/// `message` listener removed). Works without a [`NangoProvider`](crate::NangoProvider) too.
+/// re-rendered at every change of the core's state (read at each render), released on unmount
+/// (iframe and `message` listener removed). Works without a [`NangoProvider`](crate::NangoProvider) too.
 /// Under server-side rendering it renders closed, and `open` records `unsupported_environment`.
 ///
 /// ```no_run
