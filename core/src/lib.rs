@@ -106,7 +106,7 @@ pub use runner::AuthRunner;
 pub use state::{AuthState, ConnectUiSnapshot};
 pub use subscribe::Subscription;
 pub use task::AuthFuture;
-pub use token::{SESSION_TOKEN_LIFETIME, SessionTokens, TokenFuture, TokenSource};
+pub use token::{SESSION_TOKEN_LIFETIME, SessionTokens, TOKEN_TIMEOUT, TokenFuture, TokenSource};
 
 /// Whether this build runs in a browser (wasm32 with wasm-bindgen), where auth and the Connect
 /// UI work.

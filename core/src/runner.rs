@@ -55,6 +55,8 @@ struct Inner {
     /// The current run: its number (a result of an older run is ignored) and its work in the
     /// background (dropping it cancels the auth, or the token fetch before it).
     run: RefCell<(u64, Option<Background>)>,
+    /// The token fetched ahead, while under way (dropped, so aborted, on release).
+    prefetch: RefCell<Option<Background>>,
     listeners: Rc<Listeners<AuthState>>,
 }
 
@@ -84,6 +86,7 @@ impl AuthRunner {
             tokens: RefCell::default(),
             state: RefCell::default(),
             run: RefCell::default(),
+            prefetch: RefCell::default(),
             listeners: Rc::default(),
         };
         Self { inner: Rc::new(inner) }
@@ -108,7 +111,7 @@ impl AuthRunner {
                 let added = SessionTokens::new(source);
                 *tokens = Some(added.clone());
                 drop(tokens);
-                prefetch(Some(added));
+                self.inner.prefetch(Some(added));
             }
         }
     }
@@ -184,11 +187,12 @@ impl AuthRunner {
     }
 
     /// Ends everything for good, without telling anyone: the current run is cancelled, the
-    /// subscribers and the token source dropped. For a component that unmounts (its callbacks
+    /// subscribers and the token source dropped, a token fetch under way aborted. For a component that unmounts (its callbacks
     /// may hold this runner, so dropping it would not be enough).
     pub fn release(&self) {
         self.inner.listeners.clear();
         self.inner.tokens.borrow_mut().take();
+        self.inner.prefetch.borrow_mut().take();
         self.cancel();
     }
 
@@ -222,7 +226,16 @@ impl Inner {
                 tokens.invalidate();
             }
             self.set_state(AuthState::from_result(result));
-            prefetch(tokens);
+            self.prefetch(tokens);
+        }
+    }
+
+    /// Fetches a token ahead when a fetching source has none cached.
+    fn prefetch(&self, tokens: Option<SessionTokens>) {
+        let under_way = self.prefetch.borrow().as_ref().is_some_and(Background::is_running);
+        if let Some(tokens) = tokens.filter(|t| !under_way && t.fresh().is_none()) {
+            let ahead = Background::spawn(tokens.get(), drop);
+            self.prefetch.replace(Some(ahead));
         }
     }
 
@@ -244,13 +257,6 @@ impl Inner {
         if run.0 == id {
             run.1 = Some(work);
         }
-    }
-}
-
-/// Fetches a token ahead when a fetching source has none cached.
-fn prefetch(tokens: Option<SessionTokens>) {
-    if let Some(tokens) = tokens.filter(|t| t.fresh().is_none()) {
-        crate::platform::spawn(async move { drop(tokens.get().await) });
     }
 }
 

@@ -161,7 +161,7 @@ impl Drop for AuthFuture {
 ///
 /// The future is polled in place, in its own slot, so dropping the handle never waits for it;
 /// `then` gets its output outside that slot, so it may drop the handle or start another one.
-pub(crate) struct Background(#[allow(dead_code)] Rc<RefCell<Option<Pin<Box<dyn Future<Output = ()>>>>>>);
+pub(crate) struct Background(Rc<RefCell<Option<Pin<Box<dyn Future<Output = ()>>>>>>);
 
 impl Background {
     pub fn spawn<T: 'static>(
@@ -196,6 +196,11 @@ impl Background {
             }
         });
         Self(slot)
+    }
+
+    /// Whether the future has not ended yet.
+    pub fn is_running(&self) -> bool {
+        self.0.try_borrow().map_or(true, |slot| slot.is_some())
     }
 }
 
