@@ -207,7 +207,7 @@ pub(crate) fn authenticate_query(state: &AppState, q: &AuthQuery) -> Result<Call
             "Authentication failed. The provided public key is not a UUID v4.",
         ));
     }
-    if key != state.config.public_key {
+    if !same_secret(key, &state.config.public_key) {
         return Err(unknown_account());
     }
     Ok(Caller::PublicKey)
@@ -242,7 +242,14 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
 /// The secret key in `Authorization: Bearer`.
 pub(crate) fn require_secret_key(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let token = bearer(headers)?;
-    if token == state.config.secret_key { Ok(()) } else { Err(unknown_account()) }
+    if same_secret(&token, &state.config.secret_key) { Ok(()) } else { Err(unknown_account()) }
+}
+
+/// Compares a secret the client sent with ours in constant time: how long the comparison takes
+/// says nothing of how many leading bytes matched (the length may show, as in Nango).
+pub(crate) fn same_secret(given: &str, ours: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(given.as_bytes().ct_eq(ours.as_bytes()))
 }
 
 /// A session token in `Authorization: Bearer`.
@@ -261,7 +268,7 @@ pub(crate) fn require_session_or_secret(
     if token.starts_with(SESSION_TOKEN_PREFIX) {
         return state.session(&token).map(Some);
     }
-    if token == state.config.secret_key { Ok(None) } else { Err(unknown_account()) }
+    if same_secret(&token, &state.config.secret_key) { Ok(None) } else { Err(unknown_account()) }
 }
 
 /// Nango's `connectionIdSchema`: `^[a-zA-Z0-9,.;:=+~[\]|@${}"'\\/_ -]+$`, at most 255.
@@ -337,6 +344,21 @@ impl<'a> Validator<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_match_only_in_full() {
+        let ours = "3b6c1f2e-9d4a-4c1b-8e7f-0a1b2c3d4e5f";
+        assert!(same_secret(ours, ours));
+        for given in [
+            "",
+            "3b6c1f2e",
+            "3b6c1f2e-9d4a-4c1b-8e7f-0a1b2c3d4e5",
+            "3b6c1f2e-9d4a-4c1b-8e7f-0a1b2c3d4e5f0",
+            "3B6C1F2E-9d4a-4c1b-8e7f-0a1b2c3d4e5f",
+        ] {
+            assert!(!same_secret(given, ours), "{given:?}");
+        }
+    }
 
     #[test]
     fn literal_and_encoded_brackets_decode_alike() {
