@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use futures_util::{SinkExt as _, StreamExt as _};
+use futures_util::StreamExt as _;
 use nango_dev_server::{DevServerConfig, start};
 use serde_json::{Map, Value, json};
 use tokio::net::TcpStream;
@@ -335,7 +335,8 @@ impl Replay {
         if recorded["status"].as_u64() != Some(u64::from(status)) {
             diffs.push(format!("status: expected {}, got {status}", recorded["status"]));
         }
-        let header = |name: &str| res.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let headers = res.headers().clone();
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         for name in ["content-type", "access-control-allow-origin", "access-control-allow-credentials", "location"] {
             let expected = recorded["headers"][name].as_str();
             let mut actual = header(name);
