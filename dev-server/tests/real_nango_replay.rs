@@ -221,13 +221,13 @@ fn compare(expected: &Value, actual: &Value, path: &str, free: &[String], ctx: &
             diffs.push(format!("{shown} (free): expected a {}, got {actual}", kind(expected)));
         }
         if let (Value::Object(e), Value::Object(a)) = (expected, actual) {
-            compare_keys(e, a, path, diffs);
+            compare_keys(e, a, path, free, diffs);
         }
         return;
     }
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
-            compare_keys(e, a, path, diffs);
+            compare_keys(e, a, path, free, diffs);
             for (k, ev) in e {
                 if let Some(av) = a.get(k) {
                     compare(ev, av, &format!("{path}/{k}"), free, ctx, diffs);
@@ -252,9 +252,12 @@ fn compare(expected: &Value, actual: &Value, path: &str, free: &[String], ctx: &
     }
 }
 
-fn compare_keys(e: &Map<String, Value>, a: &Map<String, Value>, path: &str, diffs: &mut Vec<String>) {
+/// The same field names; `absent:<pointer>` entries of `free` may be missing.
+fn compare_keys(e: &Map<String, Value>, a: &Map<String, Value>, path: &str, free: &[String], diffs: &mut Vec<String>) {
     let shown = if path.is_empty() { "/" } else { path };
-    let missing: Vec<&String> = e.keys().filter(|k| !a.contains_key(*k)).collect();
+    let may_lack: Vec<String> = free.iter().filter_map(|f| f.strip_prefix("absent:")).map(str::to_owned).collect();
+    let missing: Vec<&String> =
+        e.keys().filter(|k| !a.contains_key(*k) && !matches_any(&format!("{path}/{k}"), &may_lack)).collect();
     let extra: Vec<&String> = a.keys().filter(|k| !e.contains_key(*k)).collect();
     if !missing.is_empty() {
         diffs.push(format!("{shown}: fields missing: {missing:?}"));

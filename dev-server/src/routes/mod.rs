@@ -209,6 +209,10 @@ async fn cors(
     let dev_helper = path == "/demo/session" || path.starts_with("/dev/");
     let is_preflight = req.method() == Method::OPTIONS;
     let requested_headers = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+    // Nango's telemetry CORS names the Connect UI's origin; a caller without `Origin` gets it.
+    let connect_ui_origin = (credentialed && origin.is_none())
+        .then(|| HeaderValue::from_str(state.connect_ui_base(req.headers()).trim_end_matches('/')).ok())
+        .flatten();
 
     if dev_helper {
         let allowed =
@@ -250,6 +254,13 @@ async fn cors(
     match (credentialed, origin) {
         (true, Some(origin)) => {
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+            h.append(header::VARY, HeaderValue::from_static("Origin"));
+        }
+        (true, None) if connect_ui_origin.is_some() => {
+            if let Some(ui) = connect_ui_origin {
+                h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, ui);
+            }
             h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
             h.append(header::VARY, HeaderValue::from_static("Origin"));
         }

@@ -12,13 +12,13 @@ const session = (v = 'session') => ({ authorization: `Bearer {{${v}}}`, ...json 
 const WELL_FORMED_UNKNOWN = 'nango_connect_session_' + '0'.repeat(64);
 const END_USER = { id: 'u1', email: 'u1@example.com', display_name: 'User One' };
 
-/** Integrations created on the real server before recording; the replay configures the dev server with the same. */
+/** Integrations created on the real server before recording; the replay configures the dev server with the same (plus `dev_server`: fields of its integration config, e.g. the provider's credential fields it serves). */
 export const SETUP = {
     public_key: 'the legacy public key of an account created before Nango\'s public-key deprecation date (recorded with PUBLIC_AUTHENTICATION_DEPRECATION_DATE=2999-01-01; an account created later gets 401 deprecated_authentication for a valid public key)',
     integrations: [
         { unique_key: 'github-dev', provider: 'github', auth_mode: 'OAUTH2', credentials: { type: 'OAUTH2', client_id: 'dev-client-id', client_secret: 'dev-client-secret', scopes: 'repo' } },
-        { unique_key: 'api-key-dev', provider: 'private-api-bearer', auth_mode: 'API_KEY' },
-        { unique_key: 'api-key-other', provider: 'private-api-bearer', auth_mode: 'API_KEY' },
+        { unique_key: 'api-key-dev', provider: 'private-api-bearer', auth_mode: 'API_KEY', dev_server: { credentials: { apiKey: { type: 'string', title: 'API Key', description: 'Your API Key' } } } },
+        { unique_key: 'api-key-other', provider: 'private-api-bearer', auth_mode: 'API_KEY', dev_server: { credentials: { apiKey: { type: 'string', title: 'API Key', description: 'Your API Key' } } } },
         { unique_key: 'basic-dev', provider: 'private-api-basic', auth_mode: 'BASIC' },
         { unique_key: 'unauthenticated-dev', provider: 'unauthenticated', auth_mode: 'NONE' }
     ]
@@ -36,14 +36,17 @@ export const DEV_SERVER_GOES_FURTHER = [
 ];
 
 const MSG = ['/error/message'];
+// The dev server's Connect UI link also carries `apiURL` (its API listens on any port), so the
+// link is free; the session token in it is checked by the other exchanges.
+const LINK = ['/data/connect_link'];
 const ZOD_MSG = ['/error/errors/*/message'];
 
 export const EXCHANGES = [
     // ---------- connect sessions (secret key) ----------
-    { name: 'sessions: created', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: { end_user: END_USER, organization: { id: 'org1', display_name: 'Org One' } } }, capture: { session: '/data/token' } },
-    { name: 'sessions: second session, allowed_integrations [api-key-dev]', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: { end_user: { id: 'u2' }, allowed_integrations: ['api-key-dev'] } }, capture: { session_api_key_only: '/data/token' } },
-    { name: 'sessions: session for the basic and OAuth routes', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: { end_user: { id: 'u3' } } }, capture: { session_b: '/data/token' } },
-    { name: 'sessions: session to delete', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: { end_user: { id: 'u4' } } }, capture: { session_deleted: '/data/token' } },
+    { name: 'sessions: created', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: { end_user: END_USER, organization: { id: 'org1', display_name: 'Org One' } } }, free: LINK, capture: { session: '/data/token' } },
+    { name: 'sessions: second session, allowed_integrations [api-key-dev]', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: { end_user: { id: 'u2' }, allowed_integrations: ['api-key-dev'] } }, free: LINK, capture: { session_api_key_only: '/data/token' } },
+    { name: 'sessions: session for the basic and OAuth routes', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: { end_user: { id: 'u3' } } }, free: LINK, capture: { session_b: '/data/token' } },
+    { name: 'sessions: session to delete', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: { end_user: { id: 'u4' } } }, free: LINK, capture: { session_deleted: '/data/token' } },
     { name: 'sessions: no Authorization header', request: { method: 'POST', path: '/connect/sessions', headers: json, body: { end_user: { id: 'u1' } } }, free: MSG },
     { name: 'sessions: Authorization not Bearer', request: { method: 'POST', path: '/connect/sessions', headers: { authorization: 'Basic abc', ...json }, body: { end_user: { id: 'u1' } } }, free: MSG },
     { name: 'sessions: unknown secret key', request: { method: 'POST', path: '/connect/sessions', headers: { authorization: 'Bearer 9a1f2c3d-1111-4222-8333-444455556666', ...json }, body: { end_user: { id: 'u1' } } }, free: MSG },
@@ -52,7 +55,7 @@ export const EXCHANGES = [
     { name: 'sessions: end_user.id a number', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: { end_user: { id: 5 } } } },
     { name: 'sessions: bad email', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: { end_user: { id: 'u1', email: 'not-an-email' } } } },
     { name: 'sessions: body not an object', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: '[1]' } },
-    { name: 'sessions: malformed JSON', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: '{"end_user":' }, free: MSG },
+    { name: 'sessions: malformed JSON', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: '{"end_user":' }, free: [...MSG, 'header:access-control-allow-origin'], note: 'real Nango parses JSON before its CORS middleware runs, so this error has no CORS header; the dev server sends * on every answer' },
     { name: 'sessions: unknown allowed_integrations entry', request: { method: 'POST', path: '/connect/sessions', headers: secret, body: { end_user: { id: 'u1' }, allowed_integrations: ['nope-dev'] } } },
     { name: 'sessions: text/plain content type', request: { method: 'POST', path: '/connect/sessions', headers: { authorization: 'Bearer {{secret_key}}', 'content-type': 'text/plain' }, body: '{}' }, free: MSG },
     { name: 'sessions: a query string', request: { method: 'POST', path: '/connect/sessions', query: 'a=1', headers: secret, body: { end_user: { id: 'u1' } } } },
@@ -80,7 +83,7 @@ export const EXCHANGES = [
     { name: 'integrations: unknown', request: { method: 'GET', path: '/integrations/nope-dev', headers: secret }, free: MSG },
     { name: 'integrations: one with a session token', request: { method: 'GET', path: '/integrations/api-key-dev', headers: session() }, free: MSG },
     { name: 'integrations: bad include', request: { method: 'GET', path: '/integrations/api-key-dev', query: 'include=everything', headers: secret } },
-    { name: 'providers: one', request: { method: 'GET', path: '/providers/private-api-bearer', headers: session() }, free: ['/data/display_name', '/data/docs', '/data/docs_connect', '/data/categories', '/data/logo_url'] },
+    { name: 'providers: one', request: { method: 'GET', path: '/providers/private-api-bearer', headers: session() }, free: ['/data/display_name', '/data/docs', '/data/docs_connect', '/data/categories', '/data/logo_url', 'absent:/data/proxy'], note: 'proxy is catalog data for Nango\'s proxy, which the dev server does not serve' },
     { name: 'providers: unknown', request: { method: 'GET', path: '/providers/nope-provider', headers: session() }, free: MSG },
     { name: 'providers: without auth', request: { method: 'GET', path: '/providers/private-api-bearer', headers: json }, free: MSG },
 
@@ -162,7 +165,7 @@ export const EXCHANGES = [
     { name: 'connections: legacy delete', request: { method: 'DELETE', path: '/connection/conn-public-1', query: 'provider_config_key=api-key-dev', headers: secret } },
 
     // ---------- reconnect sessions ----------
-    { name: 'reconnect: session for the basic connection', request: { method: 'POST', path: '/connect/sessions/reconnect', headers: secret, body: { connection_id: '{{basic_connection}}', integration_id: 'basic-dev' } }, capture: { session_reconnect: '/data/token' } },
+    { name: 'reconnect: session for the basic connection', request: { method: 'POST', path: '/connect/sessions/reconnect', headers: secret, body: { connection_id: '{{basic_connection}}', integration_id: 'basic-dev' } }, free: LINK, capture: { session_reconnect: '/data/token' } },
     { name: 'reconnect: read the session', request: { method: 'GET', path: '/connect/session', headers: session('session_reconnect') }, free: ['/data/connectUISettings/*'] },
     { name: 'reconnect: unknown connection', request: { method: 'POST', path: '/connect/sessions/reconnect', headers: secret, body: { connection_id: 'nope-connection', integration_id: 'basic-dev' } } },
     { name: 'reconnect: missing integration_id', request: { method: 'POST', path: '/connect/sessions/reconnect', headers: secret, body: { connection_id: '{{basic_connection}}' } } },

@@ -246,7 +246,7 @@ function keptHeaders(headers, ctx) {
         if (v == null) continue;
         if (h === 'content-type') out[h] = v.split(';')[0].trim();
         else if (h === 'location') out[h] = normalizeLocation(v, ctx);
-        else out[h] = v;
+        else out[h] = normalize(v, ctx);
     }
     return out;
 }
@@ -360,7 +360,7 @@ const fixture = {
     about:
         'What a real Nango server answered to these requests, recorded by dev-server/tests/real-nango/record.mjs; replayed against the dev server by dev-server/tests/real_nango_replay.rs. ' +
         'Placeholders: {{name}} in requests is a variable (secret_key, public_key, or a value captured from an earlier answer: capture maps a name to a JSON pointer of the answer); in answers <uuid>, <timestamp>, <session_token>, <int>, <origin> (the server\'s own URL) and <connect_ui_origin> stand for volatile values of that type. ' +
-        'free lists JSON pointers (* = any array index) whose value may differ (same JSON type); nango_oauth_error is the window.__nangoOAuthError of an HTML auth page.',
+        'free lists JSON pointers (* = any array index) whose value may differ (same JSON type), absent:<pointer> a field the dev server may leave out, header:<name> a header that may differ; nango_oauth_error is the window.__nangoOAuthError of an HTML auth page.',
     nango: { version: server.version, commit: server.commit, commit_date: server.date, source: 'https://github.com/NangoHQ/nango' },
     setup: SETUP,
     dev_server_goes_further: DEV_SERVER_GOES_FURTHER,
