@@ -41,7 +41,11 @@ impl FieldError {
 
     /// zod 4's `invalid_type` issue: `Invalid input: expected {expected}, received {what}`.
     pub(crate) fn invalid_type(expected: &str, received: Option<&serde_json::Value>, path: &[&str]) -> Self {
-        Self::new("invalid_type", format!("Invalid input: expected {expected}, received {}", received_name(received)), path)
+        Self::new(
+            "invalid_type",
+            format!("Invalid input: expected {expected}, received {}", received_name(received)),
+            path,
+        )
     }
 
     /// zod 4's `too_small` issue for a string shorter than `min`.

@@ -73,7 +73,9 @@ pub(crate) fn require_object(body: Option<Value>) -> Result<Map<String, Value>, 
     match body {
         Some(Value::Object(map)) => Ok(map),
         None => Ok(Map::new()),
-        Some(other) => Err(ApiError::invalid_body(vec![FieldError::invalid_type("object", Some(&other), &[])])),
+        Some(other) => {
+            Err(ApiError::invalid_body(vec![FieldError::invalid_type("object", Some(&other), &[])]))
+        }
     }
 }
 
@@ -86,7 +88,9 @@ pub(crate) fn require_empty(body: Option<Value>) -> Result<(), ApiError> {
             let keys: Vec<&str> = map.keys().map(String::as_str).collect();
             Err(ApiError::invalid_body(vec![FieldError::unrecognized_keys(&keys, &[])]))
         }
-        Some(other) => Err(ApiError::invalid_body(vec![FieldError::invalid_type("object", Some(&other), &[])])),
+        Some(other) => {
+            Err(ApiError::invalid_body(vec![FieldError::invalid_type("object", Some(&other), &[])]))
+        }
     }
 }
 

@@ -104,9 +104,9 @@ struct Ctx {
 fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| {
-            if [8, 13, 18, 23].contains(&i) { *c == b'-' } else { c.is_ascii_hexdigit() }
-        })
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| if [8, 13, 18, 23].contains(&i) { *c == b'-' } else { c.is_ascii_hexdigit() })
 }
 
 fn is_timestamp(s: &str) -> bool {
@@ -150,7 +150,8 @@ fn placeholder_len(name: &str, s: &str, ctx: &Ctx, next_literal: &str) -> Option
     }
 }
 
-const PLACEHOLDERS: &[&str] = &["uuid", "timestamp", "session_token", "int", "origin", "connect_ui_origin", "string"];
+const PLACEHOLDERS: &[&str] =
+    &["uuid", "timestamp", "session_token", "int", "origin", "connect_ui_origin", "string"];
 
 /// `expected` (literal text with `<placeholder>`s and `{{variables}}`) matches `actual`.
 fn text_matches(expected: &str, actual: &str, ctx: &Ctx) -> bool {
@@ -206,7 +207,14 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// Compares the dev server's `actual` with the recorded `expected`, collecting differences.
-fn compare(expected: &Value, actual: &Value, path: &str, free: &[String], ctx: &Ctx, diffs: &mut Vec<String>) {
+fn compare(
+    expected: &Value,
+    actual: &Value,
+    path: &str,
+    free: &[String],
+    ctx: &Ctx,
+    diffs: &mut Vec<String>,
+) {
     let shown = if path.is_empty() { "/" } else { path };
     if let Value::String(e) = expected
         && e == "<int>"
@@ -253,9 +261,16 @@ fn compare(expected: &Value, actual: &Value, path: &str, free: &[String], ctx: &
 }
 
 /// The same field names; `absent:<pointer>` entries of `free` may be missing.
-fn compare_keys(e: &Map<String, Value>, a: &Map<String, Value>, path: &str, free: &[String], diffs: &mut Vec<String>) {
+fn compare_keys(
+    e: &Map<String, Value>,
+    a: &Map<String, Value>,
+    path: &str,
+    free: &[String],
+    diffs: &mut Vec<String>,
+) {
     let shown = if path.is_empty() { "/" } else { path };
-    let may_lack: Vec<String> = free.iter().filter_map(|f| f.strip_prefix("absent:")).map(str::to_owned).collect();
+    let may_lack: Vec<String> =
+        free.iter().filter_map(|f| f.strip_prefix("absent:")).map(str::to_owned).collect();
     let missing: Vec<&String> =
         e.keys().filter(|k| !a.contains_key(*k) && !matches_any(&format!("{path}/{k}"), &may_lack)).collect();
     let extra: Vec<&String> = a.keys().filter(|k| !e.contains_key(*k)).collect();
@@ -331,8 +346,12 @@ impl Replay {
         }
         let res = builder.send().await.expect("the dev server answers");
         let recorded = &ex["response"];
-        let free: Vec<String> =
-            ex["free"].as_array().into_iter().flatten().filter_map(|f| f.as_str().map(str::to_owned)).collect();
+        let free: Vec<String> = ex["free"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str().map(str::to_owned))
+            .collect();
 
         let status = res.status().as_u16();
         if recorded["status"].as_u64() != Some(u64::from(status)) {
@@ -340,7 +359,9 @@ impl Replay {
         }
         let headers = res.headers().clone();
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        for name in ["content-type", "access-control-allow-origin", "access-control-allow-credentials", "location"] {
+        for name in
+            ["content-type", "access-control-allow-origin", "access-control-allow-credentials", "location"]
+        {
             let expected = recorded["headers"][name].as_str();
             let mut actual = header(name);
             if name == "content-type" {
@@ -375,7 +396,9 @@ impl Replay {
         };
         match (recorded.get("body"), &actual) {
             (Some(expected), Some(actual)) => compare(expected, actual, "", &free, &self.ctx, diffs),
-            (Some(_), None) => diffs.push(format!("body: expected a comparable {body_kind} body, got {}", cut(&text))),
+            (Some(_), None) => {
+                diffs.push(format!("body: expected a comparable {body_kind} body, got {}", cut(&text)))
+            }
             (None, _) => {}
         }
         for (name, pointer) in ex["capture"].as_object().into_iter().flatten() {
@@ -394,12 +417,17 @@ impl Replay {
 
     async fn ws(&mut self, ex: &Value, diffs: &mut Vec<String>) {
         let socket = ex["socket"].as_str().unwrap().to_owned();
-        let free: Vec<String> =
-            ex["free"].as_array().into_iter().flatten().filter_map(|f| f.as_str().map(str::to_owned)).collect();
+        let free: Vec<String> = ex["free"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str().map(str::to_owned))
+            .collect();
         let expected = ex["messages"].as_array().cloned().unwrap_or_default();
         match ex["ws"].as_str().unwrap() {
             "open" => {
-                let (ws, _) = tokio_tungstenite::connect_async(&self.ws_url).await.expect("the WebSocket opens");
+                let (ws, _) =
+                    tokio_tungstenite::connect_async(&self.ws_url).await.expect("the WebSocket opens");
                 self.sockets.insert(socket.clone(), ws);
             }
             "close" => {
@@ -415,10 +443,13 @@ impl Replay {
         // push comes first); silence is checked for a while.
         let within = Duration::from_millis(ex["within_ms"].as_u64().unwrap_or(1500).min(600));
         let mut got = Vec::new();
-        let deadline = tokio::time::Instant::now() + if expected.is_empty() { within } else { Duration::from_secs(5) };
+        let deadline =
+            tokio::time::Instant::now() + if expected.is_empty() { within } else { Duration::from_secs(5) };
         while got.len() < expected.len().max(1) {
             match tokio::time::timeout_at(deadline, ws.next()).await {
-                Ok(Some(Ok(Message::Text(t)))) => got.push(serde_json::from_str::<Value>(&t).unwrap_or(Value::Null)),
+                Ok(Some(Ok(Message::Text(t)))) => {
+                    got.push(serde_json::from_str::<Value>(&t).unwrap_or(Value::Null))
+                }
                 Ok(Some(Ok(Message::Close(f)))) => {
                     diffs.push(format!("socket {socket} closed: {f:?}"));
                     break;
@@ -518,7 +549,11 @@ fn placeholders_match_only_values_of_their_type() {
         &format!("http://127.0.0.1:4001/?session_token=nango_connect_session_{}", "ab".repeat(32)),
         &ctx
     ));
-    assert!(!text_matches("<connect_ui_origin>/?session_token=<session_token>", "http://evil/?session_token=x", &ctx));
+    assert!(!text_matches(
+        "<connect_ui_origin>/?session_token=<session_token>",
+        "http://evil/?session_token=x",
+        &ctx
+    ));
     assert!(text_matches("<origin>/images/x.svg", "http://127.0.0.1:4000/images/x.svg", &ctx));
     assert!(text_matches("Bearer {{secret_key}}", "Bearer s3cr3t", &ctx));
     assert!(!text_matches("literal", "literally", &ctx));

@@ -55,7 +55,8 @@ pub(super) async fn list_integrations(
         .filter(|i| session.as_ref().is_none_or(|s| s.allows(&i.unique_key)))
         .collect();
     listed.sort_by(|a, b| a.provider.cmp(&b.provider));
-    let data: Vec<Value> = listed.into_iter().map(|i| Value::Object(integration_json(&state, &headers, i))).collect();
+    let data: Vec<Value> =
+        listed.into_iter().map(|i| Value::Object(integration_json(&state, &headers, i))).collect();
     Ok(Json(json!({ "data": data })))
 }
 

@@ -95,7 +95,7 @@ fn string_bool(value: &str) -> Option<bool> {
 fn connection_id_path(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     let invalid = |message: String| ApiError {
         errors: vec![FieldError::new("invalid_string", message, &["connectionId"])],
-        ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid")
+        ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid").bare()
     };
     let Path(id) = path.map_err(|e| invalid(e.body_text()))?;
     if is_valid_connection_id(&id) { Ok(id) } else { Err(invalid("Invalid connection id".into())) }
@@ -172,7 +172,9 @@ pub(super) async fn list(
             "integrationId" => integrations = Some(v.split(',').map(|s| s.trim().to_owned()).collect()),
             "limit" => match v.parse::<usize>() {
                 Ok(n) if (1..=2000).contains(&n) => limit = n,
-                Ok(0) => errors.push(FieldError::new("too_small", "Too small: expected number to be >=1", &[&k])),
+                Ok(0) => {
+                    errors.push(FieldError::new("too_small", "Too small: expected number to be >=1", &[&k]))
+                }
                 _ => errors.push(FieldError::new("too_big", "Too big: expected number to be <=2000", &[&k])),
             },
             "page" => match v.parse::<usize>() {

@@ -304,7 +304,7 @@ impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let invalid = |message: String| ApiError {
             errors: vec![FieldError::new("invalid_string", message, &["providerConfigKey"])],
-            ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid")
+            ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid").bare()
         };
         let axum::extract::Path(key) = axum::extract::Path::<String>::from_request_parts(parts, state)
             .await
