@@ -325,11 +325,17 @@ impl Replay {
     async fn http(&mut self, ex: &Value, diffs: &mut Vec<String>) {
         let req = fill(&ex["request"], &self.ctx.vars);
         let method = reqwest::Method::from_bytes(req["method"].as_str().unwrap().as_bytes()).unwrap();
-        let mut url = format!("{}{}", self.api, req["path"].as_str().unwrap());
-        if let Some(q) = req["query"].as_str() {
-            url.push('?');
-            url.push_str(q);
-        }
+        // An absolute `url` (a captured callback), else `path` and `query` on the dev server.
+        let url = if let Some(url) = req["url"].as_str() {
+            url.to_owned()
+        } else {
+            let mut url = format!("{}{}", self.api, req["path"].as_str().unwrap());
+            if let Some(q) = req["query"].as_str() {
+                url.push('?');
+                url.push_str(q);
+            }
+            url
+        };
         let mut builder = self.http.request(method, url);
         let mut has_content_type = false;
         for (k, v) in req["headers"].as_object().into_iter().flatten() {
@@ -403,6 +409,12 @@ impl Replay {
         }
         for (name, pointer) in ex["capture"].as_object().into_iter().flatten() {
             let pointer = pointer.as_str().unwrap();
+            if pointer == "location" {
+                let location =
+                    header("location").unwrap_or_else(|| panic!("{}: no Location to capture", ex["name"]));
+                self.ctx.vars.insert(name.clone(), location);
+                continue;
+            }
             match actual.as_ref().and_then(|a| at(a, pointer)) {
                 Some(Value::String(s)) => {
                     self.ctx.vars.insert(name.clone(), s.clone());
@@ -412,6 +424,36 @@ impl Replay {
                 }
                 None => panic!("{}: nothing at {pointer} to capture as {name}: {}", ex["name"], cut(&text)),
             }
+        }
+    }
+
+    /// The user at the provider: the recording's provider decided at once; here the dev
+    /// server's fake provider shows its consent form, which is submitted with the same decision.
+    async fn provider(&mut self, ex: &Value, diffs: &mut Vec<String>) {
+        let decision = ex["provider"].as_str().unwrap();
+        let from = ex["from"].as_str().unwrap();
+        let authorize = self.ctx.vars[from].clone();
+        let page = self.http.get(&authorize).send().await.expect("the fake provider answers");
+        if page.status() != 200 {
+            diffs.push(format!("the fake provider's page: {}", page.status()));
+            return;
+        }
+        let html = page.text().await.unwrap_or_default();
+        let mut form = hidden_fields(&html);
+        form.push(("decision".into(), decision.into()));
+        let res = self
+            .http
+            .post(format!("{}/fake-oauth/authorize", self.api))
+            .form(&form)
+            .send()
+            .await
+            .expect("the fake provider answers");
+        let Some(location) = res.headers().get("location").and_then(|v| v.to_str().ok()) else {
+            diffs.push(format!("the fake provider's decision did not redirect ({})", res.status()));
+            return;
+        };
+        for name in ex["capture"].as_object().into_iter().flatten().map(|(k, _)| k) {
+            self.ctx.vars.insert(name.clone(), location.to_owned());
         }
     }
 
@@ -467,6 +509,26 @@ impl Replay {
     }
 }
 
+/// `(name, value)` of the hidden inputs of the fake provider's consent form.
+fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    let unescape = |s: &str| {
+        s.replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let attr = |chunk: &str, name: &str| -> String {
+        let start = chunk.find(&format!("{name}=\"")).map(|i| i + name.len() + 2).unwrap_or(0);
+        let rest = chunk.get(start..).unwrap_or("");
+        unescape(&rest[..rest.find('"').unwrap_or(rest.len())])
+    };
+    html.split("<input type=\"hidden\" ")
+        .skip(1)
+        .map(|chunk| (attr(chunk, "name"), attr(chunk, "value")))
+        .collect()
+}
+
 fn cut(s: &str) -> String {
     s.chars().take(300).collect()
 }
@@ -497,6 +559,8 @@ async fn the_dev_server_answers_every_recorded_request_as_real_nango_did() {
         let mut diffs = Vec::new();
         if ex.get("ws").is_some() {
             replay.ws(ex, &mut diffs).await;
+        } else if ex.get("provider").is_some() {
+            replay.provider(ex, &mut diffs).await;
         } else {
             replay.http(ex, &mut diffs).await;
         }

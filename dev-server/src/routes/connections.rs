@@ -50,7 +50,8 @@ fn connection_fields(c: &Connection) -> Map<String, Value> {
     fields.insert("errors".into(), json!([]));
     fields.insert("end_user".into(), end_user_json(c));
     fields.insert("tags".into(), json!(c.tags));
-    fields.insert("metadata".into(), json!(c.metadata));
+    let metadata = if c.metadata_null { Value::Null } else { json!(c.metadata) };
+    fields.insert("metadata".into(), metadata);
     fields
 }
 

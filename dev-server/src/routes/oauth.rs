@@ -451,7 +451,13 @@ fn oauth2_credentials(
         .get("expires_in")
         .and_then(Value::as_u64)
         .map(|secs| crate::state::iso(state.now() + std::time::Duration::from_secs(secs)));
-    let refresh_token = tokens.get("refresh_token").and_then(Value::as_str).or(previous_refresh);
+    let refresh_token =
+        tokens.get("refresh_token").and_then(Value::as_str).or(previous_refresh).map(str::to_owned);
+    let mut tokens = tokens;
+    if let Some(at) = &expires_at {
+        // Nango adds the computed expiry to the provider's raw answer.
+        tokens.insert("expires_at".into(), json!(at));
+    }
     let mut credentials = serde_json::Map::new();
     credentials.insert("type".into(), json!("OAUTH2"));
     credentials.insert("access_token".into(), tokens.get("access_token").cloned().unwrap_or(Value::Null));

@@ -11,6 +11,8 @@ const secret = { authorization: 'Bearer {{secret_key}}', ...json };
 const session = (v = 'session') => ({ authorization: `Bearer {{${v}}}`, ...json });
 const WELL_FORMED_UNKNOWN = 'nango_connect_session_' + '0'.repeat(64);
 const END_USER = { id: 'u1', email: 'u1@example.com', display_name: 'User One' };
+/** The OAuth2 provider `record.mjs` runs in a network namespace (`provider.mjs`). */
+export const PROVIDER_NAME = 'nango-rs-fake-oauth';
 
 /** Integrations created on the real server before recording; the replay configures the dev server with the same (plus `dev_server`: fields of its integration config, e.g. the provider's credential fields it serves). */
 export const SETUP = {
@@ -20,7 +22,8 @@ export const SETUP = {
         { unique_key: 'api-key-dev', provider: 'private-api-bearer', auth_mode: 'API_KEY', dev_server: { credentials: { apiKey: { type: 'string', title: 'API Key', description: 'Your API Key' } } } },
         { unique_key: 'api-key-other', provider: 'private-api-bearer', auth_mode: 'API_KEY', dev_server: { credentials: { apiKey: { type: 'string', title: 'API Key', description: 'Your API Key' } } } },
         { unique_key: 'basic-dev', provider: 'private-api-basic', auth_mode: 'BASIC' },
-        { unique_key: 'unauthenticated-dev', provider: 'unauthenticated', auth_mode: 'NONE' }
+        { unique_key: 'unauthenticated-dev', provider: 'unauthenticated', auth_mode: 'NONE' },
+        { unique_key: 'fake-oauth-dev', provider: PROVIDER_NAME, auth_mode: 'OAUTH2', credentials: { type: 'OAUTH2', client_id: 'dev-client-id', client_secret: 'dev-client-secret', scopes: 'read' }, dev_server: { scopes: ['read'] } }
     ]
 };
 
@@ -30,7 +33,7 @@ export const DEV_SERVER_GOES_FURTHER = [
     { what: 'POST /demo/session', why: 'a dev-only helper so that the demo pages mint a session without a backend; real Nango has no such route', tests: 'tests/http_api.rs, tests/hardening.rs' },
     { what: 'POST /dev/faults, GET /dev/telemetry (with fault_routes)', why: 'fault injection and telemetry inspection for the E2E tests', tests: 'tests/http_api.rs, tests/scenarios.rs of the E2E suite' },
     { what: 'the WebSocket Origin check, idle and lifetime closes, socket caps', why: 'hardening of a dev server that binds a developer machine; real Nango accepts any origin and never closes first', tests: 'tests/hardening.rs' },
-    { what: 'the whole OAuth2 flow (consent, callback, code exchange, success on the socket)', why: 'needs a provider the real server can reach; the real server refuses loopback token URLs', tests: 'tests/oauth_flow.rs' },
+    { what: 'the consent step of the OAuth2 flow', why: 'the provider is not Nango: the recording uses provider.mjs in a network namespace (it approves or denies at once), the replay the dev server\'s fake provider (its consent form); the exchanges around it (authorize redirect, callback, WebSocket) are compared', tests: 'tests/oauth_flow.rs' },
     { what: 'auth webhooks', why: 'real Nango needs a reachable webhook URL and sends them from its jobs', tests: 'tests/credentials.rs, tests/node_sdk.rs' },
     { what: 'JWT, TBA, two-step, signature, AWS SigV4, Bill, OAuth2 CC and outbound credential routes', why: 'their providers make real network calls (connection tests) from the real server; only their shapes are followed', tests: 'tests/credentials.rs' }
 ];
@@ -163,6 +166,21 @@ export const EXCHANGES = [
     { name: 'connections: delete', request: { method: 'DELETE', path: '/connections/imported-1', query: 'provider_config_key=api-key-dev', headers: secret } },
     { name: 'connections: delete again', request: { method: 'DELETE', path: '/connections/imported-1', query: 'provider_config_key=api-key-dev', headers: secret }, free: MSG },
     { name: 'connections: legacy delete', request: { method: 'DELETE', path: '/connection/conn-public-1', query: 'provider_config_key=api-key-dev', headers: secret } },
+
+    // ---------- the OAuth2 flow, with a provider the real server can reach ----------
+    { name: 'oauth flow: ack for socket 4', ws: 'open', socket: 'ws4', capture: { ws4: '/ws_client_id' }, oauth_flow: true },
+    { name: 'oauth flow: connect redirects to the provider', request: { method: 'GET', path: '/oauth/connect/fake-oauth-dev', query: 'connect_session_token={{session_b}}&ws_client_id={{ws4}}' }, capture: { authorize_url: 'location' }, oauth_flow: true, note: 'the provider\'s origin and path differ (the dev server\'s fake provider); the query must have the same names' },
+    { name: 'oauth flow: the user approves at the provider', provider: 'approve', from: 'authorize_url', capture: { callback_url: 'location' }, oauth_flow: true },
+    { name: 'oauth flow: callback', request: { method: 'GET', url: '{{callback_url}}' }, oauth_flow: true },
+    { name: 'oauth flow: success on socket 4', ws: 'expect', socket: 'ws4', within_ms: 3000, capture: { oauth_connection: '/connection_id' }, oauth_flow: true },
+    { name: 'oauth flow: callback replayed', request: { method: 'GET', url: '{{callback_url}}' }, free: ['/nango_oauth_error/message'], oauth_flow: true },
+    { name: 'oauth flow: nothing more on socket 4', ws: 'expect', socket: 'ws4', within_ms: 1500, oauth_flow: true },
+    { name: 'oauth flow: the connection', request: { method: 'GET', path: '/connections/{{oauth_connection}}', query: 'provider_config_key=fake-oauth-dev', headers: secret }, free: ['/credentials/access_token', '/credentials/refresh_token', '/credentials/raw/*'], oauth_flow: true },
+    { name: 'oauth flow: ack for socket 5', ws: 'open', socket: 'ws5', capture: { ws5: '/ws_client_id' }, oauth_flow: true },
+    { name: 'oauth flow: connect again', request: { method: 'GET', path: '/oauth/connect/fake-oauth-dev', query: 'connect_session_token={{session_b}}&ws_client_id={{ws5}}' }, capture: { authorize_url_2: 'location' }, oauth_flow: true },
+    { name: 'oauth flow: the user denies at the provider', provider: 'deny', from: 'authorize_url_2', capture: { callback_url_2: 'location' }, oauth_flow: true },
+    { name: 'oauth flow: callback with the provider\'s error', request: { method: 'GET', url: '{{callback_url_2}}' }, free: ['/nango_oauth_error/message'], oauth_flow: true },
+    { name: 'oauth flow: the error on socket 5', ws: 'expect', socket: 'ws5', within_ms: 3000, free: ['/0/error_desc'], oauth_flow: true },
 
     // ---------- reconnect sessions ----------
     { name: 'reconnect: session for the basic connection', request: { method: 'POST', path: '/connect/sessions/reconnect', headers: secret, body: { connection_id: '{{basic_connection}}', integration_id: 'basic-dev' } }, free: LINK, capture: { session_reconnect: '/data/token' } },

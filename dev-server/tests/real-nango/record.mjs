@@ -13,15 +13,21 @@
 // (+ `NANGO_PUBLIC_KEY`, and `NANGO_COMMIT`) it records an already running server instead.
 //
 // Node 20+, no packages: HTTP with the built-in fetch, WebSocket with the small client below.
+//
+// The OAuth2 flow needs a provider the real server can reach, and it refuses loopback token
+// URLs: as root, the recorder creates a network namespace with a veth pair (10.200.42.1 here,
+// 10.200.42.2 inside), runs `provider.mjs` in it, registers it as provider
+// `nango-rs-fake-oauth` (the boot script's NANGO_EXTRA_PROVIDERS) and removes it all at the end.
+// RECORD_SKIP_OAUTH=1 records without the flow (and without root).
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import crypto from 'node:crypto';
 
-import { SETUP, EXCHANGES, DEV_SERVER_GOES_FURTHER } from './exchanges.mjs';
+import { SETUP, EXCHANGES, DEV_SERVER_GOES_FURTHER, PROVIDER_NAME } from './exchanges.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const OUT = process.env.RECORD_OUT || join(here, '..', 'fixtures', 'real-nango', 'exchanges.json');
@@ -33,7 +39,72 @@ function die(msg) {
 
 // ---------- the real server ----------
 
-function boot() {
+// ---------- the provider in its own network namespace ----------
+
+const NS = 'nango-rs-rec';
+const HOST_IF = 'nrsrec0';
+const NS_IF = 'nrsrec1';
+const HOST_ADDR = '10.200.42.1';
+const NS_ADDR = '10.200.42.2';
+const PROVIDER_PORT = 4500;
+let providerProcess = null;
+
+function ip(...args) {
+    return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function teardownProvider() {
+    if (providerProcess) {
+        providerProcess.kill('SIGTERM');
+        providerProcess = null;
+    }
+    try {
+        ip('netns', 'del', NS);
+    } catch {}
+    try {
+        ip('link', 'del', HOST_IF);
+    } catch {}
+}
+
+async function setupProvider() {
+    if (process.getuid?.() !== 0) die('the OAuth2 flow needs root (a network namespace); run as root or set RECORD_SKIP_OAUTH=1');
+    teardownProvider();
+    ip('netns', 'add', NS);
+    ip('link', 'add', HOST_IF, 'type', 'veth', 'peer', 'name', NS_IF);
+    ip('link', 'set', NS_IF, 'netns', NS);
+    ip('addr', 'add', `${HOST_ADDR}/30`, 'dev', HOST_IF);
+    ip('link', 'set', HOST_IF, 'up');
+    ip('netns', 'exec', NS, 'ip', 'addr', 'add', `${NS_ADDR}/30`, 'dev', NS_IF);
+    ip('netns', 'exec', NS, 'ip', 'link', 'set', NS_IF, 'up');
+    ip('netns', 'exec', NS, 'ip', 'link', 'set', 'lo', 'up');
+    providerProcess = spawn('ip', ['netns', 'exec', NS, process.execPath, join(here, 'provider.mjs'), NS_ADDR, String(PROVIDER_PORT)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    process.on('exit', teardownProvider);
+    const base = `http://${NS_ADDR}:${PROVIDER_PORT}`;
+    for (let i = 0; i < 50; i++) {
+        try {
+            await fetch(`${base}/health`);
+            break;
+        } catch {
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    }
+    const yaml = [
+        `${PROVIDER_NAME}:`,
+        '    display_name: nango-rs fake OAuth provider',
+        '    categories:',
+        '        - dev-tools',
+        '    auth_mode: OAUTH2',
+        `    authorization_url: ${base}/authorize`,
+        `    token_url: ${base}/token`,
+        '    docs: https://nango.dev/docs',
+        ''
+    ].join('\n');
+    const file = join(process.env.NANGO_ROOT, 'nango-rs-extra-providers.yaml');
+    writeFileSync(file, yaml);
+    return file;
+}
+
+function boot(extraProviders) {
     if (process.env.NANGO_URL) {
         const url = process.env.NANGO_URL.replace(/\/$/, '');
         const secret = process.env.NANGO_SECRET_KEY || die('NANGO_URL needs NANGO_SECRET_KEY');
@@ -49,6 +120,7 @@ function boot() {
     // created before that date: record what those get (the fixture says so in `setup`).
     // `restart`: the server takes its environment at start.
     const env = { ...process.env, NANGO_PORT: process.env.NANGO_PORT || '3103', PUBLIC_AUTHENTICATION_DEPRECATION_DATE: '2999-01-01' };
+    if (extraProviders) env.NANGO_EXTRA_PROVIDERS = extraProviders;
     console.error(`record: (re)starting the real server (${script})`);
     const out = execFileSync(script, ['restart'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     const info = Object.fromEntries(out.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
@@ -261,7 +333,8 @@ async function runHttp(ex, ctx, vars) {
         body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
         if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     }
-    const res = await fetch(ctx.url + req.path + (req.query ? '?' + req.query : ''), { method: req.method, headers, body, redirect: 'manual' });
+    const target = req.url || ctx.url + req.path + (req.query ? '?' + req.query : '');
+    const res = await fetch(target, { method: req.method, headers, body, redirect: 'manual' });
     const text = await res.text();
     const kept = keptHeaders(res.headers, ctx);
     const response = { status: res.status, headers: kept };
@@ -289,6 +362,16 @@ async function runHttp(ex, ctx, vars) {
 }
 
 async function runExchange(ex, ctx, vars, sockets) {
+    if (ex.provider) {
+        // The user at the provider (not Nango: nothing to compare). The replay drives the dev
+        // server's fake provider instead.
+        const url = vars[ex.from] + (ex.provider === 'deny' ? '&decision=deny' : '');
+        const res = await fetch(url, { redirect: 'manual' });
+        const location = res.headers.get('location');
+        if (!location) die(`${ex.name}: the provider did not redirect (${res.status})`);
+        for (const name of Object.keys(ex.capture || {})) vars[name] = location;
+        return { provider: ex.provider, from: ex.from };
+    }
     if (ex.ws === 'open') {
         const s = await new Socket(ctx.ws + (ex.path || '')).ready;
         sockets[ex.socket] = s;
@@ -306,7 +389,9 @@ async function runExchange(ex, ctx, vars, sockets) {
             if (left <= 0) break;
             const m = await s.next(left);
             if (m == null) break;
-            got.push(normalize(JSON.parse(m), ctx));
+            const msg = JSON.parse(m);
+            if (got.length === 0) for (const [name, ptr] of Object.entries(ex.capture || {})) vars[name] = String(pointer(msg, ptr));
+            got.push(normalize(msg, ctx));
         }
         return { ws: 'expect', socket: ex.socket, within_ms: ex.within_ms ?? 1500, messages: got };
     }
@@ -319,14 +404,16 @@ async function runExchange(ex, ctx, vars, sockets) {
 
 // ---------- main ----------
 
-const server = boot();
+const withOAuth = process.env.RECORD_SKIP_OAUTH !== '1' && !process.env.NANGO_URL;
+const extraProviders = withOAuth ? await setupProvider() : undefined;
+const server = boot(extraProviders);
 const ctx = { ...server, ws: server.url.replace(/^http/, 'ws') };
 const vars = { secret_key: server.secret, public_key: server.publicKey };
 console.error(`record: ${ctx.url}, Nango ${server.version} (${server.commit})`);
 
 // Setup (not replayed: the dev server gets the same integrations from its config): delete then
 // create the integrations, which also removes the connections of an earlier run.
-for (const integ of SETUP.integrations) {
+for (const integ of SETUP.integrations.filter((i) => withOAuth || i.provider !== PROVIDER_NAME)) {
     await fetch(`${ctx.url}/integrations/${integ.unique_key}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.secret}` } });
     const body = { unique_key: integ.unique_key, provider: integ.provider, ...(integ.credentials ? { credentials: integ.credentials } : {}) };
     const res = await fetch(`${ctx.url}/integrations`, {
@@ -340,7 +427,7 @@ for (const integ of SETUP.integrations) {
 const sockets = {};
 const recorded = [];
 const names = new Set();
-for (const ex of EXCHANGES) {
+for (const ex of EXCHANGES.filter((e) => withOAuth || !e.oauth_flow)) {
     if (names.has(ex.name)) die(`duplicate exchange name ${ex.name}`);
     names.add(ex.name);
     const got = await runExchange(ex, ctx, vars, sockets);
@@ -355,6 +442,7 @@ for (const ex of EXCHANGES) {
     console.error(`  ${ex.name}: ${summary}`);
 }
 for (const s of Object.values(sockets)) s.close();
+teardownProvider();
 
 const fixture = {
     about:
