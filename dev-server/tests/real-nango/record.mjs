@@ -257,17 +257,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 const SESSION = /^nango_connect_session_[0-9a-f]{16,}$/;
 const TIME_KEYS = new Set(['created_at', 'updated_at', 'expires_at', 'created', 'last_fetched_at', 'deleted_at']);
+/** Tokens a provider made up: any string. */
+const TOKEN_KEYS = new Set(['access_token', 'refresh_token']);
 
 /**
  * Volatile values become typed placeholders: `<uuid>`, `<timestamp>`, `<session_token>`,
- * `<url>` (an http(s) URL on the server's own address: its path is kept after the host, e.g.
- * `<origin>/images/x.svg`), `<int>` (numeric ids). Known secrets become `{{secret_key}}` /
+ * `<origin>` (the server's own URL: the path is kept after it, e.g. `<origin>/images/x.svg`),
+ * `<connect_ui_origin>`, `<int>` (numeric ids), `<string>` (a provider's tokens). Known secrets become `{{secret_key}}` /
  * `{{public_key}}`.
  */
 function normalize(v, ctx, key) {
     if (typeof v === 'string') {
         if (v === ctx.secret) return '{{secret_key}}';
         if (v === ctx.publicKey) return '{{public_key}}';
+        if (TOKEN_KEYS.has(key)) return '<string>';
         if (TIME_KEYS.has(key) && TIMESTAMP.test(v)) return '<timestamp>';
         if (TIMESTAMP.test(v)) return '<timestamp>';
         if (SESSION.test(v)) return '<session_token>';
@@ -447,7 +450,7 @@ teardownProvider();
 const fixture = {
     about:
         'What a real Nango server answered to these requests, recorded by dev-server/tests/real-nango/record.mjs; replayed against the dev server by dev-server/tests/real_nango_replay.rs. ' +
-        'Placeholders: {{name}} in requests is a variable (secret_key, public_key, or a value captured from an earlier answer: capture maps a name to a JSON pointer of the answer); in answers <uuid>, <timestamp>, <session_token>, <int>, <origin> (the server\'s own URL) and <connect_ui_origin> stand for volatile values of that type. ' +
+        'Placeholders: {{name}} in requests is a variable (secret_key, public_key, or a value captured from an earlier answer: capture maps a name to a JSON pointer of the answer); in answers <uuid>, <timestamp>, <session_token>, <int>, <string>, <origin> (the server\'s own URL) and <connect_ui_origin> stand for volatile values of that type. ' +
         'free lists JSON pointers (* = any array index) whose value may differ (same JSON type), absent:<pointer> a field the dev server may leave out, header:<name> a header that may differ; nango_oauth_error is the window.__nangoOAuthError of an HTML auth page.',
     nango: { version: server.version, commit: server.commit, commit_date: server.date, source: 'https://github.com/NangoHQ/nango' },
     setup: SETUP,
