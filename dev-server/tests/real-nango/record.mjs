@@ -276,6 +276,7 @@ function normalize(v, ctx, key) {
         if (SESSION.test(v)) return '<session_token>';
         if (UUID.test(v)) return '<uuid>';
         if (v.startsWith(ctx.url)) return '<origin>' + v.slice(ctx.url.length).replace(/nango_connect_session_[0-9a-f]+/g, '<session_token>');
+        if (/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.test(v) && !v.includes('://')) return v.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>');
         if (/^https?:\/\/127\.0\.0\.1:\d+/.test(v)) return v.replace(/^https?:\/\/127\.0\.0\.1:\d+/, '<connect_ui_origin>').replace(/nango_connect_session_[0-9a-f]+/g, '<session_token>');
         return v;
     }
