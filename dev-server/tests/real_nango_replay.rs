@@ -542,6 +542,7 @@ async fn the_dev_server_answers_every_recorded_request_as_real_nango_did() {
     let mut vars = BTreeMap::new();
     vars.insert("secret_key".to_owned(), server.secret_key().to_owned());
     vars.insert("public_key".to_owned(), server.public_key().to_owned());
+    vars.insert("now".to_owned(), humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string());
     let mut replay = Replay {
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

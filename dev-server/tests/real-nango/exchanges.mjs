@@ -21,7 +21,7 @@ export const SETUP = {
         { unique_key: 'github-dev', provider: 'github', auth_mode: 'OAUTH2', credentials: { type: 'OAUTH2', client_id: 'dev-client-id', client_secret: 'dev-client-secret', scopes: 'repo' } },
         { unique_key: 'api-key-dev', provider: 'private-api-bearer', auth_mode: 'API_KEY', dev_server: { credentials: { apiKey: { type: 'string', title: 'API Key', description: 'Your API Key' } } } },
         { unique_key: 'api-key-other', provider: 'private-api-bearer', auth_mode: 'API_KEY', dev_server: { credentials: { apiKey: { type: 'string', title: 'API Key', description: 'Your API Key' } } } },
-        { unique_key: 'basic-dev', provider: 'private-api-basic', auth_mode: 'BASIC' },
+        { unique_key: 'basic-dev', provider: 'private-api-basic', auth_mode: 'BASIC', dev_server: { credentials: { username: { type: 'string', title: 'Username', description: 'Your username' }, password: { type: 'string', title: 'Password', description: 'Your password' } } } },
         { unique_key: 'unauthenticated-dev', provider: 'unauthenticated', auth_mode: 'NONE' },
         { unique_key: 'fake-oauth-dev', provider: PROVIDER_NAME, auth_mode: 'OAUTH2', credentials: { type: 'OAUTH2', client_id: 'dev-client-id', client_secret: 'dev-client-secret', scopes: 'read' }, dev_server: { scopes: ['read'] } }
     ]
@@ -87,6 +87,7 @@ export const EXCHANGES = [
     { name: 'integrations: one with a session token', request: { method: 'GET', path: '/integrations/api-key-dev', headers: session() }, free: MSG },
     { name: 'integrations: bad include', request: { method: 'GET', path: '/integrations/api-key-dev', query: 'include=everything', headers: secret } },
     { name: 'providers: one', request: { method: 'GET', path: '/providers/private-api-bearer', headers: session() }, free: ['/data/display_name', '/data/docs', '/data/docs_connect', '/data/categories', '/data/logo_url', 'absent:/data/proxy'], note: 'proxy is catalog data for Nango\'s proxy, which the dev server does not serve' },
+    { name: 'providers: search', request: { method: 'GET', path: '/providers', query: 'search=private-api-bas', headers: session() }, free: ['/data/*/display_name', '/data/*/docs', '/data/*/docs_connect', '/data/*/categories', '/data/*/logo_url', 'absent:/data/*/proxy'] },
     { name: 'providers: unknown', request: { method: 'GET', path: '/providers/nope-provider', headers: session() }, free: MSG },
     { name: 'providers: without auth', request: { method: 'GET', path: '/providers/private-api-bearer', headers: json }, free: MSG },
 
@@ -120,6 +121,7 @@ export const EXCHANGES = [
 
     // ---------- unauthenticated ----------
     { name: 'unauthenticated: created', request: { method: 'POST', path: '/auth/unauthenticated/unauthenticated-dev', query: 'connect_session_token={{session_b}}', headers: json } },
+    { name: 'unauthenticated: with the public key', request: { method: 'POST', path: '/auth/unauthenticated/unauthenticated-dev', query: 'public_key={{public_key}}&connection_id=conn-public-2', headers: json } },
     { name: 'unauthenticated: a body', request: { method: 'POST', path: '/auth/unauthenticated/unauthenticated-dev', query: 'connect_session_token={{session_b}}', body: { a: 1 } } },
 
     // ---------- /oauth/connect and the WebSocket ----------
@@ -160,6 +162,9 @@ export const EXCHANGES = [
     { name: 'connections: update metadata', request: { method: 'PATCH', path: '/connections/metadata', headers: secret, body: { connection_id: '{{basic_connection}}', provider_config_key: 'basic-dev', metadata: { b: 2 } } } },
     { name: 'connections: set metadata, unknown connection', request: { method: 'POST', path: '/connections/metadata', headers: secret, body: { connection_id: 'nope-connection', provider_config_key: 'basic-dev', metadata: { a: 1 } } }, free: MSG },
     { name: 'connections: set metadata, bad body', request: { method: 'POST', path: '/connections/metadata', headers: secret, body: { connection_id: '{{basic_connection}}' } } },
+    { name: 'connections: legacy list', request: { method: 'GET', path: '/connection', query: 'integrationId=basic-dev', headers: secret } },
+    { name: 'connections: legacy read', request: { method: 'GET', path: '/connection/{{basic_connection}}', query: 'provider_config_key=basic-dev', headers: secret } },
+    { name: 'connections: legacy set metadata', request: { method: 'POST', path: '/connection/{{basic_connection}}/metadata', headers: { ...secret, 'provider-config-key': 'basic-dev' }, body: { c: 3 } } },
     { name: 'connections: read with metadata', request: { method: 'GET', path: '/connections/{{basic_connection}}', query: 'provider_config_key=basic-dev', headers: secret } },
     { name: 'connections: import an API key connection', request: { method: 'POST', path: '/connections', headers: secret, body: { provider_config_key: 'api-key-dev', connection_id: 'imported-1', credentials: { type: 'API_KEY', apiKey: 'imported-key' } } } },
     { name: 'connections: import, unknown integration', request: { method: 'POST', path: '/connections', headers: secret, body: { provider_config_key: 'nope-dev', connection_id: 'imported-2', credentials: { type: 'API_KEY', apiKey: 'k' } } }, free: MSG },
@@ -190,6 +195,7 @@ export const EXCHANGES = [
     { name: 'reconnect: re-authorize the connection', request: { method: 'POST', path: '/api-auth/basic/basic-dev', query: 'connect_session_token={{session_reconnect}}', body: { username: 'dev-user', password: 'dev-password' } } },
 
     // ---------- telemetry ----------
+    { name: 'telemetry: an event', request: { method: 'POST', path: '/connect/telemetry', body: { token: '{{session}}', event: 'open', timestamp: '{{now}}' } } },
     { name: 'telemetry: bad body', request: { method: 'POST', path: '/connect/telemetry', body: { token: '{{session}}', event: 'nope' } } },
 
 ];

@@ -412,7 +412,7 @@ const withOAuth = process.env.RECORD_SKIP_OAUTH !== '1' && !process.env.NANGO_UR
 const extraProviders = withOAuth ? await setupProvider() : undefined;
 const server = boot(extraProviders);
 const ctx = { ...server, ws: server.url.replace(/^http/, 'ws') };
-const vars = { secret_key: server.secret, public_key: server.publicKey };
+const vars = { secret_key: server.secret, public_key: server.publicKey, now: new Date().toISOString() };
 console.error(`record: ${ctx.url}, Nango ${server.version} (${server.commit})`);
 
 // Setup (not replayed: the dev server gets the same integrations from its config): delete then
@@ -451,7 +451,7 @@ teardownProvider();
 const fixture = {
     about:
         'What a real Nango server answered to these requests, recorded by dev-server/tests/real-nango/record.mjs; replayed against the dev server by dev-server/tests/real_nango_replay.rs. ' +
-        'Placeholders: {{name}} in requests is a variable (secret_key, public_key, or a value captured from an earlier answer: capture maps a name to a JSON pointer of the answer); in answers <uuid>, <timestamp>, <session_token>, <int>, <string>, <origin> (the server\'s own URL) and <connect_ui_origin> stand for volatile values of that type. ' +
+        'Placeholders: {{name}} in requests is a variable (secret_key, public_key, now: the current time, or a value captured from an earlier answer: capture maps a name to a JSON pointer of the answer); in answers <uuid>, <timestamp>, <session_token>, <int>, <string>, <origin> (the server\'s own URL) and <connect_ui_origin> stand for volatile values of that type. ' +
         'free lists JSON pointers (* = any array index) whose value may differ (same JSON type), absent:<pointer> a field the dev server may leave out, header:<name> a header that may differ; nango_oauth_error is the window.__nangoOAuthError of an HTML auth page.',
     nango: { version: server.version, commit: server.commit, commit_date: server.date, source: 'https://github.com/NangoHQ/nango' },
     setup: SETUP,
