@@ -195,9 +195,10 @@ impl App {
         let on_message = link.callback(move |message| match message {
             Incoming::Token(token) => Action::Token(token),
             Incoming::Settings(settings) => Action::PreviewSettings(settings),
-            Incoming::CallbackError(message) => {
-                Action::CallbackError(message.unwrap_or_else(|| lang.t(Key::AuthorizationFailed).to_owned()))
-            }
+            Incoming::CallbackError { message, error_type } => Action::CallbackError {
+                message: message.unwrap_or_else(|| lang.t(Key::AuthorizationFailed).to_owned()),
+                error_type,
+            },
         });
         self._listeners.push(bridge::listen(window, &self.parent, api_origin, move |m| on_message.emit(m)));
         let keys = link.clone();

@@ -72,8 +72,14 @@ pub enum Incoming {
     Token(String),
     /// `{type: "settings_changed", payload}` from the parent (a preview restyles with it).
     Settings(ConnectUiSettings),
-    /// `{type: "nango_oauth_callback_error", payload: {message?}}` from the OAuth callback page.
-    CallbackError(Option<String>),
+    /// `{type: "nango_oauth_callback_error", payload: {message?, errorType?}}` from the OAuth
+    /// callback page: its message and the server's error code, when it gives them.
+    CallbackError {
+        /// What the page says went wrong.
+        message: Option<String>,
+        /// The server's code (`unknown_connect_session_token`, `callback_err`, …).
+        error_type: Option<String>,
+    },
 }
 
 /// Listens for the parent's `session_token` and `settings_changed` (from the parent window
@@ -113,7 +119,11 @@ pub fn listen(
             "nango_oauth_callback_success" | "nango_oauth_callback_error" if event.origin() == api_origin => {
                 if kind == "nango_oauth_callback_error" {
                     let payload = Reflect::get(&data, &JsValue::from_str("payload")).unwrap_or_default();
-                    on_message(Incoming::CallbackError(text(&payload, "message").filter(|m| !m.is_empty())));
+                    let given = |key: &str| text(&payload, key).filter(|m| !m.is_empty());
+                    on_message(Incoming::CallbackError {
+                        message: given("message"),
+                        error_type: given("errorType"),
+                    });
                 }
                 // The popup's window is of another realm: `dyn_into` (an `instanceof Window` test)
                 // would refuse it. Any source has a `postMessage`; a wrong kind only makes the
@@ -199,7 +209,13 @@ mod tests {
         })
         .await;
         let heard = heard.borrow().clone();
-        assert_eq!(heard, [Incoming::CallbackError(Some("access_denied".into()))]);
+        assert_eq!(
+            heard,
+            [Incoming::CallbackError {
+                message: Some("access_denied".into()),
+                error_type: Some("callback_err".into())
+            }]
+        );
         frame.remove();
     }
 

@@ -79,7 +79,10 @@ pub fn decode(text: &str) -> String {
         match b {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+                // Two hex digits, as `URLSearchParams` takes them (`from_str_radix` alone would
+                // also take a sign: `%+A`).
+                let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+                let hex = hex.and_then(|h| std::str::from_utf8(h).ok());
                 if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                     out.push(byte);
                     i += 3;
@@ -109,6 +112,15 @@ mod tests {
         assert_eq!(q.theme, Some(Theme::Dark));
         assert_eq!(q.session_token, None);
         assert!(!q.embedded && !q.preview);
+    }
+
+    #[test]
+    fn an_escape_needs_two_hex_digits() {
+        assert_eq!(decode("%+A"), "% A", "a sign is no hex digit; `+` is a space");
+        assert_eq!(decode("%-1x"), "%-1x");
+        assert_eq!(decode("%41%4a%4A"), "AJJ");
+        assert_eq!(decode("%4"), "%4");
+        assert_eq!(decode("%"), "%");
     }
 
     #[test]

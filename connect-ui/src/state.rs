@@ -131,8 +131,13 @@ pub enum Action {
         result: Result<AuthSuccess, AuthError>,
     },
     /// The OAuth callback page reported a failure (`nango_oauth_callback_error`), with its
-    /// message.
-    CallbackError(String),
+    /// message and the server's code, if it gave one.
+    CallbackError {
+        /// What the page says.
+        message: String,
+        /// The server's code; without one, `connection_validation_failed` (as Nango's page).
+        error_type: Option<String>,
+    },
     /// The parent sent `settings_changed` (taken in preview only).
     PreviewSettings(ConnectUiSettings),
     /// The provider's documentation link was followed.
@@ -402,14 +407,20 @@ impl State {
                     Err(error) => self.fail(error),
                 }
             }
-            Action::CallbackError(message) => {
+            Action::CallbackError { message, error_type } => {
                 // The popup says the flow failed; the socket's own error, if it comes later,
                 // belongs to an auth that is no longer awaited.
                 if self.phase != Phase::Connecting {
                     return Vec::new();
                 }
+                // The server's code is kept (an expired session must be recognised as one by
+                // the host, which then forgets its token); Nango's page sends them all as
+                // `connection_validation_failed`.
+                let kind = error_type
+                    .as_deref()
+                    .map_or(AuthErrorType::ConnectionValidationFailed, AuthErrorType::from_code);
                 let mut effects = self.stop_auth();
-                effects.extend(self.fail(AuthError::new(AuthErrorType::ConnectionValidationFailed, message)));
+                effects.extend(self.fail(AuthError::new(kind, message)));
                 effects
             }
             Action::PreviewSettings(settings) => {
@@ -1061,12 +1072,16 @@ mod tests {
         assert_eq!(state.session.settings, ConnectUiSettings::default());
     }
 
+    fn callback_error(message: &str, error_type: Option<&str>) -> Action {
+        Action::CallbackError { message: message.into(), error_type: error_type.map(str::to_owned) }
+    }
+
     #[test]
     fn a_callback_error_fails_the_auth_once() {
         let mut state = at_form(&["a"]);
-        assert!(state.apply(Action::CallbackError("denied".into())).is_empty(), "no auth is running");
+        assert!(state.apply(callback_error("denied", None)).is_empty(), "no auth is running");
         state.apply(Action::Connecting(1));
-        let effects = act(&mut state, Action::CallbackError("access_denied: no".into()));
+        let effects = act(&mut state, callback_error("access_denied: no", None));
         assert_eq!(
             effects,
             [
@@ -1084,7 +1099,22 @@ mod tests {
         assert!(
             state.apply(Action::AuthDone { id: 1, result: Err(api_failure("callback_err", "")) }).is_empty()
         );
-        assert!(state.apply(Action::CallbackError("again".into())).is_empty());
+        assert!(state.apply(callback_error("again", None)).is_empty());
+    }
+
+    #[test]
+    fn a_callback_error_keeps_the_servers_code() {
+        let mut state = at_form(&["a"]);
+        state.apply(Action::Connecting(1));
+        let effects = act(&mut state, callback_error("expired", Some("unknown_connect_session_token")));
+        assert_eq!(
+            effects.last(),
+            Some(&Effect::Post(ConnectUiEvent::Error {
+                error_type: "unknown_connect_session_token".into(),
+                error_message: "expired".into()
+            })),
+            "the host must see an expired session as one: {effects:?}"
+        );
     }
 
     #[test]

@@ -215,7 +215,7 @@ impl Nango {
                 AuthPlan::Post(request) => request.url.as_str(),
                 AuthPlan::Popup(flow) => flow.connect_url(),
             };
-            platform::log(&concat(&["auth ", key, ": ", target]));
+            platform::log(&concat(&["auth ", key, ": ", &crate::url::redact_query(target)]));
         }
         let future = match plan {
             AuthPlan::Post(request) => platform::start_post(request, options.timeout),

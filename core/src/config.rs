@@ -113,14 +113,20 @@ impl NangoConfig {
     }
 
     /// Validates the configuration: `invalid_host_url` when the host is not an absolute
-    /// `http(s)` URL.
+    /// `http(s)` URL, or has a query or a fragment (the SDK appends paths and queries to it).
+    /// The host used is the URL as normalized (surrounding whitespace gone, scheme and name in
+    /// lower case, no default port), without trailing slashes.
     pub(crate) fn validate(&self) -> Result<Endpoints, AuthError> {
         let host = if self.host.is_empty() { DEFAULT_HOST } else { self.host.as_str() };
-        let mut host = host;
+        let base = HttpUrl::parse(host).ok_or_else(AuthError::invalid_host)?;
+        if base.query.is_some() || base.fragment.is_some() {
+            return Err(AuthError::invalid_host());
+        }
+        let href = base.href();
+        let mut host = href.as_str();
         while let Some(trimmed) = host.strip_suffix('/') {
             host = trimmed;
         }
-        let base = HttpUrl::parse(host).ok_or_else(AuthError::invalid_host)?;
         let ws_path = if self.websockets_path.is_empty() { "/" } else { &self.websockets_path };
         let ws = base.join(ws_path).ok_or_else(AuthError::invalid_host)?;
         let ws_scheme = if ws.scheme == "https" { "wss" } else { "ws" };
@@ -217,6 +223,17 @@ mod tests {
         for host in ["not a url", "localhost:3003", "ftp://x", "http://"] {
             let err = ws(host, "/").unwrap_err();
             assert_eq!(err.kind, AuthErrorType::InvalidHostUrl, "{host}");
+        }
+    }
+
+    #[test]
+    fn the_host_used_is_the_normalized_url_and_never_carries_a_query_or_fragment() {
+        let host = |h: &str| NangoConfig::new().host(h).validate().map(|e| e.host);
+        assert_eq!(host("  http://localhost:3003/ \n").unwrap(), "http://localhost:3003");
+        assert_eq!(host("HTTPS://Nango.Example.com:443/Base/").unwrap(), "https://nango.example.com/Base");
+        assert_eq!(host("http://127.0.0.1:3003").unwrap(), "http://127.0.0.1:3003");
+        for bad in ["http://localhost:3003?x=1", "http://localhost:3003/#f", "http://localhost:3003?"] {
+            assert_eq!(host(bad).unwrap_err().kind, AuthErrorType::InvalidHostUrl, "{bad}");
         }
     }
 

@@ -16,6 +16,7 @@ use crate::platform::Dom;
 use crate::protocol::connect_ui::{ConnectUiEvent, ConnectUiOptions, parse_message};
 use crate::state::ConnectUiSnapshot;
 use crate::subscribe::{Listeners, Subscription};
+use crate::task::Background;
 use crate::token::SessionTokens;
 use crate::{AuthError, Nango, TokenSource};
 
@@ -35,6 +36,9 @@ pub(crate) struct UiState {
     /// expired). A trait object made by `set_token_source`, so that an app without a token
     /// source links none of the caching, fetching and task spawning code.
     tokens: Option<Rc<dyn ShowTokens>>,
+    /// The token fetch of the shown iframe, if one is under way: dropped (aborted) when the
+    /// iframe goes.
+    fetch: Option<Background>,
     ready: bool,
     pub dom: Option<Dom>,
     /// Counts shows, so that a token fetched for an earlier one is not handed to a later one.
@@ -149,6 +153,7 @@ impl ConnectUi {
             token: None,
             client: None,
             tokens: None,
+            fetch: None,
             ready: false,
             dom: None,
             shows: 0,
@@ -183,8 +188,8 @@ impl ConnectUi {
         write(&self.state).client = client;
     }
 
-    /// Sets where session tokens come from (`None`: none). A new source of the same kind keeps
-    /// the cached token (see [`SessionTokens::set_source`]).
+    /// Sets where session tokens come from (`None`: none). An equal source keeps the cached
+    /// token; a different one forgets it (see [`SessionTokens::set_source`]).
     pub fn set_token_source(&self, source: Option<TokenSource>) {
         let mut state = write(&self.state);
         match (source, state.tokens.as_ref()) {
@@ -223,6 +228,7 @@ impl ConnectUi {
             state.origin = plan.origin;
             state.iframe_url = plan.iframe_url;
             state.token = plan.token;
+            state.fetch = None;
             (state.dom.take(), state.shows)
         };
         if let Some(dom) = stale {
@@ -251,11 +257,12 @@ impl ConnectUi {
     /// Closes the Connect UI: removes the iframe and the listener and restores page scrolling.
     /// Subscribers do not get a `Close` event for a close the app asked for.
     pub fn close(&self) {
-        let dom = {
+        let (dom, fetch) = {
             let mut state = write(&self.state);
             state.ready = false;
-            state.dom.take()
+            (state.dom.take(), state.fetch.take())
         };
+        drop(fetch);
         if let Some(dom) = dom {
             dom.remove();
             self.changed();
@@ -283,6 +290,15 @@ impl ConnectUi {
     /// Whether the Connect UI said `ready` (and got the token if one is known).
     pub fn is_ready(&self) -> bool {
         read(&self.state).ready
+    }
+
+    /// Forgets the token source's cached token (e.g. when the user signs out): the next show
+    /// fetches a fresh one. A token the app set itself stays until it sets another.
+    pub fn forget_cached_token(&self) {
+        let tokens = read(&self.state).tokens.clone();
+        if let Some(tokens) = tokens {
+            tokens.invalidate();
+        }
     }
 
     /// Hands the Connect UI a session token: at once if it is ready, else on `ready`. It is the
@@ -352,7 +368,7 @@ impl ConnectUi {
 /// The token source of a Connect UI.
 trait ShowTokens {
     fn set_source(&self, source: TokenSource);
-    /// Forgets the cached token (the Connect UI said the session expired).
+    /// Forgets the cached token (the Connect UI said the session expired, or the app asked).
     fn invalidate(&self);
     /// Hands show number `show` the cached token, or fetches one and hands it over if that
     /// show is still current.
@@ -363,7 +379,7 @@ trait ShowTokens {
 
 impl ShowTokens for SessionTokens {
     fn set_source(&self, source: TokenSource) {
-        SessionTokens::set_source(self, source);
+        let _changed = SessionTokens::set_source(self, source);
     }
 
     fn invalidate(&self) {
@@ -385,10 +401,10 @@ fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
         write(ui).token = Some(token);
         return;
     }
-    let (ui, token) = (Rc::downgrade(ui), tokens.get());
-    crate::platform::spawn(async move {
-        let result = token.await;
-        let Some(ui) = ui.upgrade() else { return };
+    let weak = Rc::downgrade(ui);
+    let fetch = Background::spawn(tokens.get(), move |result| {
+        let Some(ui) = weak.upgrade() else { return };
+        // An answer for a show that is no longer current is ignored, a failure as a token.
         let current = {
             let state = read(&ui);
             state.shows == show && state.explicit.is_none() && state.dom.is_some()
@@ -401,16 +417,17 @@ fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
                     post_token(&state);
                 }
             }
-            Ok(_) => {}
-            Err(error) => dispatch(
+            Err(error) if current => dispatch(
                 &ui,
                 ConnectUiEvent::Error {
                     error_type: error.error_type().to_owned(),
                     error_message: error.message,
                 },
             ),
+            _ => {}
         }
     });
+    write(ui).fetch = Some(fetch);
 }
 
 /// Decides what the next show does, from the options, the tokens and the client.
@@ -446,9 +463,10 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
             }
             ConnectUiEvent::Close => {
                 state.ready = false;
+                state.fetch = None;
                 closed_dom = state.dom.take();
             }
-            ConnectUiEvent::Error { error_type, .. } if is_expired_session(error_type) => {
+            ConnectUiEvent::Error { error_type, .. } if crate::error::is_session_refused(error_type) => {
                 if let Some(tokens) = &state.tokens {
                     tokens.invalidate();
                 }
@@ -486,14 +504,6 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
         _ => {}
     }
     listeners.notify(&Some(event));
-}
-
-/// Error types meaning that the session token is no longer valid.
-fn is_expired_session(error_type: &str) -> bool {
-    matches!(
-        error_type,
-        "unknown_connect_session_token" | "invalid_connect_session_token_format" | "session_expired"
-    )
 }
 
 fn post_token(state: &UiState) {

@@ -133,6 +133,12 @@ impl AuthError {
         self.kind.as_str()
     }
 
+    /// Whether Nango refused the connect session token (unknown, expired or malformed): a
+    /// cached token that got this answer must not be used again.
+    pub fn is_session_refused(&self) -> bool {
+        is_session_refused(self.error_type())
+    }
+
     /// `invalid_host_url`: the host of a configuration is not an absolute `http(s)` URL.
     pub fn invalid_host() -> Self {
         Self::new(AuthErrorType::InvalidHostUrl, "Invalid URL provided for the Nango host.")
@@ -191,9 +197,30 @@ impl AuthError {
     }
 }
 
+/// Whether `code` says that the connect session token is no longer valid (Nango's codes, and
+/// the Connect UI's `session_expired`).
+pub(crate) fn is_session_refused(code: &str) -> bool {
+    matches!(
+        code,
+        "unknown_connect_session_token" | "invalid_connect_session_token_format" | "session_expired"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refused_sessions_are_recognised_by_their_code() {
+        for code in
+            ["unknown_connect_session_token", "invalid_connect_session_token_format", "session_expired"]
+        {
+            assert!(AuthError::new(AuthErrorType::from_code(code), "m").is_session_refused(), "{code}");
+        }
+        for code in ["window_closed", "unknown_error", "integration_not_allowed"] {
+            assert!(!AuthError::new(AuthErrorType::from_code(code), "m").is_session_refused(), "{code}");
+        }
+    }
 
     #[test]
     fn codes_round_trip() {

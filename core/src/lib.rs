@@ -38,9 +38,10 @@
 //!
 //! 1. `explicit_token_wins_over_the_client_token`: after `set_session_token(t)`, the next open
 //!    hands the Connect UI `t`, even when the provider's client has a token.
-//! 2. `the_latest_token_source_is_used_and_keeps_its_cache`: the token source of the latest
-//!    render is the one called; a new source (an inline closure is new at every render) keeps
-//!    the cached token.
+//! 2. `a_new_token_source_never_serves_the_old_sources_token`: the token source of the latest
+//!    render is the one called; the same source at every render keeps its cached token, a
+//!    different one (another user's) fetches its own (see [`TokenSource`] for which sources
+//!    are the same).
 //! 3. `a_wrong_provider_setup_is_a_typed_error_not_a_panic`: neither or both of `config` and
 //!    `client` is `invalid_provider_setup`, an invalid config its own error (`invalid_host_url`);
 //!    a hook without a provider does not panic (its runs end in `invalid_provider_setup`).
@@ -106,7 +107,7 @@ pub use runner::AuthRunner;
 pub use state::{AuthState, ConnectUiSnapshot};
 pub use subscribe::Subscription;
 pub use task::AuthFuture;
-pub use token::{SESSION_TOKEN_LIFETIME, SessionTokens, TokenFuture, TokenSource};
+pub use token::{SESSION_TOKEN_LIFETIME, SessionTokens, TOKEN_TIMEOUT, TokenFuture, TokenSource};
 
 /// Whether this build runs in a browser (wasm32 with wasm-bindgen), where auth and the Connect
 /// UI work.

@@ -43,6 +43,11 @@ pub(crate) async fn post_for_token(_url: String) -> Result<String, AuthError> {
     Err(AuthError::unsupported())
 }
 
+/// No timers here (nothing would wake a waiting future): never resolves.
+pub(crate) async fn sleep(_duration: Duration) {
+    std::future::pending::<()>().await
+}
+
 /// No event loop here: a future that is ready at once runs to its end, any other is dropped
 /// (its work, e.g. a token fetch, could never complete outside a browser anyway).
 pub(crate) fn spawn(future: impl std::future::Future<Output = ()> + 'static) {

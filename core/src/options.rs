@@ -29,7 +29,9 @@ pub(crate) fn effective_timeout(timeout: Option<Duration>) -> Duration {
 ///     .credentials(Credentials::api_key("sk_live_…"));
 /// assert_eq!(options.params, vec![("subdomain".to_owned(), "acme".to_owned())]);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// `Debug` never shows the credentials, the HMAC digest or the assertion option (a private key).
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthOptions {
     /// The connection id (legacy public-key flows; a session-token server rejects it).
@@ -121,6 +123,23 @@ impl AuthOptions {
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
+    }
+}
+
+impl fmt::Debug for AuthOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |set: bool| if set { Some("…") } else { None };
+        f.debug_struct("AuthOptions")
+            .field("connection_id", &self.connection_id)
+            .field("params", &self.params)
+            .field("hmac", &hidden(self.hmac.is_some()))
+            .field("user_scope", &self.user_scope)
+            .field("authorization_params", &self.authorization_params)
+            .field("credentials", &self.credentials)
+            .field("detect_closed_auth_window", &self.detect_closed_auth_window)
+            .field("assertion_option", &hidden(self.assertion_option.is_some()))
+            .field("timeout", &self.timeout)
+            .finish()
     }
 }
 
@@ -338,5 +357,28 @@ mod tests {
         assert!(!shown.contains("secret") && !shown.contains("someone"), "{shown}");
         assert!(shown.contains("Basic"), "{shown}");
         assert_eq!(format!("{:?}", Credentials::api_key("secret-key")), "ApiKey { .. }");
+        let two_step = AuthOptions::new()
+            .assertion_option(Json::parse(r#"{"privateKey":"-----BEGIN secret-pem"}"#).unwrap())
+            .hmac("secret-digest");
+        let shown = format!("{two_step:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("assertion_option: Some(\"…\")"), "{shown}");
+    }
+
+    #[test]
+    fn debug_of_a_plan_never_shows_tokens_or_bodies() {
+        let config = crate::config::ClientConfig::new(
+            crate::NangoConfig::new().connect_session_token("nango_connect_session_secret"),
+        )
+        .unwrap();
+        let basic = AuthOptions::new().credentials(Credentials::basic("someone", "secret-password"));
+        let post = crate::protocol::plan_auth(&config, crate::protocol::AuthMode::Auth, "b", &basic).unwrap();
+        let shown = format!("{post:?}");
+        assert!(!shown.contains("secret") && !shown.contains("someone"), "{shown}");
+        assert!(shown.contains("/api-auth/basic/b?connect_session_token=…"), "{shown}");
+        let popup =
+            crate::protocol::plan_auth(&config, crate::protocol::AuthMode::Auth, "g", &AuthOptions::new());
+        let shown = format!("{:?}", popup.unwrap());
+        assert!(!shown.contains("secret"), "{shown}");
     }
 }

@@ -2,13 +2,15 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::future::{Future, poll_fn};
+use std::future::Future;
 use std::pin::Pin;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use crate::options::effective_timeout;
 use crate::protocol::AuthMode;
 use crate::subscribe::{Listeners, Subscription};
+use crate::task::Background;
 use crate::{AuthError, AuthFuture, AuthOptions, AuthState, AuthSuccess, Nango, SessionTokens, TokenSource};
 
 /// Runs headless auths (OAuth popup or credential POST) one at a time and keeps the state of
@@ -18,7 +20,11 @@ use crate::{AuthError, AuthFuture, AuthOptions, AuthState, AuthSuccess, Nango, S
 ///   [`run`](Self::run) returns, inside the click that called it.
 /// - An optional [token source](Self::set_token_source) is fetched ahead (when it is set, and
 ///   again after each run), so that a click finds a token. A run gets the token for itself
-///   only: the shared [`Nango`] client is never changed by a run.
+///   only: the shared [`Nango`] client is never changed by a run. A run that has to wait for
+///   its token waits at most [`TOKEN_TIMEOUT`](crate::TOKEN_TIMEOUT) (or its own timeout, if
+///   shorter), then fails with `timeout`; a cancelled run aborts the fetch.
+/// - A run that Nango refuses for its session (`unknown_connect_session_token`, …) forgets the
+///   cached token, so the next run fetches a fresh one.
 /// - A newer run replaces the older one, which is cancelled (its popup and socket closed);
 ///   [`cancel`](Self::cancel) ends the current one with a `cancelled` error.
 /// - [`snapshot`](Self::snapshot) is the state now; [`subscribe`](Self::subscribe) calls back on
@@ -46,9 +52,11 @@ struct Inner {
     client: RefCell<Result<Nango, AuthError>>,
     tokens: RefCell<Option<SessionTokens>>,
     state: RefCell<AuthState>,
-    /// The current run: its number (a result of an older run is ignored) and its future
-    /// (dropping it cancels the auth).
-    run: RefCell<(u64, Option<AuthFuture>)>,
+    /// The current run: its number (a result of an older run is ignored) and its work in the
+    /// background (dropping it cancels the auth, or the token fetch before it).
+    run: RefCell<(u64, Option<Background>)>,
+    /// The token fetched ahead, while under way (dropped, so aborted, on release).
+    prefetch: RefCell<Option<Background>>,
     listeners: Rc<Listeners<AuthState>>,
 }
 
@@ -78,6 +86,7 @@ impl AuthRunner {
             tokens: RefCell::default(),
             state: RefCell::default(),
             run: RefCell::default(),
+            prefetch: RefCell::default(),
             listeners: Rc::default(),
         };
         Self { inner: Rc::new(inner) }
@@ -88,20 +97,30 @@ impl AuthRunner {
         *self.inner.client.borrow_mut() = client;
     }
 
-    /// Sets where connect session tokens come from (`None`: the client's own token). A new
-    /// source replaces the old one but keeps its cached token (see [`SessionTokens::set_source`]),
-    /// so it can be passed at every render. The first source is fetched ahead.
+    /// Sets where connect session tokens come from (`None`: the client's own token). An equal
+    /// source keeps the cached token, so it can be passed at every render; a different one
+    /// forgets it (see [`SessionTokens::set_source`]). The first source is fetched ahead.
     pub fn set_token_source(&self, source: Option<TokenSource>) {
         let mut tokens = self.inner.tokens.borrow_mut();
         match (source, tokens.as_ref()) {
             (None, _) => *tokens = None,
-            (Some(source), Some(current)) => current.set_source(source),
+            (Some(source), Some(current)) => {
+                current.set_source(source);
+            }
             (Some(source), None) => {
                 let added = SessionTokens::new(source);
                 *tokens = Some(added.clone());
                 drop(tokens);
-                prefetch(Some(added));
+                self.inner.prefetch(Some(added));
             }
+        }
+    }
+
+    /// Forgets the cached session token (e.g. when the user signs out): the next run fetches
+    /// a fresh one from the token source.
+    pub fn forget_cached_token(&self) {
+        if let Some(tokens) = &*self.inner.tokens.borrow() {
+            tokens.invalidate();
         }
     }
 
@@ -137,24 +156,20 @@ impl AuthRunner {
         };
         self.inner.set_state(AuthState::Pending);
         let tokens = self.inner.tokens.borrow().clone();
-        let Some(tokens) = tokens else {
-            return self.inner.start(id, &client, mode, provider_config_key, options, None);
+        let future = match tokens.map(|tokens| (tokens.fresh(), tokens)) {
+            None => client.start(mode, provider_config_key, options, None),
+            Some((Some(token), _)) => client.start(mode, provider_config_key, options, Some(token)),
+            Some((None, tokens)) => {
+                // The token phase is part of the run: bounded by its timeout, cancelled with it.
+                let token = tokens.get_within(effective_timeout(options.timeout));
+                let key = provider_config_key.to_owned();
+                AuthFuture::from_work(async move {
+                    let token = token.await?;
+                    client.start(mode, &key, options, Some(token)).await
+                })
+            }
         };
-        if let Some(token) = tokens.fresh() {
-            return self.inner.start(id, &client, mode, provider_config_key, options, Some(token));
-        }
-        let (inner, key, token) = (Rc::downgrade(&self.inner), provider_config_key.to_owned(), tokens.get());
-        crate::platform::spawn(async move {
-            let token = token.await;
-            let Some(inner) = inner.upgrade() else { return };
-            if inner.run.borrow().0 != id {
-                return;
-            }
-            match token {
-                Ok(token) => inner.start(id, &client, mode, &key, options, Some(token)),
-                Err(error) => inner.end(id, Err(error)),
-            }
-        });
+        self.inner.start(id, future);
     }
 
     /// Cancels the current run, if any (its popup and socket are closed): the state becomes
@@ -172,11 +187,12 @@ impl AuthRunner {
     }
 
     /// Ends everything for good, without telling anyone: the current run is cancelled, the
-    /// subscribers and the token source dropped. For a component that unmounts (its callbacks
+    /// subscribers and the token source dropped, a token fetch under way aborted. For a component that unmounts (its callbacks
     /// may hold this runner, so dropping it would not be enough).
     pub fn release(&self) {
         self.inner.listeners.clear();
         self.inner.tokens.borrow_mut().take();
+        self.inner.prefetch.borrow_mut().take();
         self.cancel();
     }
 
@@ -203,52 +219,44 @@ impl Inner {
     /// Records the result of run `id`, if it is still the current one.
     fn end(&self, id: u64, result: Result<AuthSuccess, AuthError>) {
         if self.run.borrow().0 == id {
+            let tokens = self.tokens.borrow().clone();
+            if let (Err(error), Some(tokens)) = (&result, &tokens)
+                && error.is_session_refused()
+            {
+                tokens.invalidate();
+            }
             self.set_state(AuthState::from_result(result));
-            prefetch(self.tokens.borrow().clone());
+            self.prefetch(tokens);
         }
     }
 
-    fn start(
-        self: &Rc<Self>,
-        id: u64,
-        client: &Nango,
-        mode: AuthMode,
-        key: &str,
-        options: AuthOptions,
-        token: Option<String>,
-    ) {
-        let mut future = client.start(mode, key, options, token);
+    /// Fetches a token ahead when a fetching source has none cached.
+    fn prefetch(&self, tokens: Option<SessionTokens>) {
+        let under_way = self.prefetch.borrow().as_ref().is_some_and(Background::is_running);
+        if let Some(tokens) = tokens.filter(|t| !under_way && t.fresh().is_none()) {
+            let ahead = Background::spawn(tokens.get(), drop);
+            self.prefetch.replace(Some(ahead));
+        }
+    }
+
+    /// Runs `future` as run `id`, in the background.
+    fn start(self: &Rc<Self>, id: u64, mut future: AuthFuture) {
         if future.is_finished() {
             // Refused before any I/O (or outside a browser): the result is there already.
             if let Poll::Ready(result) = Pin::new(&mut future).poll(&mut Context::from_waker(Waker::noop())) {
                 return self.end(id, result);
             }
         }
-        self.run.replace((id, Some(future)));
-        let inner: Weak<Self> = Rc::downgrade(self);
-        crate::platform::spawn(async move {
-            // The future stays in the runner, polled in place, so that `cancel` can drop it.
-            let result = poll_fn(|cx| {
-                let Some(inner) = inner.upgrade() else { return Poll::Ready(None) };
-                let mut run = inner.run.borrow_mut();
-                match &mut *run {
-                    (current, Some(future)) if *current == id => Pin::new(future).poll(cx).map(Some),
-                    _ => Poll::Ready(None),
-                }
-            })
-            .await;
-            if let (Some(result), Some(inner)) = (result, inner.upgrade()) {
-                inner.run.borrow_mut().1 = None;
+        let inner = Rc::downgrade(self);
+        let work = Background::spawn(future, move |result| {
+            if let Some(inner) = inner.upgrade() {
                 inner.end(id, result);
             }
         });
-    }
-}
-
-/// Fetches a token ahead when a fetching source has none cached.
-fn prefetch(tokens: Option<SessionTokens>) {
-    if let Some(tokens) = tokens.filter(|t| t.fresh().is_none()) {
-        crate::platform::spawn(async move { drop(tokens.get().await) });
+        let mut run = self.run.borrow_mut();
+        if run.0 == id {
+            run.1 = Some(work);
+        }
     }
 }
 

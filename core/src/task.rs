@@ -4,15 +4,16 @@
 use std::any::Any;
 use std::cell::RefCell;
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
 use crate::{AuthError, AuthSuccess};
 
 type AuthResult = Result<AuthSuccess, AuthError>;
-type Work = Pin<Box<dyn Future<Output = AuthResult>>>;
+type Work<T = AuthResult> = Pin<Box<dyn Future<Output = T>>>;
 
 #[derive(Default)]
 pub(crate) struct Task {
@@ -97,6 +98,11 @@ impl AuthFuture {
         Self { task, work: None }
     }
 
+    /// A future driven by `work` alone.
+    pub(crate) fn from_work(work: impl Future<Output = AuthResult> + 'static) -> Self {
+        Self { task: TaskRef::default(), work: Some(Box::pin(work)) }
+    }
+
     /// A future driven by `work`, holding `resources` until it ends.
     #[cfg_attr(not(browser), allow(dead_code))]
     pub(crate) fn from_work_with_task(
@@ -148,6 +154,78 @@ impl Drop for AuthFuture {
         self.work = None;
         Task::finish(&self.task, Err(AuthError::cancelled("The auth was dropped")));
     }
+}
+
+/// A future run in the background for as long as its handle lives: dropping the handle drops
+/// the future at once, and with it the work it does (a `fetch` in it is aborted by its guard).
+///
+/// The future is polled in place, in its own slot, so dropping the handle never waits for it;
+/// `then` gets its output outside that slot, so it may drop the handle or start another one.
+pub(crate) struct Background(Rc<RefCell<Option<Work<()>>>>);
+
+impl Background {
+    pub fn spawn<T: 'static>(
+        work: impl Future<Output = T> + 'static,
+        then: impl FnOnce(T) + 'static,
+    ) -> Self {
+        let output = Rc::new(RefCell::new(None));
+        let out = output.clone();
+        let work: Work<()> = Box::pin(async move {
+            let value = work.await;
+            *out.borrow_mut() = Some(value);
+        });
+        let slot = Rc::new(RefCell::new(Some(work)));
+        let weak = Rc::downgrade(&slot);
+        crate::platform::spawn(async move {
+            poll_fn(|cx| {
+                let Some(slot) = weak.upgrade() else { return Poll::Ready(()) };
+                let Ok(mut slot) = slot.try_borrow_mut() else { return Poll::Ready(()) };
+                match slot.as_mut().map(|work| work.as_mut().poll(cx)) {
+                    Some(Poll::Pending) => Poll::Pending,
+                    _ => {
+                        *slot = None;
+                        Poll::Ready(())
+                    }
+                }
+            })
+            .await;
+            // `None` when the handle was dropped first.
+            let value = output.borrow_mut().take();
+            if let Some(value) = value {
+                then(value);
+            }
+        });
+        Self(slot)
+    }
+
+    /// Whether the future has not ended yet.
+    pub fn is_running(&self) -> bool {
+        self.0.try_borrow().map_or(true, |slot| slot.is_some())
+    }
+}
+
+/// `work`, or `late()` when it has not ended within `limit` (a limit too long for a timer never
+/// ends it).
+pub(crate) async fn within<T>(
+    work: impl Future<Output = Result<T, AuthError>>,
+    limit: Duration,
+    late: impl FnOnce() -> AuthError,
+) -> Result<T, AuthError> {
+    let (mut work, mut timer) = (pin!(work), pin!(crate::platform::sleep(limit)));
+    let mut late = Some(late);
+    poll_fn(|cx| {
+        if let Poll::Ready(result) = work.as_mut().poll(cx) {
+            return Poll::Ready(result);
+        }
+        match (timer.as_mut().poll(cx), late.take()) {
+            (Poll::Ready(()), Some(late)) => Poll::Ready(Err(late())),
+            (_, late_again) => {
+                late = late_again;
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -16,20 +16,32 @@ pub type TokenFuture = Pin<Box<dyn Future<Output = Result<String, AuthError>>>>;
 pub const SESSION_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// Tokens older than this are fetched again (a minute of margin before expiry).
 const REFRESH_AFTER: Duration = Duration::from_secs(29 * 60);
+/// How long a token source may take to answer: a backend that accepted the request and never
+/// answers ends the wait with a `timeout` error (`docs/auth-lifecycle.md`).
+pub const TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Where connect session tokens come from: a fixed token, or an async function (typically a
-/// request to your backend, which creates the session with the secret key).
+/// Where connect session tokens come from: a fixed token, your backend, or an async function
+/// (typically a request to your backend, which creates the session with the secret key).
+///
+/// Two sources are the same source when they are equal: fixed tokens and backend URLs by value,
+/// functions by identity (clones of one [`TokenSource::new`] are equal, two calls of it are
+/// not). A [`SessionTokens`] given a different source forgets the old one's token.
 ///
 /// ```
 /// use nango_frontend::{AuthError, TokenSource};
 /// let fixed = TokenSource::fixed("nango_connect_session_…");
+/// let backend = TokenSource::backend("/api/nango-session");
 /// let fetched = TokenSource::new(|| async { Ok::<_, AuthError>("nango_connect_session_…".to_owned()) });
-/// # let _ = (fixed, fetched);
+/// assert_eq!(backend, TokenSource::backend("/api/nango-session"));
+/// assert_eq!(fetched, fetched.clone());
+/// # let _ = fixed;
 /// ```
 #[derive(Clone)]
 pub enum TokenSource {
     /// Always this token.
     Fixed(String),
+    /// `POST` to this URL of your backend (see [`TokenSource::backend`]).
+    Backend(String),
     /// Calls this to get a fresh token.
     Fetch(Rc<dyn Fn() -> TokenFuture>),
 }
@@ -38,6 +50,7 @@ impl fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Fixed(_) => f.write_str("TokenSource::Fixed(…)"),
+            Self::Backend(url) => f.debug_tuple("TokenSource::Backend").field(url).finish(),
             Self::Fetch(_) => f.write_str("TokenSource::Fetch(…)"),
         }
     }
@@ -46,7 +59,7 @@ impl fmt::Debug for TokenSource {
 impl PartialEq for TokenSource {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (Self::Fixed(a), Self::Fixed(b)) => a == b,
+            (Self::Fixed(a), Self::Fixed(b)) | (Self::Backend(a), Self::Backend(b)) => a == b,
             (Self::Fetch(a), Self::Fetch(b)) => Rc::ptr_eq(a, b),
             _ => false,
         }
@@ -60,6 +73,9 @@ impl TokenSource {
     }
 
     /// A token fetched by `fetch` whenever a fresh one is needed.
+    ///
+    /// Each call makes a new source: in a component, make it once (`use_memo`, `use_hook`, a
+    /// stored value), or every render hands over a new source and the token is fetched again.
     pub fn new<F, Fut>(fetch: F) -> Self
     where
         F: Fn() -> Fut + 'static,
@@ -69,22 +85,33 @@ impl TokenSource {
     }
 
     /// Tokens from your backend: `POST url` (no body) answering JSON with the token in `token`
-    /// or `data.token` (the shape of Nango's `/connect/sessions`).
+    /// or `data.token` (the shape of Nango's `/connect/sessions`). Equal URLs are the same
+    /// source, so it can be written inline in a component.
     pub fn backend(url: impl Into<String>) -> Self {
-        let url: String = url.into();
-        Self::new(move || crate::platform::post_for_token(url.clone()))
+        Self::Backend(url.into())
+    }
+
+    fn fetch(&self) -> Option<TokenFuture> {
+        match self {
+            Self::Fixed(_) => None,
+            Self::Backend(url) => Some(Box::pin(crate::platform::post_for_token(url.clone()))),
+            Self::Fetch(fetch) => Some(fetch()),
+        }
     }
 }
 
 /// A [`TokenSource`] with a cache: a fetched token is reused until shortly before it expires.
 ///
-/// Clones share the cache and the source. The source can be replaced
-/// ([`set_source`](Self::set_source)) without emptying the cache, so that a source written
-/// inline, which is a new closure at every render of a component, does not fetch again.
+/// Clones share the cache and the source. Setting a source equal to the current one (an inline
+/// `TokenSource::backend(url)` at every render) keeps the cache; a different one (another
+/// user's, after a sign-out) forgets it, and a fetch of the old source still under way no
+/// longer counts. [`invalidate`](Self::invalidate) forgets it too.
 #[derive(Clone)]
 pub struct SessionTokens {
     source: Rc<RefCell<TokenSource>>,
     cached: Rc<RefCell<Option<(String, Duration)>>>,
+    /// Counts source changes and invalidations: a fetch that started before one is not cached.
+    generation: Rc<std::cell::Cell<u32>>,
 }
 
 /// Never shows the cached token.
@@ -104,12 +131,18 @@ impl PartialEq for SessionTokens {
 impl SessionTokens {
     /// A cache in front of `source`.
     pub fn new(source: TokenSource) -> Self {
-        Self { source: Rc::new(RefCell::new(source)), cached: Rc::default() }
+        Self { source: Rc::new(RefCell::new(source)), cached: Rc::default(), generation: Rc::default() }
     }
 
-    /// Replaces the source; the next fetch calls the new one. A cached token stays.
-    pub fn set_source(&self, source: TokenSource) {
+    /// Replaces the source. A different source forgets the cached token (it was the old
+    /// source's: another user's, maybe); an equal one keeps it. Returns whether it changed.
+    pub fn set_source(&self, source: TokenSource) -> bool {
+        if *self.source.borrow() == source {
+            return false;
+        }
         *self.source.borrow_mut() = source;
+        self.invalidate();
+        true
     }
 
     /// A token that can be used now without waiting, if there is one.
@@ -120,7 +153,7 @@ impl SessionTokens {
     fn fresh_at(&self, now: Duration) -> Option<String> {
         match &*self.source.borrow() {
             TokenSource::Fixed(token) => Some(token.clone()),
-            TokenSource::Fetch(_) => self
+            TokenSource::Backend(_) | TokenSource::Fetch(_) => self
                 .cached
                 .borrow()
                 .as_ref()
@@ -129,24 +162,45 @@ impl SessionTokens {
         }
     }
 
-    /// A fresh token: the cached one, or a newly fetched one.
+    /// A fresh token: the cached one, or a newly fetched one, within [`TOKEN_TIMEOUT`].
     pub fn get(&self) -> impl Future<Output = Result<String, AuthError>> + 'static {
-        let this = self.clone();
-        async move {
-            if let Some(token) = this.fresh() {
-                return Ok(token);
-            }
-            let TokenSource::Fetch(fetch) = this.source.borrow().clone() else {
-                return Err(AuthError::missing_auth_token());
-            };
-            let token = fetch().await?;
-            *this.cached.borrow_mut() = Some((token.clone(), crate::platform::now()));
-            Ok(token)
-        }
+        self.get_within(TOKEN_TIMEOUT)
     }
 
-    /// Forgets the cached token (e.g. after the server said it expired).
+    /// [`get`](Self::get) within `limit` (or [`TOKEN_TIMEOUT`] if shorter): later, a `timeout`
+    /// error. Dropping the future abandons the fetch (a backend request is aborted).
+    ///
+    /// The token returned is always the current source's: when the source changes while a
+    /// fetch is under way, that fetch's token is dropped and the new source is asked.
+    pub fn get_within(&self, limit: Duration) -> impl Future<Output = Result<String, AuthError>> + 'static {
+        let this = self.clone();
+        let fetch = async move {
+            loop {
+                if let Some(token) = this.fresh() {
+                    return Ok(token);
+                }
+                let generation = this.generation.get();
+                // Called unborrowed: the app's function may replace the source itself.
+                let source = this.source.borrow().clone();
+                let Some(fetch) = source.fetch() else {
+                    return Err(AuthError::missing_auth_token());
+                };
+                let token = fetch.await?;
+                if this.generation.get() == generation {
+                    *this.cached.borrow_mut() = Some((token.clone(), crate::platform::now()));
+                    return Ok(token);
+                }
+            }
+        };
+        crate::task::within(fetch, limit.min(TOKEN_TIMEOUT), || {
+            AuthError::new(crate::AuthErrorType::Timeout, "The session token did not arrive in time")
+        })
+    }
+
+    /// Forgets the cached token (e.g. after the server said it expired, or the user signed
+    /// out); a fetch under way no longer fills the cache.
     pub fn invalidate(&self) {
+        self.generation.set(self.generation.get().wrapping_add(1));
         self.cached.borrow_mut().take();
     }
 }
@@ -196,14 +250,46 @@ mod tests {
     }
 
     #[test]
-    fn a_new_source_keeps_the_cache_and_serves_the_next_fetch() {
-        let tokens = SessionTokens::new(TokenSource::new(|| async { Ok("first".to_owned()) }));
-        assert_eq!(tokens.get().now_or_never().unwrap().unwrap(), "first");
-        tokens.set_source(TokenSource::new(|| async { Ok("second".to_owned()) }));
-        assert_eq!(tokens.fresh().as_deref(), Some("first"), "an equivalent source keeps the cache");
-        tokens.invalidate();
-        assert_eq!(tokens.get().now_or_never().unwrap().unwrap(), "second");
+    fn a_different_source_never_serves_the_old_sources_token() {
+        let tokens = SessionTokens::new(TokenSource::new(|| async { Ok("user-a".to_owned()) }));
+        assert_eq!(tokens.get().now_or_never().unwrap().unwrap(), "user-a");
+        assert!(!tokens.set_source(tokens.source.borrow().clone()), "the same source is no change");
+        assert_eq!(tokens.fresh().as_deref(), Some("user-a"), "an equal source keeps the cache");
+        assert!(tokens.set_source(TokenSource::new(|| async { Ok("user-b".to_owned()) })));
+        assert_eq!(tokens.fresh(), None, "another source's token is not served");
+        assert_eq!(tokens.get().now_or_never().unwrap().unwrap(), "user-b");
         tokens.set_source(TokenSource::fixed("fixed"));
         assert_eq!(tokens.fresh().as_deref(), Some("fixed"), "a fixed source is its token");
+    }
+
+    #[test]
+    fn backend_sources_are_equal_by_url() {
+        let tokens = SessionTokens::new(TokenSource::backend("/api/nango-session"));
+        *tokens.cached.borrow_mut() = Some(("t".into(), crate::platform::now()));
+        assert!(!tokens.set_source(TokenSource::backend("/api/nango-session")), "written inline: no change");
+        assert_eq!(tokens.fresh().as_deref(), Some("t"));
+        assert!(tokens.set_source(TokenSource::backend("/api/other-session")));
+        assert_eq!(tokens.fresh(), None);
+    }
+
+    #[test]
+    fn a_fetch_of_an_old_source_is_dropped_and_the_new_source_asked() {
+        let (tx, rx) = futures_channel::oneshot::channel::<String>();
+        let rx = Rc::new(RefCell::new(Some(rx)));
+        let tokens = SessionTokens::new(TokenSource::new(move || {
+            let rx = rx.borrow_mut().take();
+            async move {
+                match rx {
+                    Some(rx) => rx.await.map_err(|_| AuthError::network("gone")),
+                    None => Err(AuthError::network("asked twice")),
+                }
+            }
+        }));
+        let mut pending = Box::pin(tokens.get());
+        assert!(pending.as_mut().now_or_never().is_none(), "user A's fetch is under way");
+        tokens.set_source(TokenSource::new(|| async { Ok("user-b".to_owned()) }));
+        tx.send("user-a".to_owned()).unwrap();
+        assert_eq!(pending.now_or_never().unwrap().unwrap(), "user-b", "A's late token is not handed over");
+        assert_eq!(tokens.fresh().as_deref(), Some("user-b"));
     }
 }

@@ -86,6 +86,21 @@ impl HttpUrl {
     }
 }
 
+/// `url` with every query value replaced by `…` (keys kept): what `Debug` and the debug log
+/// show of a URL that may carry a session token or a client secret.
+pub(crate) fn redact_query(url: &str) -> String {
+    let Some((base, query)) = split_at_byte(url, b'?') else { return url.to_owned() };
+    let (mut out, mut rest, mut sep) = (String::from(base), Some(query), '?');
+    while let Some(query) = rest {
+        let (pair, next) = split_at_byte(query, b'&').map_or((query, None), |(p, n)| (p, Some(n)));
+        out.push(sep);
+        out.push_str(split_at_byte(pair, b'=').map_or(pair, |(key, _)| key));
+        out.push_str("=…");
+        (rest, sep) = (next, '&');
+    }
+    out
+}
+
 /// Splits at the first `byte` (ASCII), dropping it.
 ///
 /// Byte-wise on purpose: `str` patterns pull `memchr` and the pattern searchers into the wasm
@@ -205,6 +220,16 @@ pub(crate) mod tests {
         ("https://x.com/api/v1", "//other.com/s", "https://other.com/s"),
         ("https://x.com/api/v1", "http://y.com/z", "http://y.com/z"),
     ];
+
+    #[test]
+    fn redacted_urls_keep_their_keys_only() {
+        assert_eq!(
+            redact_query("https://h/oauth/connect/g?public_key=pk&connect_session_token=t&x"),
+            "https://h/oauth/connect/g?public_key=…&connect_session_token=…&x=…"
+        );
+        assert_eq!(redact_query("https://h/a"), "https://h/a");
+        assert_eq!(redact_query("https://h/a?"), "https://h/a?=…");
+    }
 
     pub(crate) fn check_cases() {
         for (input, expected) in CASES {

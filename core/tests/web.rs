@@ -86,6 +86,21 @@ async fn one_iframe_with_the_documented_attributes() {
 }
 
 #[wasm_bindgen_test]
+fn the_pages_overflow_longhands_and_their_priority_are_restored() {
+    let style = window().document().unwrap().body().unwrap().style();
+    style.set_property_with_priority("overflow-x", "hidden", "important").unwrap();
+    style.set_property("overflow-y", "auto").unwrap();
+    let ui = ConnectUi::open(options()).unwrap();
+    assert_eq!(style.get_property_value("overflow").unwrap(), "hidden");
+    ui.close();
+    assert_eq!(style.get_property_value("overflow-x").unwrap(), "hidden");
+    assert_eq!(style.get_property_priority("overflow-x"), "important");
+    assert_eq!(style.get_property_value("overflow-y").unwrap(), "auto");
+    assert_eq!(style.get_property_priority("overflow-y"), "");
+    style.remove_property("overflow").unwrap();
+}
+
+#[wasm_bindgen_test]
 async fn only_the_iframe_speaks_for_the_connect_ui() {
     let ui = ConnectUi::open(options()).unwrap();
     let mut events = ui.events();

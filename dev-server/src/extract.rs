@@ -217,7 +217,7 @@ pub(crate) fn authenticate_query(state: &AppState, q: &AuthQuery) -> Result<Call
             "Authentication failed. The provided public key is not a UUID v4.",
         ));
     }
-    if key != state.config.public_key {
+    if !same_secret(key, &state.config.public_key) {
         return Err(unknown_account());
     }
     Ok(Caller::PublicKey)
@@ -258,7 +258,7 @@ pub(crate) fn require_secret_key(state: &AppState, headers: &HeaderMap) -> Resul
     };
     let value = value.to_str().unwrap_or("");
     let token = value.rsplit("Bearer ").next().unwrap_or(value).trim();
-    if token == state.config.secret_key {
+    if same_secret(token, &state.config.secret_key) {
         Ok(())
     } else if !is_uuid_v4(token) {
         Err(ApiError::unauthorized(
@@ -268,6 +268,13 @@ pub(crate) fn require_secret_key(state: &AppState, headers: &HeaderMap) -> Resul
     } else {
         Err(unknown_account())
     }
+}
+
+/// Compares a secret the client sent with ours in constant time: how long the comparison takes
+/// says nothing of how many leading bytes matched (the length may show, as in Nango).
+pub(crate) fn same_secret(given: &str, ours: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(given.as_bytes().ct_eq(ours.as_bytes()))
 }
 
 /// A session token in `Authorization: Bearer`.
@@ -358,6 +365,21 @@ impl<'a> Validator<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_match_only_in_full() {
+        let ours = "3b6c1f2e-9d4a-4c1b-8e7f-0a1b2c3d4e5f";
+        assert!(same_secret(ours, ours));
+        for given in [
+            "",
+            "3b6c1f2e",
+            "3b6c1f2e-9d4a-4c1b-8e7f-0a1b2c3d4e5",
+            "3b6c1f2e-9d4a-4c1b-8e7f-0a1b2c3d4e5f0",
+            "3B6C1F2E-9d4a-4c1b-8e7f-0a1b2c3d4e5f",
+        ] {
+            assert!(!same_secret(given, ours), "{given:?}");
+        }
+    }
 
     #[test]
     fn literal_and_encoded_brackets_decode_alike() {

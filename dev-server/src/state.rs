@@ -163,6 +163,9 @@ impl<V: Footprint> Bounded<V> {
 const USED_STATE_MEMORY: Duration = Duration::from_secs(30 * 60);
 /// A pending OAuth flow without a session expires after this long.
 const FLOW_TTL: Duration = Duration::from_secs(15 * 60);
+/// How long a refresh token of the fake provider lives unused (then the sweep forgets it and a
+/// refresh grant with it is `invalid_grant`, as a provider's expired refresh token).
+pub(crate) const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Locks a mutex, ignoring poisoning (no invariant spans a panic here).
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -381,6 +384,19 @@ pub(crate) struct AuthCode {
     pub used: bool,
 }
 
+/// A refresh token the fake provider issued and that was not used yet.
+#[derive(Debug, Clone)]
+pub(crate) struct IssuedRefresh {
+    pub scope: String,
+    pub expires_at: SystemTime,
+}
+
+impl Footprint for IssuedRefresh {
+    fn footprint(&self) -> usize {
+        self.scope.len()
+    }
+}
+
 impl Footprint for AuthCode {
     fn footprint(&self) -> usize {
         self.client_id.len() + self.redirect_uri.len() + self.code_challenge.len() + self.scope.len()
@@ -564,7 +580,7 @@ pub(crate) struct AppState {
     pub used_states: Mutex<Bounded<UsedState>>,
     pub codes: Mutex<Bounded<AuthCode>>,
     /// Refresh tokens the fake provider issued and not yet rotated, with their scope.
-    pub refresh_tokens: Mutex<Bounded<String>>,
+    pub refresh_tokens: Mutex<Bounded<IssuedRefresh>>,
     pub connections: Mutex<Vec<Connection>>,
     /// Bytes held by `connections` (estimated), updated under its lock.
     pub connection_bytes: AtomicUsize,
@@ -779,6 +795,10 @@ impl AppState {
         {
             let old_size = existing.footprint();
             existing.updated = now;
+            // The old credentials' refresh token goes with them (a new auth replaced it).
+            if refresh_token_of(&existing.credentials) != refresh_token_of(&new.credentials) {
+                self.forget_refresh_token(&existing.credentials);
+            }
             existing.credentials = new.credentials;
             existing.connection_config = new.connection_config;
             existing.pending = new.pending;
@@ -925,9 +945,35 @@ impl AppState {
             return false;
         };
         let removed = connections.remove(index);
+        self.forget_refresh_token(&removed.credentials);
         let held = self.connection_bytes.load(Ordering::Relaxed);
         self.connection_bytes.store(held.saturating_sub(removed.footprint()), Ordering::Relaxed);
         true
+    }
+
+    /// Forgets the fake provider's refresh token held in `credentials`, if any.
+    fn forget_refresh_token(&self, credentials: &Value) {
+        if let Some(token) = refresh_token_of(credentials) {
+            let _ = lock(&self.refresh_tokens).remove(token);
+        }
+    }
+
+    /// Remembers a refresh token the fake provider issued, for [`REFRESH_TOKEN_TTL`]. When the
+    /// memory is full the oldest eighth is forgotten, so that issuing never fails.
+    pub(crate) fn remember_refresh_token(&self, token: String, scope: String) {
+        let issued = IssuedRefresh { scope, expires_at: self.now() + REFRESH_TOKEN_TTL };
+        let mut tokens = lock(&self.refresh_tokens);
+        if let Err(issued) = tokens.insert(token.clone(), issued) {
+            let n = tokens.len() / 8 + 1;
+            tokens.evict_oldest(n, |r| r.expires_at);
+            let _ = tokens.insert(token, issued);
+        }
+    }
+
+    /// Uses up a refresh token: its scope, if it was issued, unused and not expired.
+    pub(crate) fn take_refresh_token(&self, token: &str) -> Option<String> {
+        let issued = lock(&self.refresh_tokens).remove(token)?;
+        (issued.expires_at > self.now()).then_some(issued.scope)
     }
 
     /// Sends `message` to a WebSocket client and forgets the client id, as Nango does after
@@ -969,6 +1015,7 @@ impl AppState {
             self.end_flow(state, &flow, self.expiry_reason(&flow));
         }
         lock(&self.codes).retain(|_, c| c.expires_at > now);
+        lock(&self.refresh_tokens).retain(|_, r| r.expires_at > now);
         lock(&self.used_states)
             .retain(|_, u| now.duration_since(u.used_at).map(|d| d < USED_STATE_MEMORY).unwrap_or(true));
     }
@@ -1005,6 +1052,11 @@ impl AppState {
     }
 }
 
+/// The `refresh_token` of stored credentials (OAuth2 ones hold one).
+fn refresh_token_of(credentials: &Value) -> Option<&str> {
+    credentials.get("refresh_token").and_then(Value::as_str)
+}
+
 /// `scheme://host[:port]` of an http(s) URL or origin.
 pub(crate) fn normalized_origin(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok().filter(|u| matches!(u.scheme(), "http" | "https"))?;
@@ -1036,6 +1088,20 @@ fn request_host(headers: &HeaderMap) -> Option<String> {
 mod tests {
     use super::*;
     use crate::config::is_uuid_v4;
+
+    #[test]
+    fn issuing_refresh_tokens_never_fails_when_the_memory_is_full() {
+        let (_tx, rx) = watch::channel(false);
+        let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        let state = AppState::new(DevServerConfig::for_tests(), addr, addr, rx, 1);
+        for n in 0..MAX_REFRESH_TOKENS {
+            state.remember_refresh_token(format!("r{n}"), String::new());
+        }
+        state.remember_refresh_token("newest".into(), "scope".into());
+        assert_eq!(state.take_refresh_token("newest").as_deref(), Some("scope"), "the newest is kept");
+        assert!(lock(&state.refresh_tokens).len() < MAX_REFRESH_TOKENS, "the oldest were forgotten");
+        assert_eq!(state.take_refresh_token("newest"), None, "used up");
+    }
 
     #[test]
     fn session_token_format() {

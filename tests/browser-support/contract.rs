@@ -27,6 +27,14 @@ thread_local! {
     static SETUP: RefCell<Setup> = RefCell::new(setup(None));
     static LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     static FETCHES: Cell<u32> = const { Cell::new(0) };
+    /// Sources made once per test (as an app makes one per signed-in user), handed to every
+    /// render: equal to themselves.
+    static SOURCES: RefCell<Vec<TokenSource>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The test's source number `n`: the same source at every render.
+fn source(n: usize) -> TokenSource {
+    SOURCES.with(|s| s.borrow()[n].clone())
 }
 
 fn setup(provider: Option<(Option<Nango>, Option<NangoConfig>)>) -> Setup {
@@ -60,6 +68,7 @@ fn reset_page(setup: Setup) -> web_sys::Element {
     SETUP.with(|s| *s.borrow_mut() = setup);
     LOG.with(|l| l.borrow_mut().clear());
     FETCHES.with(|f| f.set(0));
+    SOURCES.with(|s| *s.borrow_mut() = vec![counting("a"), counting("b"), counting("run")]);
     track_popups();
     let root = document().create_element("div").unwrap();
     root.set_class_name("contract-root");
@@ -129,25 +138,30 @@ async fn explicit_token_wins_over_the_client_token() {
 }
 
 #[wasm_bindgen_test]
-async fn the_latest_token_source_is_used_and_keeps_its_cache() {
+async fn a_new_token_source_never_serves_the_old_sources_token() {
     let mut s = setup(None);
-    s.ui_token = |phase| Some(counting(if phase == 0 { "a" } else { "b" }));
+    s.ui_token = |phase| Some(if phase < 2 { source(0) } else { source(1) });
     let root = start(s);
     click(&root, "open").await;
     assert_eq!(ready_and_tokens(&root).await, "a-1");
     click(&root, "close").await;
     next(&root).await;
     click(&root, "open").await;
-    assert_eq!(ready_and_tokens(&root).await, "a-1", "a new source keeps the cached token");
+    assert_eq!(ready_and_tokens(&root).await, "a-1", "the same source keeps its cached token");
     assert_eq!(FETCHES.with(Cell::get), 1);
-    // The session expired: the next open fetches again, from the latest source.
+    click(&root, "close").await;
+    // Another source (another user's): its own token, never the old one's.
+    next(&root).await;
+    click(&root, "open").await;
+    assert_eq!(ready_and_tokens(&root).await, "b-2", "a new source fetches its own token");
+    // The session expired: the next open fetches again.
     frame_eval(
         "parent.postMessage({type: 'error', payload: {errorType: 'unknown_connect_session_token', errorMessage: 'm'}}, '*');
          parent.postMessage({type: 'close'}, '*');",
     );
     until_text(&root, "state", "closed").await;
     click(&root, "open").await;
-    assert_eq!(ready_and_tokens(&root).await, "b-2");
+    assert_eq!(ready_and_tokens(&root).await, "b-3");
     finish(root).await;
 }
 
@@ -188,7 +202,7 @@ async fn a_successful_open_clears_last_error() {
 async fn a_run_does_not_change_the_shared_client() {
     let shared = client("http://127.0.0.1:9", None);
     let mut s = setup(Some((Some(shared.clone()), None)));
-    s.auth_token = |_| Some(counting("run"));
+    s.auth_token = |_| Some(source(2));
     let root = start(s);
     until("the token fetched ahead", || FETCHES.with(Cell::get) == 1).await;
     sleep(Duration::from_millis(60)).await;

@@ -223,6 +223,37 @@ async fn expired_session_refetches(s: &Stack, b: &Browser, _fw: Framework) -> Re
     Ok(())
 }
 
+// 6b. The session expired while the page stayed open: the headless OAuth run ends at once with
+//     Nango's code and closes its popup (the session check of `docs/auth-lifecycle.md`, where a
+//     real Nango only shows a JSON page in the popup); the next run has a fresh token and connects.
+async fn expired_session_fails_fast(s: &Stack, b: &Browser, fw: Framework) -> Result<(), Error> {
+    let main = b.client.window().await.map_err(|e| e.to_string())?;
+    b.wait_text("#auth-state", "idle", |t| t == "idle").await?;
+    // The run's token is fetched ahead when the page loads; then its session expires.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while s.server.memory_report().sessions.0 == 0 {
+        if std::time::Instant::now() > deadline {
+            return Err("the demo fetched no token ahead".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    s.clock.advance(Duration::from_secs(31 * 60));
+    let started = std::time::Instant::now();
+    click(b, "#oauth-button").await?;
+    let expected = "failed:unknown_connect_session_token";
+    typed_error_within(b, fw, "expired-session", started, expected).await?;
+    let windows = b.client.windows().await.map_err(|e| e.to_string())?;
+    if windows.len() != 1 {
+        return Err(format!("the popup stayed open: {} windows", windows.len()));
+    }
+    click(b, "#oauth-button").await?;
+    b.switch_to_new_window(&main).await?;
+    click(b, "#approve").await?;
+    b.client.switch_to_window(main).await.map_err(|e| e.to_string())?;
+    b.wait_text("#auth-state", "connected", |t| t.starts_with("connected:")).await?;
+    Ok(())
+}
+
 // 7. A Connect-UI-shaped message from another origin (or from the page itself) → no event.
 async fn foreign_messages_are_ignored(_s: &Stack, b: &Browser, _fw: Framework) -> Result<(), Error> {
     open_connect_ui(b).await?;
@@ -346,6 +377,7 @@ scenarios!(
     headless_oauth_connects,
     headless_oauth_window_closed,
     expired_session_refetches,
+    expired_session_fails_fast,
     foreign_messages_are_ignored,
     fault_json_error_page_then_popup_closed,
     fault_socket_dropped_mid_flow,

@@ -27,8 +27,8 @@
 //! ## Options are signals
 //! A Leptos component runs once: where the Yew and Dioxus hooks get options at every render,
 //! these take a plain value or a signal (`Signal::derive_local(move || …)`), handed to the core
-//! whenever it changes (the newest callbacks are called, the newest token source is used and
-//! keeps the cached token, the other options apply at the next `open`).
+//! whenever it changes (the newest callbacks are called, the newest token source is used, and
+//! keeps the cached token if it is the same source; the other options apply at the next `open`).
 //!
 //! ## Behaviour
 //! The core's "adapter contract", a browser test of the same name in every adapter crate:

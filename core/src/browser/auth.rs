@@ -11,7 +11,7 @@ use web_sys::{AbortController, MessageEvent, Response, WebSocket, Window};
 
 use super::{js_error_text, log};
 use crate::options::effective_timeout;
-use crate::protocol::oauth::{FlowInput, FlowStep, OAuthFlow, ws_message};
+use crate::protocol::oauth::{FlowInput, FlowStep, OAuthFlow, session_refusal_of, ws_message};
 use crate::protocol::response::auth_result;
 use crate::protocol::{PopupLayout, PostRequest};
 use crate::task::{AuthFuture, Task, TaskRef};
@@ -66,6 +66,8 @@ struct OAuthDriver {
     socket: Option<Socket>,
     _poll: Option<Interval>,
     _page_hidden: Option<super::Listener>,
+    /// The session check's request (aborted when the flow ends).
+    _session_check: Option<Abort>,
     debug: bool,
 }
 
@@ -133,6 +135,7 @@ pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig) -> AuthFuture {
         socket: None,
         _poll: None,
         _page_hidden: None,
+        _session_check: None,
         debug: config.debug,
     }));
     let (wd, wt) = (Rc::downgrade(&driver), Rc::downgrade(&task));
@@ -162,11 +165,15 @@ pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig) -> AuthFuture {
         Interval::new(POPUP_POLL_MS, move || poll(&wd, &wt))
     };
     let page_hidden = on(&window, "pagehide");
+    let check = driver.borrow().flow.session_check().map(|(url, token)| (url.to_owned(), token.to_owned()));
+    let session_check =
+        check.map(|(url, token)| check_session(&window, &url, &token, wd.clone(), wt.clone()));
     {
         let mut d = driver.borrow_mut();
         d.socket = Some(Socket { ws, _listeners: listeners });
         d._poll = Some(interval);
         d._page_hidden = Some(page_hidden);
+        d._session_check = session_check;
     }
     // The first look starts the flow's clock.
     poll(&wd, &wt);
@@ -174,8 +181,49 @@ pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig) -> AuthFuture {
     AuthFuture::driven(task)
 }
 
+/// Checks the flow's session token as Nango's Connect UI does (`GET /connect/session` with it),
+/// while the popup loads: a refusal ends the flow at once, where a real Nango would only show
+/// its JSON error page in the popup and send nothing on the socket. The request is aborted when
+/// the returned guard is dropped.
+fn check_session(
+    window: &Window,
+    url: &str,
+    token: &str,
+    driver: Weak<RefCell<OAuthDriver>>,
+    task: Weak<RefCell<Task>>,
+) -> Abort {
+    let abort = Abort::new();
+    let mut init = String::from(r#"{"headers":{"Authorization":"#);
+    crate::json::write_string(&mut init, &concat(&["Bearer ", token]));
+    init.push_str("}}");
+    let Ok(init) = super::request_init(&init) else { return abort };
+    init.set_signal(abort.signal().as_ref());
+    let promise = window.fetch_with_str_and_init(url, &init);
+    super::spawn(async move {
+        // A failed check (network, CORS, aborted) is no refusal: the flow goes on.
+        let Ok(response) = JsFuture::from(promise).await else { return };
+        let response: Response = response.unchecked_into();
+        let Ok(text) = response.text() else { return };
+        let text = JsFuture::from(text).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
+        if let Some(error) = session_refusal_of(response.status(), js_sys::JSON::parse(&text).ok()) {
+            feed(&driver, &task, FlowInput::SessionRefused(error));
+        }
+    });
+    abort
+}
+
 /// Aborts the request on drop.
-struct Abort(Option<AbortController>);
+pub(crate) struct Abort(Option<AbortController>);
+
+impl Abort {
+    pub fn new() -> Self {
+        Self(AbortController::new().ok())
+    }
+
+    pub fn signal(&self) -> Option<web_sys::AbortSignal> {
+        self.0.as_ref().map(AbortController::signal)
+    }
+}
 
 impl Drop for Abort {
     fn drop(&mut self) {
@@ -190,12 +238,12 @@ pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> Aut
     let Some(window) = web_sys::window() else {
         return AuthFuture::ready(Err(AuthError::unsupported()));
     };
-    let controller = AbortController::new().ok();
+    let abort = Abort::new();
     let init = match super::nango_post_init(request.body.as_deref()) {
         Ok(init) => init,
         Err(error) => return AuthFuture::ready(Err(error)),
     };
-    init.set_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    init.set_signal(abort.signal().as_ref());
     let promise = window.fetch_with_str_and_init(&request.url, &init);
     let task = TaskRef::default();
     let timer = timer_millis(effective_timeout(timeout)).map(|ms| {
@@ -217,7 +265,7 @@ pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> Aut
         let text = text.as_string().unwrap_or_default();
         auth_result(status, js_sys::JSON::parse(&text).ok(), &text)
     };
-    AuthFuture::from_work_with_task(task, work, Box::new((Abort(controller), timer)))
+    AuthFuture::from_work_with_task(task, work, Box::new((abort, timer)))
 }
 
 /// A timer's delay for `duration`, or none when the browser cannot hold it: then the timer would

@@ -23,9 +23,14 @@ pub(crate) struct Dom {
 thread_local! {
     /// How many Connect UIs the page shows, and the number in the id of the latest one shown.
     static SHOWN: Cell<(u32, u32)> = const { Cell::new((0, 0)) };
-    /// The page's `overflow` from before the first one.
-    static OVERFLOW: Cell<String> = const { Cell::new(String::new()) };
+    /// The page's `overflow-x` and `overflow-y` from before the first one, each with its
+    /// priority (`important` or empty).
+    static OVERFLOW: Cell<[(String, String); 2]> = Cell::default();
 }
+
+/// What the `overflow` shorthand sets: saved and restored one by one, since the page may have
+/// set them apart (`overflow-x: hidden; overflow-y: auto`) or with `!important`.
+const LONGHANDS: [&str; 2] = ["overflow-x", "overflow-y"];
 
 impl Dom {
     pub fn mount(ui: &UiRef) -> Result<Self, AuthError> {
@@ -91,7 +96,10 @@ impl Dom {
         body.append_child(&iframe).map_err(|e| unavailable(super::js_error_text(&e)))?;
         let style = body.style();
         if shown == 0 {
-            OVERFLOW.set(style.get_property_value("overflow").unwrap_or_default());
+            OVERFLOW.set(LONGHANDS.map(|name| {
+                let value = style.get_property_value(name).unwrap_or_default();
+                (value, style.get_property_priority(name))
+            }));
         }
         SHOWN.set((shown + 1, number));
         let _ = style.set_property("overflow", "hidden");
@@ -121,7 +129,11 @@ impl Drop for Dom {
         SHOWN.set((shown, number));
         if shown == 0 {
             // An empty value removes the declaration (CSSOM), as when there was none before.
-            let _ = self.body.style().set_property("overflow", &OVERFLOW.take());
+            let style = self.body.style();
+            let _ = style.set_property("overflow", "");
+            for (name, (value, priority)) in LONGHANDS.iter().zip(OVERFLOW.take()) {
+                let _ = style.set_property_with_priority(name, &value, &priority);
+            }
         }
     }
 }

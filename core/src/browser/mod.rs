@@ -30,6 +30,21 @@ pub(crate) fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
+/// Resolves after `duration`; never, for one longer than a browser timer holds. Dropping it
+/// clears the timer.
+pub(crate) async fn sleep(duration: std::time::Duration) {
+    let Some(ms) = auth::timer_millis(duration) else { return std::future::pending().await };
+    let (tx, rx) = futures_channel::oneshot::channel::<()>();
+    let mut tx = Some(tx);
+    // An `Interval`'s first tick: one timer type in the crate (see `auth.rs`).
+    let _timer = gloo_timers::callback::Interval::new(ms, move || {
+        if let Some(tx) = tx.take() {
+            let _ = tx.send(());
+        }
+    });
+    let _ = rx.await;
+}
+
 /// Runs a future to completion in the background.
 pub(crate) fn spawn(future: impl std::future::Future<Output = ()> + 'static) {
     wasm_bindgen_futures::spawn_local(future);
@@ -44,6 +59,9 @@ pub(crate) async fn post_for_token(url: String) -> Result<String, crate::AuthErr
     // No body and no content type: a "simple" request, which needs no CORS preflight from the
     // app's backend.
     let init = request_init(r#"{"method":"POST"}"#)?;
+    // Dropping this future (a cancelled run, a closed Connect UI, a timeout) aborts the request.
+    let abort = auth::Abort::new();
+    init.set_signal(abort.signal().as_ref());
     let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
         .map_err(|e| AuthError::network(js_error_text(&e)))?;

@@ -6,8 +6,8 @@
 //! the flow starts and then every half second ([`FlowInput::Poll`]), with a clock reading: every
 //! decision that depends on time is taken here, from those readings.
 //!
-//! Every path ends, with default options too: a result from the socket, the socket closing or
-//! failing, the popup closing, the overall timeout ([`DEFAULT_AUTH_TIMEOUT`](crate::DEFAULT_AUTH_TIMEOUT)
+//! Every path ends, with default options too: a result from the socket, Nango refusing the
+//! session token ([`FlowInput::SessionRefused`]), the socket closing or failing, the popup closing, the overall timeout ([`DEFAULT_AUTH_TIMEOUT`](crate::DEFAULT_AUTH_TIMEOUT)
 //! unless [`AuthOptions::timeout`](crate::AuthOptions::timeout) says otherwise), the page being
 //! left, or cancellation.
 //!
@@ -58,6 +58,11 @@ pub enum FlowInput {
     },
     /// The page is being left (`pagehide`): the popup would outlive the page that waits for it.
     PageHidden,
+    /// Nango refused the flow's session token when the browser layer checked it
+    /// ([`OAuthFlow::session_check`], answered through [`session_refusal`]): a real Nango then
+    /// shows a JSON error page in the popup and sends nothing on the socket, so nothing else
+    /// would end the flow soon.
+    SessionRefused(AuthError),
 }
 
 impl FlowInput {
@@ -74,6 +79,7 @@ impl FlowInput {
             Self::SocketClosed => "socket closed",
             Self::Poll { .. } => "poll",
             Self::PageHidden => "page hidden",
+            Self::SessionRefused(_) => "session refused",
         }
     }
 }
@@ -109,10 +115,14 @@ enum State {
 }
 
 /// One OAuth popup flow.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` shows its URLs without their query values (session token, client secret override).
+#[derive(Clone, PartialEq, Eq)]
 pub struct OAuthFlow {
     connect_url: String,
     ws_url: String,
+    /// `GET {host}/connect/session` and the session token to check, when the flow has one.
+    session_check: Option<(String, String)>,
     detect_closed_window: bool,
     timeout: Duration,
     grace: Duration,
@@ -137,6 +147,7 @@ impl OAuthFlow {
         Self {
             connect_url,
             ws_url,
+            session_check: None,
             detect_closed_window,
             timeout: crate::options::effective_timeout(timeout),
             grace: CLOSED_POPUP_GRACE,
@@ -152,6 +163,20 @@ impl OAuthFlow {
     pub(crate) fn with_grace(mut self, grace: Duration) -> Self {
         self.grace = grace;
         self
+    }
+
+    /// The same flow, checking `token` with `GET {host}/connect/session` while the popup loads.
+    pub(crate) fn with_session_check(mut self, host: &str, token: &str) -> Self {
+        self.session_check = Some((concat(&[host, "/connect/session"]), token.to_owned()));
+        self
+    }
+
+    /// What the browser layer checks while the popup loads, as Nango's Connect UI does: the URL
+    /// of `GET /connect/session` and the session token, sent as `Authorization: Bearer …`
+    /// (`None` for a public-key flow). A refusal ([`session_refusal`]) is fed back as
+    /// [`FlowInput::SessionRefused`]; any other answer changes nothing.
+    pub fn session_check(&self) -> Option<(&str, &str)> {
+        self.session_check.as_ref().map(|(url, token)| (url.as_str(), token.as_str()))
     }
 
     /// The WebSocket URL to open.
@@ -192,6 +217,7 @@ impl OAuthFlow {
             ))),
             FlowInput::Poll { now_ms, popup_closed } => self.on_poll(now_ms, popup_closed),
             FlowInput::PageHidden => FlowStep::Finish(Err(AuthError::cancelled("The page was left"))),
+            FlowInput::SessionRefused(error) => FlowStep::Finish(Err(error)),
         };
         if matches!(step, FlowStep::Finish(_)) {
             self.state = State::Done;
@@ -234,6 +260,41 @@ impl OAuthFlow {
             WsMessage::Ack { .. } | WsMessage::Ignored => FlowStep::Wait,
         }
     }
+}
+
+impl std::fmt::Debug for OAuthFlow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthFlow")
+            .field("connect_url", &crate::url::redact_query(&self.connect_url))
+            .field("ws_url", &self.ws_url)
+            .field("session_check", &self.session_check.is_some())
+            .field("detect_closed_window", &self.detect_closed_window)
+            .field("timeout", &self.timeout)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether the answer to the session check ([`OAuthFlow::session_check`]) refuses the token:
+/// HTTP 401 (Nango's `unknown_connect_session_token` for an unknown or expired token,
+/// `invalid_connect_session_token_format`), with the code of its body. Any other answer (the
+/// session is fine, the server or the network failed) is no refusal: the flow goes on.
+pub fn session_refusal(status: u16, body: &str) -> Option<AuthError> {
+    session_refusal_of(status, Json::parse(body).as_ref())
+}
+
+/// [`session_refusal`] on a body already parsed (`None`: it is not JSON).
+pub(crate) fn session_refusal_of(status: u16, value: Option<impl JsonRead>) -> Option<AuthError> {
+    if status != 401 {
+        return None;
+    }
+    let refused = || {
+        AuthError::new(
+            AuthErrorType::from_code("unknown_connect_session_token"),
+            "Nango refused the connect session token",
+        )
+    };
+    Some(value.and_then(|v| crate::protocol::response::server_error(&v)).unwrap_or_else(refused))
 }
 
 /// Whole milliseconds, saturating. (`as_millis` and `saturating_mul` compute in 128 bits,
@@ -363,6 +424,53 @@ mod tests {
             let step = flow(detect).handle(input.clone());
             assert_eq!(kind(step.clone()), Some(expected), "{input:?}: {step:?}");
         }
+    }
+
+    #[test]
+    fn a_refused_session_ends_the_flow_before_or_after_the_ack() {
+        let refusal = session_refusal(
+            401,
+            r#"{"error":{"code":"unknown_connect_session_token","message":"Authentication failed."}}"#,
+        )
+        .unwrap();
+        assert_eq!(refusal.error_type(), "unknown_connect_session_token");
+        assert!(refusal.is_session_refused());
+        for mut f in [flow(false), authorizing(false, secs(0))] {
+            let step = f.handle(FlowInput::SessionRefused(refusal.clone()));
+            assert_eq!(step, FlowStep::Finish(Err(refusal.clone())));
+            assert!(f.is_done());
+        }
+    }
+
+    #[test]
+    fn only_a_401_is_a_refusal() {
+        let body = r#"{"error":{"code":"unknown_connect_session_token"}}"#;
+        for status in [200, 400, 404, 500, 503] {
+            assert_eq!(session_refusal(status, body), None, "{status}");
+        }
+        let format = session_refusal(401, r#"{"error":{"code":"invalid_connect_session_token_format"}}"#);
+        assert_eq!(
+            format.map(|e| e.error_type().to_owned()).as_deref(),
+            Some("invalid_connect_session_token_format")
+        );
+        for body in ["", "<html>401</html>", "{}"] {
+            let refusal = session_refusal(401, body).unwrap();
+            assert_eq!(refusal.error_type(), "unknown_connect_session_token", "{body:?}");
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_query_values() {
+        let f = OAuthFlow::new(
+            "https://h/oauth/connect/g?connect_session_token=nango_connect_session_secret&credentials%5Boauth_client_secret_override%5D=shh".into(),
+            "wss://h/".into(),
+            false,
+            None,
+        )
+        .with_session_check("https://h", "nango_connect_session_secret");
+        let shown = format!("{f:?}");
+        assert!(!shown.contains("session_secret") && !shown.contains("shh"), "{shown}");
+        assert!(shown.contains("https://h/oauth/connect/g?connect_session_token=…"), "{shown}");
     }
 
     #[test]

@@ -20,12 +20,23 @@ pub enum AuthMode {
 }
 
 /// A credential POST: the URL and the JSON body (none for bodiless endpoints).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` shows neither the query values (a session token) nor the body (keys, passwords).
+#[derive(Clone, PartialEq, Eq)]
 pub struct PostRequest {
     /// Absolute URL with the query.
     pub url: String,
     /// The JSON body; `None` sends no body.
     pub body: Option<String>,
+}
+
+impl std::fmt::Debug for PostRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostRequest")
+            .field("url", &crate::url::redact_query(&self.url))
+            .field("body", &self.body.as_ref().map(|_| "…"))
+            .finish()
+    }
 }
 
 /// What an auth call does.
@@ -153,12 +164,17 @@ fn is_empty_object(value: &Json) -> bool {
 
 fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
     let query = query_string(config, options, true);
-    OAuthFlow::new(
-        concat(&[config.endpoints.host.as_str(), "/oauth/connect/", key, &query]),
+    let host = config.endpoints.host.as_str();
+    let flow = OAuthFlow::new(
+        concat(&[host, "/oauth/connect/", key, &query]),
         config.endpoints.ws_url.clone(),
         options.detect_closed_auth_window,
         options.timeout,
-    )
+    );
+    match config.session_token() {
+        Some(token) => flow.with_session_check(host, token),
+        None => flow,
+    }
 }
 
 /// The query of `docs/protocol.md` §2, every key and value percent-encoded (the official SDK leaves

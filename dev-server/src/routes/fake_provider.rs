@@ -192,7 +192,10 @@ pub(super) async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap
     let get = |k: &str| params.get(k).map(String::as_str).unwrap_or_default();
     let (client_id, client_secret) = basic_credentials(&headers)
         .unwrap_or_else(|| (get("client_id").to_owned(), get("client_secret").to_owned()));
-    if client_id != state.oauth_client_id || client_secret != state.oauth_client_secret {
+    // Both compared in full, each in constant time: no early exit says which one was wrong.
+    let client_ok = crate::extract::same_secret(&client_id, &state.oauth_client_id);
+    let secret_ok = crate::extract::same_secret(&client_secret, &state.oauth_client_secret);
+    if !(client_ok & secret_ok) {
         return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed");
     }
     match get("grant_type") {
@@ -243,13 +246,7 @@ pub(super) async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap
 /// refresh grant).
 fn issue_tokens(state: &AppState, scope: String) -> Response {
     let refresh_token = format!("fake_refresh_{}", random_hex(20));
-    if lock(&state.refresh_tokens).insert(refresh_token.clone(), scope.clone()).is_err() {
-        return token_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "temporarily_unavailable",
-            "Too many refresh tokens on this dev server",
-        );
-    }
+    state.remember_refresh_token(refresh_token.clone(), scope.clone());
     no_store(
         Json(json!({
             "access_token": format!("fake_access_{}", random_hex(20)),
@@ -263,8 +260,8 @@ fn issue_tokens(state: &AppState, scope: String) -> Response {
 }
 
 /// The refresh-token grant (RFC 6749 §6): a known refresh token is used up and replaced by a
-/// new pair (rotation); an unknown or used one, or the `refresh_grant_error` fault, is
-/// `invalid_grant`.
+/// new pair (rotation); an unknown, used or expired one (or one whose connection was deleted
+/// or re-authorized), or the `refresh_grant_error` fault, is `invalid_grant`.
 fn refresh_grant(state: &AppState, refresh_token: &str) -> Response {
     if state.faults().refresh_grant_error {
         return token_error(
@@ -273,7 +270,7 @@ fn refresh_grant(state: &AppState, refresh_token: &str) -> Response {
             "The refresh token was revoked (fault injected)",
         );
     }
-    let Some(scope) = lock(&state.refresh_tokens).remove(refresh_token) else {
+    let Some(scope) = state.take_refresh_token(refresh_token) else {
         return token_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
