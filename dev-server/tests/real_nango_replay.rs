@@ -596,6 +596,11 @@ fn the_fixture_names_its_nango_commit_and_has_enough_exchanges() {
     names.dedup();
     assert_eq!(before, names.len(), "exchange names are unique");
     assert!(!fixture["dev_server_goes_further"].as_array().unwrap().is_empty());
+    for list in ["dev_server_goes_further", "differs_on_purpose"] {
+        for item in fixture[list].as_array().unwrap() {
+            assert!(item["what"].is_string() && item["why"].is_string(), "{list}: {item}");
+        }
+    }
 }
 
 #[test]

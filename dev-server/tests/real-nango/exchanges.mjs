@@ -38,6 +38,19 @@ export const DEV_SERVER_GOES_FURTHER = [
     { what: 'JWT, TBA, two-step, signature, AWS SigV4, Bill, OAuth2 CC and outbound credential routes', why: 'their providers make real network calls (connection tests) from the real server; only their shapes are followed', tests: 'tests/credentials.rs' }
 ];
 
+/** Where the dev server answers otherwise on purpose (the replay's `free` entries point here). */
+export const DIFFERS_ON_PURPOSE = [
+    { what: 'texts for humans: error messages marked free (the codes, fields and zod 4 validation messages are compared)', why: 'Nango words some errors with internal details (ids of its log, its own typos); clients must read codes' },
+    { what: 'connect_link also carries apiURL', why: 'the dev server\'s API listens on any port; its Connect UI learns it from the link' },
+    { what: 'the Location of /oauth/connect\'s 302 (origin and path)', why: 'the dev server sends the browser to its fake provider, not the provider\'s site; the query is compared' },
+    { what: 'invalid_json answers carry Access-Control-Allow-Origin: *', why: 'real Nango parses JSON before its CORS middleware runs; the dev server sends CORS on every answer' },
+    { what: 'GET /providers lists the providers of the configured integrations only, without proxy', why: 'the dev server is no provider catalog (real Nango lists its whole providers.yaml)' },
+    { what: 'a valid public key is accepted', why: 'the legacy mode of accounts created before Nango\'s public-key deprecation (2025-08-25); newer accounts get 401 deprecated_authentication from real Nango' },
+    { what: 'POST /connection/{id}/metadata without Provider-Config-Key answers 400 missing_provider_config_key', why: 'real Nango answers 500 generic_error_support (not recorded: a crash is nothing to copy)' },
+    { what: 'an unknown route answers 404 not_found', why: 'real Nango answers 500 generic_error_support with the secret key (not recorded)' },
+    { what: 'the error page\'s message for a provider\'s error (the dev server words it as its socket message)', why: 'real Nango puts the provider\'s query parameters as JSON there; the page\'s errorType and the socket message are compared' }
+];
+
 const MSG = ['/error/message'];
 // The dev server's Connect UI link also carries `apiURL` (its API listens on any port), so the
 // link is free; the session token in it is checked by the other exchanges.

@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import crypto from 'node:crypto';
 
-import { SETUP, EXCHANGES, DEV_SERVER_GOES_FURTHER, PROVIDER_NAME } from './exchanges.mjs';
+import { SETUP, EXCHANGES, DEV_SERVER_GOES_FURTHER, DIFFERS_ON_PURPOSE, PROVIDER_NAME } from './exchanges.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const OUT = process.env.RECORD_OUT || join(here, '..', 'fixtures', 'real-nango', 'exchanges.json');
@@ -456,6 +456,7 @@ const fixture = {
     nango: { version: server.version, commit: server.commit, commit_date: server.date, source: 'https://github.com/NangoHQ/nango' },
     setup: SETUP,
     dev_server_goes_further: DEV_SERVER_GOES_FURTHER,
+    differs_on_purpose: DIFFERS_ON_PURPOSE,
     exchanges: recorded
 };
 mkdirSync(dirname(OUT), { recursive: true });
