@@ -606,8 +606,9 @@ async fn telemetry(h: &Harness) -> Result<()> {
 }
 
 /// The OAuth callback page reports a failure before the (slow) socket does: the page fails
-/// with the callback's own code (`callback_err`; Nango's page reports every one as
-/// `connection_validation_failed`) and message, once.
+/// with the page's code and the callback's message, once. The page's code is
+/// `connection_validation_failed`, as real Nango's page says for every failure (recorded in
+/// `dev-server/tests/fixtures/real-nango`); the specific `callback_err` comes on the socket.
 async fn callback_error(h: &Harness) -> Result<()> {
     h.server.set_faults(Faults::none().push_delay(Duration::from_secs(3)));
     let token = h.session(&["github-dev"]).await?;
@@ -615,9 +616,9 @@ async fn callback_error(h: &Harness) -> Result<()> {
     h.click("#connect-button").await?;
     h.in_popup("#deny").await?;
     h.find("#error-screen").await?;
-    assert_eq!(h.text("#error-type").await?, "callback_err");
+    assert_eq!(h.text("#error-type").await?, "connection_validation_failed");
     let error = h.event("error").await?;
-    assert_eq!(payload(&error, "errorType"), Some("callback_err"), "{error}");
+    assert_eq!(payload(&error, "errorType"), Some("connection_validation_failed"), "{error}");
     assert!(payload(&error, "errorMessage").is_some_and(|m| m.contains("access_denied")), "{error}");
     h.screenshot("callback-error-light").await?;
     // The socket's own error, 3 s later, is not a second failure.
