@@ -256,7 +256,7 @@ impl Nango {
     // ---- Webhooks --------------------------------------------------------------------------
 
     /// Verifies a webhook with the configured signing key (the raw body, before any parsing)
-    /// and parses it. See [`verify_webhook`].
+    /// and parses it. See [`verify_webhook`](crate::verify_webhook()).
     pub fn verify_webhook(&self, raw_body: &[u8], headers: &HeaderMap) -> Result<WebhookEvent, WebhookError> {
         let key = self.webhook_signing_key.as_deref().ok_or(WebhookError::NoSigningKey)?;
         verify_webhook(key, raw_body, headers)

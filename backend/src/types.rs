@@ -462,7 +462,7 @@ pub enum Credentials {
     OAuth2 {
         /// The access token.
         access_token: String,
-        /// The refresh token (only with [`GetConnection::refresh_token`]).
+        /// The refresh token (only with `GetConnection::new().refresh_token(true)`).
         refresh_token: Option<String>,
         /// When the access token expires (RFC 3339).
         expires_at: Option<String>,

@@ -1,9 +1,10 @@
 //! Nango's webhooks: the signature check and the typed events.
 //!
 //! Nango signs each webhook with the environment's webhook signing key: the header
-//! `X-Nango-Hmac-Sha256` is the lowercase hex HMAC-SHA256 of the raw body. As the official Node
-//! SDK's `verifyIncomingWebhookRequest`, only that header counts (the legacy `X-Nango-Signature`
-//! alone is refused), and the body must be checked as received, before any JSON parsing.
+//! `X-Nango-Hmac-Sha256` is the hex HMAC-SHA256 of the raw body. As the official Node SDK's
+//! `verifyIncomingWebhookRequest`, only that header counts (the legacy `X-Nango-Signature` alone
+//! is refused), its hex digits may be of either case, and the body must be checked as received,
+//! before any JSON parsing.
 
 use std::collections::BTreeMap;
 
@@ -45,12 +46,15 @@ pub fn verify_signature(signing_key: &str, raw_body: &[u8], headers: &HeaderMap)
         return Err(WebhookError::BadSignature);
     };
     mac.update(raw_body);
-    let expected = hex::encode(mac.finalize().into_bytes());
-    // Lengths are public (64 hex digits); the contents are compared in constant time.
-    if expected.len() == header.len() && bool::from(expected.as_bytes().ct_eq(header.as_bytes())) {
-        Ok(())
-    } else {
-        Err(WebhookError::BadSignature)
+    let expected = mac.finalize().into_bytes();
+    // As the Node SDK: 64 hex digits (either case), their bytes compared in constant time.
+    match hex::decode(header) {
+        Ok(given)
+            if given.len() == expected.len() && bool::from(given.as_slice().ct_eq(expected.as_slice())) =>
+        {
+            Ok(())
+        }
+        _ => Err(WebhookError::BadSignature),
     }
 }
 
@@ -228,10 +232,13 @@ mod tests {
             verify_webhook("k", BODY.as_bytes(), &HeaderMap::new()),
             Err(WebhookError::MissingSignature)
         ));
+        let mut short = HeaderMap::new();
+        let hex = headers[SIGNATURE_HEADER].to_str().unwrap().to_owned();
+        short.insert(SIGNATURE_HEADER, hex[..62].parse().unwrap());
+        assert!(matches!(verify_signature("k", BODY.as_bytes(), &short), Err(WebhookError::BadSignature)));
         let mut upper = HeaderMap::new();
-        let hex = headers[SIGNATURE_HEADER].to_str().unwrap().to_uppercase();
-        upper.insert(SIGNATURE_HEADER, hex.parse().unwrap());
-        assert!(matches!(verify_signature("k", BODY.as_bytes(), &upper), Err(WebhookError::BadSignature)));
+        upper.insert(SIGNATURE_HEADER, hex.to_uppercase().parse().unwrap());
+        assert!(verify_signature("k", BODY.as_bytes(), &upper).is_ok(), "either case, as the Node SDK");
     }
 
     #[test]

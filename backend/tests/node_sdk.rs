@@ -52,7 +52,8 @@ fn hmac_hex(key: &str, body: &str) -> String {
 /// `(what, key, body, headers)`: the signing key the receiver holds, the body as received.
 fn cases() -> Vec<(&'static str, &'static str, String, Vec<(&'static str, String)>)> {
     let key = "whsec-vectors";
-    let body = r#"{"from":"nango","type":"auth","operation":"creation","success":true,"connectionId":"c-1"}"#.to_owned();
+    let body = r#"{"from":"nango","type":"auth","operation":"creation","success":true,"connectionId":"c-1"}"#
+        .to_owned();
     let good = hmac_hex(key, &body);
     let legacy = hex::encode(Sha256::digest(format!("{key}{body}")));
     let unicode = r#"{"type":"auth","name":"Zoë 🚀 \u00e9"}"#.to_owned();
@@ -75,6 +76,8 @@ fn cases() -> Vec<(&'static str, &'static str, String, Vec<(&'static str, String
         ("empty body", key, String::new(), vec![("x-nango-hmac-sha256", hmac_hex(key, ""))]),
         ("unicode body", key, unicode.clone(), vec![("x-nango-hmac-sha256", hmac_hex(key, &unicode))]),
         ("not hex", key, body.clone(), vec![("x-nango-hmac-sha256", "z".repeat(64))]),
+        ("hex, then not", key, body.clone(), vec![("x-nango-hmac-sha256", format!("{}zz", &good[..62]))]),
+        ("twice as long", key, body.clone(), vec![("x-nango-hmac-sha256", format!("{good}{good}"))]),
     ]
 }
 
@@ -116,7 +119,8 @@ fn verify_signature_agrees_with_the_official_node_sdk() {
         }
         let ours = verify_signature(key, body.as_bytes(), &map).is_ok();
         assert_eq!(Value::Bool(ours), sdk, "{what}: nango-backend says {ours}, the Node SDK {sdk}");
-        let genuine = ["signed", "both headers, legacy wrong", "empty body", "unicode body"].contains(what);
+        let genuine = ["signed", "uppercase hex", "both headers, legacy wrong", "empty body", "unicode body"]
+            .contains(what);
         assert_eq!(ours, genuine, "{what}");
     }
 }

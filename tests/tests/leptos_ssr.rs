@@ -46,9 +46,13 @@ async fn start() -> Result<Stack, Error> {
     if !pkg.join("app_bg.wasm").exists() {
         return Err(format!("{} is not built: run `cargo xtask examples --build-only` first", pkg.display()));
     }
-    let config = DevServerConfig { connect_ui_dir: Some(built_app("nango-connect-ui")?), ..DevServerConfig::for_tests() };
+    let config = DevServerConfig {
+        connect_ui_dir: Some(built_app("nango-connect-ui")?),
+        ..DevServerConfig::for_tests()
+    };
     let nango = nango_dev_server::start(config).await.map_err(|e| e.to_string())?;
-    let client = nango_backend::Nango::new(nango.secret_key()).host(&nango.api_url()).map_err(|e| e.to_string())?;
+    let client =
+        nango_backend::Nango::new(nango.secret_key()).host(&nango.api_url()).map_err(|e| e.to_string())?;
     let app = leptos_ssr::server::app(leptos_ssr::server::Config {
         nango: client,
         api_url: nango.api_url(),
@@ -124,14 +128,21 @@ async fn the_server_renders_for_the_cookie_session_and_the_page_hydrates() {
     let res = http.post(format!("{}/login", s.app)).form(&[("name", "Ada")]).send().await.unwrap();
     assert_eq!(res.status(), 303);
     let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let page = http.get(format!("{}/", s.app)).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
-    for rendered in ["<strong id=\"signed-in\">Ada</strong>", "id=\"open-connect-ui\"", "id=\"auth-state\">idle", "closed"] {
+    let page =
+        http.get(format!("{}/", s.app)).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+    for rendered in [
+        "<strong id=\"signed-in\">Ada</strong>",
+        "id=\"open-connect-ui\"",
+        "id=\"auth-state\">idle",
+        "closed",
+    ] {
         assert!(page.contains(rendered), "the server rendered no {rendered:?}: {page}");
     }
     assert!(!page.contains(s.nango.secret_key()), "the secret key never reaches the page");
 
     // The server function: a token for the signed-in user; nothing without a session.
-    let token = http.post(format!("{}/api/nango-session", s.app)).header("cookie", &cookie).send().await.unwrap();
+    let token =
+        http.post(format!("{}/api/nango-session", s.app)).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(token.status(), 200);
     let token: String = token.json().await.unwrap();
     let session: Value = http
@@ -164,13 +175,18 @@ async fn the_connect_ui_opens_and_connects_an_api_key() {
         let frame = b.wait_for("iframe#connect-ui").await?;
         frame.enter_frame().await.map_err(|e| format!("enter iframe: {e}"))?;
         click(b, "[data-integration='api-key-dev']").await?;
-        b.wait_for("#field-apiKey").await?.send_keys(nango_dev_server::DEV_API_KEY).await.map_err(|e| e.to_string())?;
+        b.wait_for("#field-apiKey")
+            .await?
+            .send_keys(nango_dev_server::DEV_API_KEY)
+            .await
+            .map_err(|e| e.to_string())?;
         click(b, "#connect-button").await?;
         b.wait_for("#success-screen").await?;
         b.client.enter_parent_frame().await.map_err(|e| e.to_string())?;
         b.wait_for("#event-log li[data-kind='connect']").await?;
         let stored = s.nango.connections();
-        let connection = stored.iter().find(|c| c.provider_config_key == "api-key-dev").ok_or("no connection stored")?;
+        let connection =
+            stored.iter().find(|c| c.provider_config_key == "api-key-dev").ok_or("no connection stored")?;
         let owner = connection.end_user.as_ref().and_then(|u| u["id"].as_str()).unwrap_or_default();
         if owner != "user-ada" {
             return Err(format!("the connection belongs to {owner:?}, not the signed-in user"));
@@ -200,11 +216,16 @@ async fn headless_oauth_connects() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_headless_api_key_connects() {
     run("headless-api-key", async |s, b| {
-        b.wait_for("#api-key-input").await?.send_keys(nango_dev_server::DEV_API_KEY).await.map_err(|e| e.to_string())?;
+        b.wait_for("#api-key-input")
+            .await?
+            .send_keys(nango_dev_server::DEV_API_KEY)
+            .await
+            .map_err(|e| e.to_string())?;
         click(b, "#api-key-submit").await?;
         b.wait_text("#auth-state", "connected", |t| t.starts_with("connected:")).await?;
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let found = b.client.find_all(Locator::Css("#connections li[data-provider-config-key='api-key-dev']")).await;
+        let found =
+            b.client.find_all(Locator::Css("#connections li[data-provider-config-key='api-key-dev']")).await;
         if found.map(|v| v.len()).unwrap_or(0) != 1 || s.nango.connections().len() != 1 {
             return Err("the API-key connection is not listed once".into());
         }
