@@ -72,7 +72,9 @@ async fn sign_in_and_hydrate(s: &Stack, b: &Browser) -> Result<(), Error> {
     b.wait_for("#user-name").await?.send_keys("Ada").await.map_err(|e| e.to_string())?;
     b.wait_for("#sign-in-button").await?.click().await.map_err(|e| e.to_string())?;
     b.wait_text("#signed-in", "the user's name", |t| t == "Ada").await?;
-    b.wait_for("html[data-hydrated='true']").await?;
+    if let Err(e) = b.wait_for("html[data-hydrated='true']").await {
+        return Err(format!("the page never hydrated ({e}); console: {:#?}", problems(b).await?));
+    }
     let kept = b.js("return !!window.__ssrButton && window.__ssrButton === document.getElementById('open-connect-ui');").await?;
     if kept != Value::Bool(true) {
         return Err("hydration replaced the server-rendered button instead of adopting it".into());
@@ -123,7 +125,10 @@ async fn the_server_renders_for_the_cookie_session_and_the_page_hydrates() {
     let s = start().await.unwrap();
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let anonymous = http.get(format!("{}/", s.app)).send().await.unwrap().text().await.unwrap();
-    assert!(anonymous.contains("id=\"sign-in\"") && !anonymous.contains("open-connect-ui"), "{anonymous}");
+    assert!(
+        anonymous.contains("id=\"sign-in\"") && !anonymous.contains("id=\"open-connect-ui\""),
+        "{anonymous}"
+    );
 
     let res = http.post(format!("{}/login", s.app)).form(&[("name", "Ada")]).send().await.unwrap();
     assert_eq!(res.status(), 303);
