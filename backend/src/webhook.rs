@@ -73,7 +73,7 @@ pub fn verify_webhook(
 #[non_exhaustive]
 pub enum WebhookEvent {
     /// `type: "auth"`: a connection was created, re-authorized, or failed to refresh.
-    Auth(AuthEvent),
+    Auth(Box<AuthEvent>),
     /// `type: "sync"`: a sync finished (the body as is).
     Sync(Value),
     /// `type: "forward"`: a provider's own webhook, forwarded (the body as is).
@@ -87,7 +87,9 @@ impl WebhookEvent {
     pub fn parse(raw_body: &[u8]) -> Result<Self, WebhookError> {
         let value: Value = serde_json::from_slice(raw_body).map_err(WebhookError::Malformed)?;
         Ok(match value.get("type").and_then(Value::as_str) {
-            Some("auth") => Self::Auth(AuthEvent::deserialize(&value).map_err(WebhookError::Malformed)?),
+            Some("auth") => {
+                Self::Auth(Box::new(AuthEvent::deserialize(&value).map_err(WebhookError::Malformed)?))
+            }
             Some("sync") => Self::Sync(value),
             Some("forward") => Self::Forward(value),
             _ => Self::Other(value),

@@ -44,7 +44,7 @@ async fn next_auth(
     let event =
         tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("a webhook within 10 s");
     match event.unwrap() {
-        Ok(WebhookEvent::Auth(auth)) => auth,
+        Ok(WebhookEvent::Auth(auth)) => *auth,
         other => panic!("an auth webhook expected: {other:?}"),
     }
 }

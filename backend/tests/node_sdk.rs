@@ -50,7 +50,9 @@ fn hmac_hex(key: &str, body: &str) -> String {
 }
 
 /// `(what, key, body, headers)`: the signing key the receiver holds, the body as received.
-fn cases() -> Vec<(&'static str, &'static str, String, Vec<(&'static str, String)>)> {
+type Case = (&'static str, &'static str, String, Vec<(&'static str, String)>);
+
+fn cases() -> Vec<Case> {
     let key = "whsec-vectors";
     let body = r#"{"from":"nango","type":"auth","operation":"creation","success":true,"connectionId":"c-1"}"#
         .to_owned();

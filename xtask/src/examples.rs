@@ -270,6 +270,13 @@ pub fn examples(args: &[String]) -> Result<(), String> {
                 println!("Secret key:   {} ({origin})", server.secret_key());
                 println!("Public key:   {}", server.public_key());
                 println!("Connect UI:   {}", server.connect_ui_url());
+                if HYDRATED.iter().any(|app| dist(app).join("pkg").exists()) {
+                    println!(
+                        "Leptos SSR:   NANGO_SECRET_KEY={} NANGO_HOST={api} NANGO_CONNECT_UI_URL={} \\\n              cargo run -p leptos-ssr --features ssr   (then http://127.0.0.1:3011/)",
+                        server.secret_key(),
+                        server.connect_ui_url()
+                    );
+                }
             }
         }
         println!("\nCtrl-C stops everything.");
