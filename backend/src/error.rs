@@ -11,7 +11,7 @@ use serde_json::Value;
 pub enum Error {
     /// Nango answered with its error shape (`{"error": {"code", …}}`).
     #[error("{0}")]
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// Nango could not be reached, or the connection broke (includes timeouts).
     #[error("cannot reach Nango: {0}")]
     Network(#[source] reqwest::Error),

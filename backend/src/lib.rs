@@ -306,7 +306,7 @@ impl Nango {
         // Any body with an `error` object is a failure, whatever the status (Nango's TBA
         // endpoint answers some with 200).
         if let Some(api) = error::api_error(status, &value) {
-            return Err(Error::Api(api));
+            return Err(Error::Api(Box::new(api)));
         }
         if !(200..300).contains(&status) {
             return Err(unexpected("an error status without Nango's error object".into()));

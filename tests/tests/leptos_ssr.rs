@@ -58,6 +58,7 @@ async fn start() -> Result<Stack, Error> {
         api_url: nango.api_url(),
         connect_ui_url: nango.connect_ui_url(),
         pkg_dir: pkg,
+        allowed_integrations: Some(vec!["github-dev".to_owned(), "api-key-dev".to_owned()]),
         head_html: RECORDER.to_owned(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
@@ -160,6 +161,11 @@ async fn the_server_renders_for_the_cookie_session_and_the_page_hydrates() {
         .await
         .unwrap();
     assert_eq!(session["data"]["endUser"]["id"], "user-ada", "{session}");
+    assert_eq!(
+        session["data"]["allowed_integrations"],
+        serde_json::json!(["github-dev", "api-key-dev"]),
+        "{session}"
+    );
     let refused = http.post(format!("{}/api/nango-session", s.app)).send().await.unwrap();
     assert!(!refused.status().is_success(), "an anonymous caller got {}", refused.status());
     assert!(!refused.text().await.unwrap().contains("nango_connect_session_"));

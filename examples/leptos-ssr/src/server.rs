@@ -34,6 +34,8 @@ pub struct Config {
     pub connect_ui_url: String,
     /// The wasm-bindgen output of the `hydrate` build (`app.js`, `app_bg.wasm`), served at `/pkg`.
     pub pkg_dir: PathBuf,
+    /// The integrations a session may connect (`None`: all of the environment's).
+    pub allowed_integrations: Option<Vec<String>>,
     /// Extra tags at the start of `<head>` (the end-to-end tests record console messages with it).
     pub head_html: String,
 }
@@ -82,8 +84,10 @@ pub(crate) async fn mint_session() -> Result<String, ServerFnError> {
     let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no app state"))?;
     let parts = use_context::<Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
     let user = state.user_of(&parts.headers).ok_or_else(|| ServerFnError::new("sign in first"))?;
-    let end_user = EndUser::new(&user.id).display_name(&user.name);
-    let request = ConnectSessionRequest::new(end_user).allowed_integrations(["github-dev", "api-key-dev"]);
+    let mut request = ConnectSessionRequest::new(EndUser::new(&user.id).display_name(&user.name));
+    if let Some(keys) = &state.0.config.allowed_integrations {
+        request = request.allowed_integrations(keys);
+    }
     let session = state.0.config.nango.create_connect_session(&request).await.map_err(ServerFnError::new)?;
     Ok(session.token)
 }
