@@ -84,6 +84,8 @@ impl Nango {
             .timeout(DEFAULT_TIMEOUT)
             .connect_timeout(Duration::from_secs(10))
             .build()
+            // Building fails only when the TLS backend cannot start; reqwest's default client
+            // then fails each request with that error instead of panicking here.
             .unwrap_or_default();
         Self { host: CLOUD_HOST.to_owned(), secret_key: secret_key.into(), webhook_signing_key: None, http }
     }
