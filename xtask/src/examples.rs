@@ -24,6 +24,11 @@ pub const APPS: &[App] = &[
     App { package: "nango-connect-ui", dir: "connect-ui", mount: None },
 ];
 
+/// Fullstack apps: a server (`ssr`, native) and the page's wasm (`hydrate`), a build of its own
+/// (its Leptos features differ from the client-side demos'), whose wasm-bindgen output goes to
+/// `target/dist/{package}/pkg` (`app.js`, `app_bg.wasm`).
+pub const HYDRATED: &[App] = &[App { package: "leptos-ssr", dir: "examples/leptos-ssr", mount: None }];
+
 /// Where a built app goes.
 pub fn dist(app: &App) -> PathBuf {
     target_dir().join("dist").join(app.package)
@@ -63,6 +68,43 @@ pub fn build(wasm_opt: bool) -> Result<(), String> {
             eprintln!("  {}: wasm unchanged, wasm-bindgen skipped", app.package);
         }
         copy_static(&root().join(app.dir), &out)?;
+    }
+    for app in HYDRATED.iter().filter(|app| root().join(app.dir).join("Cargo.toml").exists()) {
+        timed(
+            &format!(
+                "cargo build --release --target wasm32-unknown-unknown -p {} --features hydrate",
+                app.package
+            ),
+            || {
+                crate::setup::run(
+                    crate::cargo()
+                        .args([
+                            "build",
+                            "--release",
+                            "--target",
+                            "wasm32-unknown-unknown",
+                            "--lib",
+                            "-p",
+                            app.package,
+                        ])
+                        .args(["--features", &format!("{}/hydrate", app.package)]),
+                )
+            },
+        )?;
+        let wasm = built_wasm(app.package)?;
+        let out = dist(app).join("pkg");
+        let stamp = out.join(".built-from");
+        let fingerprint = fingerprint(&wasm)?;
+        if std::fs::read_to_string(&stamp).ok().as_deref() != Some(fingerprint.as_str()) {
+            let _ = std::fs::remove_dir_all(&out);
+            timed(&format!("wasm-bindgen {}", app.package), || bindgen(&wasm, &out, "app"))?;
+            if wasm_opt {
+                timed(&format!("wasm-opt -Oz {}", app.package), || optimize(&out.join("app_bg.wasm")))?;
+            }
+            std::fs::write(&stamp, &fingerprint).map_err(|e| e.to_string())?;
+        } else {
+            eprintln!("  {}: wasm unchanged, wasm-bindgen skipped", app.package);
+        }
     }
     Ok(())
 }
@@ -228,6 +270,13 @@ pub fn examples(args: &[String]) -> Result<(), String> {
                 println!("Secret key:   {} ({origin})", server.secret_key());
                 println!("Public key:   {}", server.public_key());
                 println!("Connect UI:   {}", server.connect_ui_url());
+                if HYDRATED.iter().any(|app| dist(app).join("pkg").exists()) {
+                    println!(
+                        "Leptos SSR:   NANGO_SECRET_KEY={} NANGO_HOST={api} NANGO_CONNECT_UI_URL={} \\\n              cargo run -p leptos-ssr --features ssr   (then http://127.0.0.1:3011/)",
+                        server.secret_key(),
+                        server.connect_ui_url()
+                    );
+                }
             }
         }
         println!("\nCtrl-C stops everything.");

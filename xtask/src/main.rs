@@ -41,6 +41,7 @@ const WASM_CRATES: &[&str] = &[
     "yew-demo",
     "dioxus-demo",
     "leptos-demo",
+    "leptos-ssr",
     "yew-trunk-starter",
     "dioxus-cli-starter",
     "nango-connect-ui",
@@ -110,7 +111,8 @@ fn test() -> Result<(), String> {
         let mut cmd = cargo();
         cmd.args(["clippy", "--target", "wasm32-unknown-unknown", "--all-targets"]);
         let mut cmd = with_packages(cmd, WASM_CRATES);
-        cmd.args(["--", "-D", "warnings"]);
+        // The fullstack example's browser build (checking only: unified features are fine here).
+        cmd.args(["--features", "leptos-ssr/hydrate", "--", "-D", "warnings"]);
         run(&mut cmd)
     })?;
     stage("docs", || {
@@ -136,7 +138,7 @@ fn test() -> Result<(), String> {
 }
 
 /// `cargo publish --workspace --dry-run`: packages every crate not marked `publish = false`
-/// (the core, both adapters, the dev server), with unpublished siblings resolved from the local
+/// (the core, the three adapters, the dev server, the backend client), with unpublished siblings resolved from the local
 /// packages, and builds each package as crates.io would get it. Uploads nothing. Without debug
 /// info: the packages are built alone (their own features), so little is shared with the other
 /// stages anyway, and this spends ~15% less CPU (first run on 2 busy cores: 6.5 minutes; later
