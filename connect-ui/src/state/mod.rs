@@ -1,14 +1,21 @@
 //! The page's state machine: a pure reducer (`State::apply`) that returns the effects the
 //! component performs (fetches, messages to the parent). Tested natively.
 //!
-//! Every asynchronous result is tied to what produced it: a request carries a [`Ticket`] that
-//! its answer brings back, an auth call the id the component gave it. Only the answer the state
-//! waits for is taken; a late one of a superseded request or auth is ignored.
+//! Every asynchronous result is tied to what produced it by a ticket ([`ticket`]): only the
+//! answer the state waits for is taken; a late one of a superseded request or auth is ignored.
+//!
+//! [`action`] holds what goes in and what comes out; this module, the state and its reducer.
 
-use nango_frontend::{AuthError, AuthErrorType, AuthSuccess, ConnectUiEvent, ConnectUiSettings};
+mod action;
+mod ticket;
 
+use nango_frontend::{AuthError, AuthErrorType, AuthSuccess, ConnectUiEvent};
+
+pub use self::action::{Action, CloseBy, Effect, Leave, LoadError, api_failure};
+pub use self::ticket::Ticket;
+use self::ticket::{AuthTicket, Awaited, Tickets};
 use crate::form::Form;
-use crate::model::{Integration, Provider, Session};
+use crate::model::{Integration, Session};
 use crate::telemetry::{Beacon, Event};
 
 /// The screen shown.
@@ -40,158 +47,6 @@ pub enum Phase {
     Closed,
 }
 
-/// Where the user wants to go from a half-filled form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Leave {
-    /// Close the Connect UI.
-    Close(CloseBy),
-    /// Back to the integration list.
-    ToList,
-}
-
-/// How the user asked to close (telemetry tells them apart).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CloseBy {
-    /// The close button.
-    Button,
-    /// Escape, or a click outside the dialog.
-    Outside,
-}
-
-/// Why a request failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoadError {
-    /// 401: the session token is unknown or expired.
-    Unauthorized,
-    /// Anything else, as an API error.
-    Failed(AuthError),
-}
-
-/// Ties a request's answer to the request: only the latest request of a kind is awaited.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ticket(u64);
-
-/// What happened.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    /// A session token arrived (query or parent).
-    Token(String),
-    /// 10 s passed in an iframe.
-    TokenTimeout,
-    /// `GET /connect/session` and `GET /integrations` answered.
-    SessionLoaded {
-        /// The request's ticket.
-        ticket: Ticket,
-        /// The session.
-        session: Session,
-        /// The integrations the session may use.
-        integrations: Vec<Integration>,
-    },
-    /// Loading the session failed.
-    LoadFailed {
-        /// The request's ticket.
-        ticket: Ticket,
-        /// Why.
-        error: LoadError,
-    },
-    /// The user chose an integration.
-    Select(String),
-    /// `GET /providers/{provider}` answered.
-    ProviderLoaded {
-        /// The request's ticket.
-        ticket: Ticket,
-        /// The provider.
-        provider: Provider,
-        /// A fresh UUID, the AWS SigV4 external id unless the session presets one.
-        external_id: String,
-    },
-    /// Loading the provider failed.
-    ProviderFailed {
-        /// The request's ticket.
-        ticket: Ticket,
-        /// Why.
-        error: LoadError,
-    },
-    /// A field changed.
-    Input {
-        /// Field name.
-        name: String,
-        /// New value.
-        value: String,
-    },
-    /// Submit was refused by validation: show the messages.
-    ShowErrors,
-    /// An auth call started, with an id the component chose (a new one for each call).
-    Connecting(u64),
-    /// The auth call with this id ended.
-    AuthDone {
-        /// The id given in [`Action::Connecting`].
-        id: u64,
-        /// Its result.
-        result: Result<AuthSuccess, AuthError>,
-    },
-    /// The OAuth callback page reported a failure (`nango_oauth_callback_error`), with its
-    /// message and the server's code, if it gave one.
-    CallbackError {
-        /// What the page says.
-        message: String,
-        /// The server's code; without one, `connection_validation_failed` (as Nango's page).
-        error_type: Option<String>,
-    },
-    /// The parent sent `settings_changed` (taken in preview only).
-    PreviewSettings(ConnectUiSettings),
-    /// The provider's documentation link was followed.
-    DocsClicked,
-    /// A field's documentation link was followed.
-    DocSectionClicked,
-    /// The external id was copied to the clipboard (`true`), or that news is old (`false`).
-    Copied(bool),
-    /// The Back button.
-    Back,
-    /// Close button, or a click outside the dialog.
-    RequestClose(CloseBy),
-    /// The Escape key.
-    Escape,
-    /// "Discard" in the leave confirmation.
-    ConfirmLeave,
-    /// "Keep editing" in the leave confirmation.
-    CancelLeave,
-    /// "Finish" on the success screen.
-    Finish,
-}
-
-/// What the component must do after an action.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Fetch the session and the integrations with this token.
-    LoadSession {
-        /// The session token.
-        token: String,
-        /// To give back with the answer.
-        ticket: Ticket,
-    },
-    /// The session is loaded: make the Nango client for it (token, WebSocket path) and apply
-    /// its theme.
-    UseSession,
-    /// Fetch a provider for the selected integration.
-    LoadProvider {
-        /// Provider name.
-        provider: String,
-        /// To give back with the answer.
-        ticket: Ticket,
-    },
-    /// Post an event to the parent.
-    Post(ConnectUiEvent),
-    /// Cancel the running auth call.
-    CancelAuth,
-    /// Post `close`.
-    Close,
-    /// Apply these settings' theme and colours (a preview's `settings_changed`).
-    Restyle(ConnectUiSettings),
-    /// Send a telemetry beacon.
-    Telemetry(Beacon),
-}
-
 /// Everything the page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct State {
@@ -215,14 +70,14 @@ pub struct State {
     pub confirm: Option<Leave>,
     /// The external id was just copied.
     pub copied: bool,
-    /// The last ticket given out.
-    last_ticket: u64,
+    /// Gives out the requests' tickets.
+    tickets: Tickets,
     /// The session request whose answer is awaited.
-    session_request: Option<Ticket>,
+    session_request: Awaited<Ticket>,
     /// The provider request whose answer is awaited.
-    provider_request: Option<Ticket>,
+    provider_request: Awaited<Ticket>,
     /// The auth call whose result is awaited.
-    auth: Option<u64>,
+    auth: Awaited<AuthTicket>,
 }
 
 impl State {
@@ -239,10 +94,10 @@ impl State {
             form: None,
             confirm: None,
             copied: false,
-            last_ticket: 0,
-            session_request: None,
-            provider_request: None,
-            auth: None,
+            tickets: Tickets::default(),
+            session_request: Awaited::default(),
+            provider_request: Awaited::default(),
+            auth: Awaited::default(),
         };
         let effects = match link_token {
             Some(token) => state.apply(Action::Token(token)),
@@ -285,10 +140,10 @@ impl State {
                 self.selected = None;
                 self.form = None;
                 self.confirm = None;
-                self.provider_request = None;
+                self.provider_request.forget();
                 self.phase = Phase::Loading;
-                let ticket = self.ticket();
-                self.session_request = Some(ticket);
+                let ticket = self.tickets.next();
+                self.session_request.expect(ticket);
                 effects.push(Effect::LoadSession { token, ticket });
                 effects.extend(self.beacon(Event::Open, None));
                 effects
@@ -300,7 +155,7 @@ impl State {
                 Vec::new()
             }
             Action::SessionLoaded { ticket, session, mut integrations } => {
-                if self.phase != Phase::Loading || !take(&mut self.session_request, ticket) {
+                if self.phase != Phase::Loading || !self.session_request.take(ticket) {
                     return Vec::new();
                 }
                 if let Some(allowed) = &session.allowed_integrations {
@@ -324,16 +179,10 @@ impl State {
                 effects
             }
             Action::LoadFailed { ticket, error } => {
-                if self.phase != Phase::Loading || !take(&mut self.session_request, ticket) {
+                if self.phase != Phase::Loading || !self.session_request.take(ticket) {
                     return Vec::new();
                 }
-                match error {
-                    LoadError::Unauthorized => self.expire(),
-                    LoadError::Failed(error) => {
-                        self.phase = Phase::LoadError(error.to_string());
-                        self.beacon(Event::ViewUnknownError, None).into_iter().collect()
-                    }
-                }
+                self.load_failed(error, |error| Phase::LoadError(error.to_string()))
             }
             Action::Select(key) => {
                 if self.phase != Phase::List {
@@ -347,7 +196,7 @@ impl State {
             }
             Action::ProviderLoaded { ticket, provider, external_id } => {
                 if self.phase == Phase::LoadingProvider
-                    && take(&mut self.provider_request, ticket)
+                    && self.provider_request.take(ticket)
                     && let Some(integration) = self.selected.as_ref()
                 {
                     let key = integration.unique_key.clone();
@@ -358,16 +207,10 @@ impl State {
                 Vec::new()
             }
             Action::ProviderFailed { ticket, error } => {
-                if self.phase != Phase::LoadingProvider || !take(&mut self.provider_request, ticket) {
+                if self.phase != Phase::LoadingProvider || !self.provider_request.take(ticket) {
                     return Vec::new();
                 }
-                match error {
-                    LoadError::Unauthorized => self.expire(),
-                    LoadError::Failed(error) => {
-                        self.phase = Phase::Failure(error);
-                        self.beacon(Event::ViewUnknownError, None).into_iter().collect()
-                    }
-                }
+                self.load_failed(error, Phase::Failure)
             }
             Action::Input { name, value } => {
                 if let (Phase::Form, Some(form)) = (&self.phase, self.form.as_mut()) {
@@ -389,14 +232,13 @@ impl State {
                 }
                 self.phase = Phase::Connecting;
                 self.confirm = None;
-                self.auth = Some(id);
+                self.auth.expect(id);
                 self.beacon(Event::ClickConnect, None).into_iter().collect()
             }
             Action::AuthDone { id, result } => {
-                if self.phase != Phase::Connecting || self.auth != Some(id) {
+                if self.phase != Phase::Connecting || !self.auth.take(id) {
                     return Vec::new();
                 }
-                self.auth = None;
                 match result {
                     Ok(success) => {
                         self.phase = Phase::Success(success.clone());
@@ -525,6 +367,18 @@ impl State {
         self.selected.as_ref().map(|i| i.unique_key.as_str())
     }
 
+    /// A request failed: a 401 expires the session, anything else shows `phase` of the error
+    /// (with its beacon).
+    fn load_failed(&mut self, error: LoadError, phase: impl FnOnce(AuthError) -> Phase) -> Vec<Effect> {
+        match error {
+            LoadError::Unauthorized => self.expire(),
+            LoadError::Failed(error) => {
+                self.phase = phase(error);
+                self.beacon(Event::ViewUnknownError, None).into_iter().collect()
+            }
+        }
+    }
+
     /// The session token is unknown or expired: say so, and tell the host so that it can fetch
     /// a fresh token for the next open (the error type is the server's).
     fn expire(&mut self) -> Vec<Effect> {
@@ -535,22 +389,17 @@ impl State {
         })]
     }
 
-    fn ticket(&mut self) -> Ticket {
-        self.last_ticket += 1;
-        Ticket(self.last_ticket)
-    }
-
     /// Cancels the running auth, if any: its result is no longer awaited.
     fn stop_auth(&mut self) -> Vec<Effect> {
-        if self.auth.take().is_some() { vec![Effect::CancelAuth] } else { Vec::new() }
+        if self.auth.forget() { vec![Effect::CancelAuth] } else { Vec::new() }
     }
 
     fn select(&mut self, key: &str) -> Vec<Effect> {
         let Some(integration) = self.integrations.iter().find(|i| i.unique_key == key).cloned() else {
             return Vec::new();
         };
-        let ticket = self.ticket();
-        self.provider_request = Some(ticket);
+        let ticket = self.tickets.next();
+        self.provider_request.expect(ticket);
         let effect = Effect::LoadProvider { provider: integration.provider.clone(), ticket };
         self.selected = Some(integration);
         self.form = None;
@@ -579,20 +428,6 @@ fn by_event(by: CloseBy) -> Event {
         CloseBy::Button => Event::ClickClose,
         CloseBy::Outside => Event::ClickOutside,
     }
-}
-
-/// Whether `ticket` is the awaited one; if so it is awaited no more.
-fn take(awaited: &mut Option<Ticket>, ticket: Ticket) -> bool {
-    let matches = *awaited == Some(ticket);
-    if matches {
-        *awaited = None;
-    }
-    matches
-}
-
-/// An API error as the error shown on the failure screen.
-pub fn api_failure(code: &str, message: &str) -> AuthError {
-    AuthError::new(AuthErrorType::from_code(code), message)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-use nango_frontend::Json;
+use nango_frontend::{ConnectUiSettings, Json};
 
 use super::*;
+use crate::model::Provider;
 
 /// Applies `action`, leaving out the telemetry beacons (tested on their own).
 fn act(state: &mut State, action: Action) -> Vec<Effect> {
