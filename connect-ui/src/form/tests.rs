@@ -1,3 +1,5 @@
+use nango_frontend::{AuthErrorType, Json};
+
 use super::*;
 
 fn provider(json: &str) -> Provider {
