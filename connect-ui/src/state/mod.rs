@@ -12,8 +12,8 @@ mod ticket;
 use nango_frontend::{AuthError, AuthErrorType, AuthSuccess, ConnectUiEvent};
 
 pub use self::action::{Action, CloseBy, Effect, Leave, LoadError, api_failure};
-pub use self::ticket::Ticket;
-use self::ticket::{AuthTicket, Awaited, Tickets};
+pub use self::ticket::{AuthTicket, Ticket};
+use self::ticket::{Awaited, Tickets};
 use crate::form::Form;
 use crate::model::{Integration, Session};
 use crate::telemetry::{Beacon, Event};
