@@ -3,7 +3,6 @@
 
 use nango_frontend::{AuthError, AuthErrorType, Credentials, Json, JsonObject};
 
-use super::Method;
 use crate::model::{FieldSpec, Provider};
 
 /// The OAuth app overrides a session may preset for OAuth2: `(name, title, secret)`.
@@ -13,12 +12,13 @@ pub(super) const OAUTH_OVERRIDES: [(&str, &str, bool); 3] = [
     ("oauth_refresh_token_override", "Refresh token", true),
 ];
 
-/// The popup, with the end user's own OAuth app when both its id and secret are given.
-pub(super) fn oauth_method(overrides: &[(String, String)]) -> Result<Method, AuthError> {
+/// The end user's own OAuth app when both its id and secret are given (`None`: neither is, the
+/// integration's app).
+pub(super) fn oauth_override(overrides: &[(String, String)]) -> Result<Option<Credentials>, AuthError> {
     let get = |k: &str| overrides.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone());
     match (get("oauth_client_id_override"), get("oauth_client_secret_override")) {
-        (None, None) => Ok(Method::OAuth),
-        (Some(client_id), Some(client_secret)) => Ok(Method::Credentials(Credentials::OAuthClientOverride {
+        (None, None) => Ok(None),
+        (Some(client_id), Some(client_secret)) => Ok(Some(Credentials::OAuthClientOverride {
             client_id,
             client_secret,
             refresh_token: get("oauth_refresh_token_override"),

@@ -9,7 +9,7 @@ mod credentials;
 use nango_frontend::{AuthError, Credentials, JsonObject};
 
 pub use self::credentials::credentials;
-use self::credentials::{OAUTH_OVERRIDES, credential_fields, oauth_method};
+use self::credentials::{OAUTH_OVERRIDES, credential_fields, oauth_override};
 use crate::model::{FieldSpec, Integration, Provider, Session};
 
 /// How an auth mode connects.
@@ -317,7 +317,11 @@ impl Form {
             AuthKind::OAuth => {
                 let mut overrides = self.oauth_overrides.clone();
                 overrides.extend(filled(Group::Credential));
-                oauth_method(&overrides).map_err(FormError::Auth)?
+                // The popup, with the end user's own OAuth app when the session or the user gives one.
+                match oauth_override(&overrides).map_err(FormError::Auth)? {
+                    None => Method::OAuth,
+                    Some(credentials) => Method::Credentials(credentials),
+                }
             }
             AuthKind::NoAuth => Method::Create,
             AuthKind::Outbound => Method::Credentials(Credentials::OutboundInstallation),
