@@ -126,9 +126,9 @@ impl Component for App {
             outside.then_some(Action::RequestClose(CloseBy::Outside))
         });
         let send = link.callback(|action| action);
-        let connect = self.submit.handler(&self.state, self.runner.nango(), send.clone());
+        let on_submit = self.submit.handler(&self.state, self.runner.nango(), send.clone());
         let ui = Ui { state: &self.state, lang, send };
-        let body = screens::body(&ui, connect);
+        let body = screens::body(&ui, on_submit);
         let title = screens::title(&ui);
         let watermark = self.state.session.settings.show_watermark.unwrap_or(true);
         html! {

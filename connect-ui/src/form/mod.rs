@@ -1,7 +1,7 @@
 //! The auth form of one integration: which fields to show for its auth mode, validation, and
 //! what to send through the core (credentials, connection config params). Pure logic.
 //!
-//! [`credentials`] says which credential fields a provider asks for and makes the core's
+//! [`mod@credentials`] says which credential fields a provider asks for and makes the core's
 //! credentials from them; this module builds the form, validates it and makes its submission.
 
 mod credentials;
@@ -116,8 +116,8 @@ pub struct Form {
     pub integration: String,
     /// The provider's `auth_mode`.
     pub auth_mode: String,
-    /// How it connects.
-    pub kind: AuthKind,
+    /// How it connects (read with [`Form::kind`]).
+    kind: AuthKind,
     /// `docs_connect`, or the session's override for the integration.
     pub docs: Option<String>,
     /// `docs` is the session's override (whose page has no sections of ours).

@@ -9,8 +9,8 @@ use crate::form::{AuthKind, FieldError, Form, FormField};
 use crate::i18n::{Key, Lang};
 use crate::state::{Action, Phase};
 
-/// The form of the selected integration; `connect` is the submit handler.
-pub fn view(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
+/// The form of the selected integration; `on_submit` is the submit handler.
+pub fn view(ui: &Ui<'_>, on_submit: Callback<SubmitEvent>) -> Html {
     let (Some(form), Some(integration)) = (&ui.state.form, &ui.state.selected) else {
         return Html::default();
     };
@@ -32,7 +32,7 @@ pub fn view(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
     };
     let first_is_button = form.fields.is_empty();
     html! {
-        <form id="auth-form" class="auth-form" novalidate=true onsubmit={connect} aria-busy={busy.to_string()}>
+        <form id="auth-form" class="auth-form" novalidate=true onsubmit={on_submit} aria-busy={busy.to_string()}>
             <div class="form-head">
                 { logo(integration, 40) }
                 <p class="muted">{ hint }</p>

@@ -25,9 +25,9 @@ pub struct Ui<'a> {
     pub send: Callback<Action>,
 }
 
-/// The dialog's body: the screen of the current phase (or the leave question); `connect` is
-/// the form's submit handler.
-pub fn body(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
+/// The dialog's body: the screen of the current phase (or the leave question); `on_submit`
+/// is the form's submit handler ([`crate::submit`]).
+pub fn body(ui: &Ui<'_>, on_submit: Callback<SubmitEvent>) -> Html {
     if let Some(leave) = ui.state.confirm {
         return confirm::view(ui, leave);
     }
@@ -38,7 +38,7 @@ pub fn body(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
         Phase::LoadError(details) => message::load_error(ui, details),
         Phase::Closed => message::closed(ui),
         Phase::List => list::view(ui),
-        Phase::Form | Phase::Connecting => form::view(ui, connect),
+        Phase::Form | Phase::Connecting => form::view(ui, on_submit),
         Phase::Success(success) => outcome::success(ui, success),
         Phase::Failure(error) => outcome::failure(ui, error),
     }
