@@ -1,24 +1,24 @@
-//! The root component: owns the [`State`], performs its effects, renders the dialog.
+//! The root component: owns the [`State`], sends its actions through the reducer, has the
+//! [`Runner`] perform the effects, and renders the dialog around the current screen.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Timeout;
-use nango_frontend::{AuthError, AuthErrorType, AuthFuture, AuthOptions, ConnectUiEvent, Nango, NangoConfig};
+use nango_frontend::ConnectUiEvent;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::spawn_local;
-use web_sys::{KeyboardEvent, MouseEvent, SubmitEvent};
-use yew::html::Scope;
+use web_sys::{KeyboardEvent, MouseEvent};
 use yew::prelude::*;
 
 use crate::bridge::{self, Incoming, Parent};
-use crate::form::{FormError, Method, Submission};
+use crate::effects::Runner;
 use crate::i18n::{Key, Lang};
-use crate::query::{self, Query};
-use crate::screens;
-use crate::state::{Action, CloseBy, Effect, Phase, State};
-use crate::{api, dom, telemetry, theme};
+use crate::query::Query;
+use crate::screens::{self, Ui};
+use crate::state::{Action, CloseBy, State};
+use crate::submit::Submit;
+use crate::{dom, theme};
 
 /// How long the page waits for the parent's `session_token` before saying so.
 const TOKEN_WAIT_MS: u32 = 10_000;
@@ -31,16 +31,16 @@ pub struct App {
     state: State,
     query: Query,
     lang: Lang,
-    parent: Parent,
-    nango: Result<Nango, AuthError>,
+    /// Performs the reducer's effects.
+    runner: Runner,
+    /// Starts auth calls inside the form's submit.
+    submit: Submit,
     /// Which screen got the focus last, to move it only when the screen changes.
     focused_screen: Option<&'static str>,
     /// A submit was refused: focus the first invalid field after the render.
     focus_invalid: bool,
     /// The pointer went down on the backdrop itself (a click outside starts and ends there).
     pressed_outside: Rc<Cell<bool>>,
-    /// The id of the last auth call started, so that each result names its call.
-    last_auth: Rc<Cell<u64>>,
     _listeners: Vec<EventListener>,
     _token_timeout: Option<Timeout>,
     /// Ends "Copied" on the external id's copy button.
@@ -62,22 +62,19 @@ impl Component for App {
         let lang = Lang::detect(query.lang.as_deref(), browser_langs.iter().map(String::as_str));
         let in_iframe = window.as_ref().is_some_and(bridge::in_iframe);
         let (state, effects) = State::new(in_iframe, query.session_token.clone(), query.preview);
+        let parent = match &window {
+            Some(w) => Parent::new(w),
+            None => Parent::detached(),
+        };
 
         let mut app = Self {
             state,
             lang,
-            parent: match &window {
-                Some(w) => Parent::new(w),
-                None => Parent::detached(),
-            },
-            nango: Err(AuthError::new(
-                AuthErrorType::MissingConnectSessionToken,
-                "The session is not loaded yet",
-            )),
+            runner: Runner::new(&query, lang, parent, ctx.link().callback(|action| action)),
+            submit: Submit::new(query.detect_closed_auth_window),
             focused_screen: None,
             focus_invalid: false,
             pressed_outside: Rc::new(Cell::new(false)),
-            last_auth: Rc::new(Cell::new(0)),
             _listeners: Vec::new(),
             _token_timeout: None,
             _copied_timeout: None,
@@ -87,7 +84,8 @@ impl Component for App {
             dom::set_lang(window, lang.code());
             let forced = theme::resolve(app.query.theme, &Default::default());
             dom::apply_theme(window, forced, &theme::primaries(&Default::default()));
-            app.install_listeners(window, ctx.link());
+            app._listeners =
+                listeners(window, app.runner.parent(), &app.query, lang, ctx.link().callback(|a| a));
             if in_iframe && app.query.session_token.is_none() {
                 let link = ctx.link().clone();
                 app._token_timeout =
@@ -95,8 +93,8 @@ impl Component for App {
             }
         }
         // After the listener is in place, so that the parent's answer cannot be missed.
-        app.parent.post(&ConnectUiEvent::Ready);
-        app.run(ctx, effects);
+        app.runner.parent().post(&ConnectUiEvent::Ready);
+        app.runner.run(&app.state, effects);
         app
     }
 
@@ -112,7 +110,7 @@ impl Component for App {
             _ => {}
         }
         let effects = self.state.apply(action);
-        self.run(ctx, effects);
+        self.runner.run(&self.state, effects);
         true
     }
 
@@ -127,30 +125,11 @@ impl Component for App {
             let outside = pressed.replace(false) && is_on_self(&e);
             outside.then_some(Action::RequestClose(CloseBy::Outside))
         });
-        let ui = screens::Ui { state: &self.state, lang, link };
-        let body = if let Some(leave) = self.state.confirm {
-            screens::confirm::view(&ui, leave)
-        } else {
-            match &self.state.phase {
-                Phase::WaitingForToken | Phase::Loading | Phase::LoadingProvider => {
-                    screens::loading::view(&ui)
-                }
-                Phase::NoToken => screens::message::no_token(&ui),
-                Phase::SessionExpired => screens::message::expired(&ui),
-                Phase::LoadError(details) => screens::message::load_error(&ui, details),
-                Phase::Closed => screens::message::closed(&ui),
-                Phase::List => screens::list::view(&ui),
-                Phase::Form | Phase::Connecting => screens::form::view(&ui, self.connect_callback(ctx)),
-                Phase::Success(success) => screens::outcome::success(&ui, success),
-                Phase::Failure(error) => screens::outcome::failure(&ui, error),
-            }
-        };
-        let title = match (&self.state.phase, &self.state.selected) {
-            (Phase::List | Phase::Loading | Phase::WaitingForToken, _) | (_, None) => {
-                lang.t(Key::Title).to_owned()
-            }
-            (_, Some(integration)) => lang.fill(Key::ConnectTo, &integration.display_name),
-        };
+        let send = link.callback(|action| action);
+        let on_submit = self.submit.handler(&self.state, self.runner.nango(), send.clone());
+        let ui = Ui { state: &self.state, lang, send };
+        let body = screens::body(&ui, on_submit);
+        let title = screens::title(&ui);
         let watermark = self.state.session.settings.show_watermark.unwrap_or(true);
         html! {
             <div class={classes!("backdrop", self.query.embedded.then_some("embedded"))}
@@ -188,176 +167,44 @@ impl Component for App {
     }
 }
 
-impl App {
-    fn install_listeners(&mut self, window: &web_sys::Window, link: &Scope<Self>) {
-        let api_origin = web_sys::Url::new(&self.query.api_url).map(|u| u.origin()).unwrap_or_default();
-        let lang = self.lang;
-        let on_message = link.callback(move |message| match message {
-            Incoming::Token(token) => Action::Token(token),
-            Incoming::Settings(settings) => Action::PreviewSettings(settings),
-            Incoming::CallbackError { message, error_type } => Action::CallbackError {
-                message: message.unwrap_or_else(|| lang.t(Key::AuthorizationFailed).to_owned()),
-                error_type,
-            },
-        });
-        self._listeners.push(bridge::listen(window, &self.parent, api_origin, move |m| on_message.emit(m)));
-        let keys = link.clone();
-        let key_window = window.clone();
-        // Not passive: Tab's default is prevented to keep the focus in the dialog.
-        self._listeners.push(EventListener::new_with_options(
-            window,
-            "keydown",
-            EventListenerOptions::enable_prevent_default(),
-            move |event| {
-                let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
-                match event.key().as_str() {
-                    "Escape" => {
-                        event.prevent_default();
-                        keys.send_message(Action::Escape);
-                    }
-                    "Tab" => dom::trap_tab(&key_window, event),
-                    _ => {}
+/// The page's listeners: the parent's and the callback page's messages (see [`bridge::listen`]),
+/// and the keys (Escape closes, Tab stays in the dialog). Their actions go to `send`.
+fn listeners(
+    window: &web_sys::Window,
+    parent: &Parent,
+    query: &Query,
+    lang: Lang,
+    send: Callback<Action>,
+) -> Vec<EventListener> {
+    let api_origin = web_sys::Url::new(&query.api_url).map(|u| u.origin()).unwrap_or_default();
+    let on_message = send.reform(move |message| match message {
+        Incoming::Token(token) => Action::Token(token),
+        Incoming::Settings(settings) => Action::PreviewSettings(settings),
+        Incoming::CallbackError { message, error_type } => Action::CallbackError {
+            message: message.unwrap_or_else(|| lang.t(Key::AuthorizationFailed).to_owned()),
+            error_type,
+        },
+    });
+    let messages = bridge::listen(window, parent, api_origin, move |m| on_message.emit(m));
+    let key_window = window.clone();
+    // Not passive: Tab's default is prevented to keep the focus in the dialog.
+    let keys = EventListener::new_with_options(
+        window,
+        "keydown",
+        EventListenerOptions::enable_prevent_default(),
+        move |event| {
+            let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+            match event.key().as_str() {
+                "Escape" => {
+                    event.prevent_default();
+                    send.emit(Action::Escape);
                 }
-            },
-        ));
-    }
-
-    fn run(&mut self, ctx: &Context<Self>, effects: Vec<Effect>) {
-        for effect in effects {
-            match effect {
-                Effect::LoadSession { token, ticket } => {
-                    let link = ctx.link().clone();
-                    let api_url = self.query.api_url.clone();
-                    spawn_local(async move {
-                        link.send_message(match api::load_session(&api_url, &token).await {
-                            Ok((session, integrations)) => {
-                                Action::SessionLoaded { ticket, session, integrations }
-                            }
-                            Err(error) => Action::LoadFailed { ticket, error },
-                        });
-                    });
-                }
-                Effect::UseSession => self.use_session(),
-                Effect::LoadProvider { provider, ticket } => {
-                    let link = ctx.link().clone();
-                    let api_url = self.query.api_url.clone();
-                    let token = self.state.token.clone().unwrap_or_default();
-                    let lang = self.lang.code();
-                    spawn_local(async move {
-                        link.send_message(
-                            match api::load_provider(&api_url, &token, &provider, lang).await {
-                                Ok(provider) => Action::ProviderLoaded {
-                                    ticket,
-                                    provider,
-                                    external_id: dom::random_uuid(),
-                                },
-                                Err(error) => Action::ProviderFailed { ticket, error },
-                            },
-                        );
-                    });
-                }
-                Effect::Post(event) => self.parent.post(&event),
-                Effect::CancelAuth => {
-                    if let Ok(nango) = &self.nango {
-                        nango.cancel_pending_auth();
-                    }
-                }
-                Effect::Close => self.parent.post(&ConnectUiEvent::Close),
-                Effect::Restyle(settings) => {
-                    // As Nango's preview: the settings' own default theme, not the query's.
-                    if let Some(window) = web_sys::window() {
-                        dom::apply_theme(
-                            &window,
-                            theme::resolve(None, &settings),
-                            &theme::primaries(&settings),
-                        );
-                    }
-                }
-                Effect::Telemetry(beacon) => telemetry::send(&self.query.api_url, &beacon),
+                "Tab" => dom::trap_tab(&key_window, event),
+                _ => {}
             }
-        }
-    }
-
-    /// The client for the session just loaded, and its theme.
-    fn use_session(&mut self) {
-        let session = &self.state.session;
-        let token = self.state.token.clone().unwrap_or_default();
-        let websockets_path = query::websockets_path(&self.query.api_url, session.websockets_path.as_deref());
-        let config = NangoConfig::new()
-            .connect_session_token(token)
-            .host(self.query.api_url.as_str())
-            .websockets_path(websockets_path);
-        self.nango = Nango::new(config);
-        if let Some(window) = web_sys::window() {
-            let theme = theme::resolve(self.query.theme, &session.settings);
-            dom::apply_theme(&window, theme, &theme::primaries(&session.settings));
-        }
-    }
-
-    /// The form's submit handler. The auth call starts inside the handler itself, so that the
-    /// OAuth popup opens within the user's click (Safari blocks it after an await).
-    fn connect_callback(&self, ctx: &Context<Self>) -> Callback<SubmitEvent> {
-        let link = ctx.link().clone();
-        let submission = self.state.form.as_ref().map(|f| f.submission());
-        let key = self.state.selected.as_ref().map(|i| i.unique_key.clone()).unwrap_or_default();
-        let nango = self.nango.clone();
-        let detect = self.query.detect_closed_auth_window;
-        let reconnect = self.state.session.is_reconnecting;
-        let busy = self.state.phase == Phase::Connecting;
-        let may_start = self.state.may_start_auth();
-        let last_auth = Rc::clone(&self.last_auth);
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if busy {
-                return;
-            }
-            let future: Result<AuthFuture, AuthError> = match &submission {
-                None => return,
-                Some(Err(FormError::Fields(_))) => {
-                    link.send_message(Action::ShowErrors);
-                    return;
-                }
-                // A preview checks the form but connects nothing.
-                Some(_) if !may_start => return,
-                Some(Err(FormError::Auth(error))) => Err(error.clone()),
-                Some(Ok(submission)) => match &nango {
-                    Ok(nango) => Ok(start_auth(nango, &key, submission.clone(), detect, reconnect)),
-                    Err(error) => Err(error.clone()),
-                },
-            };
-            let id = last_auth.get().wrapping_add(1);
-            last_auth.set(id);
-            link.send_message(Action::Connecting(id));
-            let link = link.clone();
-            spawn_local(async move {
-                let result = match future {
-                    Ok(future) => future.await,
-                    Err(error) => Err(error),
-                };
-                link.send_message(Action::AuthDone { id, result });
-            });
-        })
-    }
-}
-
-/// Starts the core's auth call for a valid form (synchronously: an OAuth popup opens here).
-fn start_auth(nango: &Nango, key: &str, submission: Submission, detect: bool, reconnect: bool) -> AuthFuture {
-    let mut options = AuthOptions::new().detect_closed_auth_window(detect);
-    for (name, value) in submission.params {
-        options = options.param(name, value);
-    }
-    if let Some(assertion) = submission.assertion_option {
-        options = options.assertion_option(assertion);
-    }
-    match submission.method {
-        Method::Create => nango.create(key, options),
-        Method::OAuth if reconnect => nango.reconnect(key, options),
-        Method::OAuth => nango.auth(key, options),
-        Method::Credentials(credentials) if reconnect => {
-            nango.reconnect(key, options.credentials(credentials))
-        }
-        Method::Credentials(credentials) => nango.auth(key, options.credentials(credentials)),
-    }
+        },
+    );
+    vec![messages, keys]
 }
 
 /// Whether a mouse event hit the backdrop itself, not the dialog. (Yew delegates events, so

@@ -6,18 +6,21 @@
 //! auth mode and connects through the `nango-frontend` core.
 //!
 //! Pure logic ([`query`], [`i18n`], [`model`], [`form`], [`state`], [`theme`], [`telemetry`]) is tested
-//! natively; [`app`], [`screens`], [`bridge`], [`api`] and [`dom`] touch the browser.
+//! natively; [`app`] (the component), [`effects`], [`submit`], [`screens`], [`bridge`], [`api`] and
+//! [`dom`] touch the browser.
 
 mod api;
 mod app;
 mod bridge;
 mod dom;
+mod effects;
 mod form;
 mod i18n;
 mod model;
 mod query;
 mod screens;
 mod state;
+mod submit;
 mod telemetry;
 mod theme;
 

@@ -17,9 +17,9 @@ pub fn view(ui: &Ui<'_>, _leave: Leave) -> Html {
             <p id="confirm-body" class="muted">{ t(Key::ConfirmBody) }</p>
             <div class="actions">
                 <button id="confirm-stay" type="button" class="secondary" data-autofocus=""
-                        onclick={ui.link.callback(|_: MouseEvent| Action::CancelLeave)}>{ t(Key::ConfirmStay) }</button>
+                        onclick={ui.send.reform(|_: MouseEvent| Action::CancelLeave)}>{ t(Key::ConfirmStay) }</button>
                 <button id="confirm-discard" type="button" class="danger"
-                        onclick={ui.link.callback(|_: MouseEvent| Action::ConfirmLeave)}>{ t(Key::ConfirmLeave) }</button>
+                        onclick={ui.send.reform(|_: MouseEvent| Action::ConfirmLeave)}>{ t(Key::ConfirmLeave) }</button>
             </div>
         </div>
     }

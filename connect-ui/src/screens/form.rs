@@ -9,8 +9,8 @@ use crate::form::{AuthKind, FieldError, Form, FormField};
 use crate::i18n::{Key, Lang};
 use crate::state::{Action, Phase};
 
-/// The form of the selected integration; `connect` is the submit handler.
-pub fn view(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
+/// The form of the selected integration; `on_submit` is the submit handler.
+pub fn view(ui: &Ui<'_>, on_submit: Callback<SubmitEvent>) -> Html {
     let (Some(form), Some(integration)) = (&ui.state.form, &ui.state.selected) else {
         return Html::default();
     };
@@ -32,7 +32,7 @@ pub fn view(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
     };
     let first_is_button = form.fields.is_empty();
     html! {
-        <form id="auth-form" class="auth-form" novalidate=true onsubmit={connect} aria-busy={busy.to_string()}>
+        <form id="auth-form" class="auth-form" novalidate=true onsubmit={on_submit} aria-busy={busy.to_string()}>
             <div class="form-head">
                 { logo(integration, 40) }
                 <p class="muted">{ hint }</p>
@@ -49,7 +49,7 @@ pub fn view(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
             { for fields }
             if let (Some(docs), false) = (&form.docs, form.fields.is_empty()) {
                 <p class="docs"><a id="docs-link" href={docs.clone()} target="_blank" rel="noopener noreferrer"
-                    onclick={ui.link.callback(|_: MouseEvent| Action::DocsClicked)}>{ lang.t(Key::Docs) }</a></p>
+                    onclick={ui.send.reform(|_: MouseEvent| Action::DocsClicked)}>{ lang.t(Key::Docs) }</a></p>
             }
             if busy && form.kind() == AuthKind::OAuth {
                 <p class="muted small" role="status">{ lang.t(Key::PopupHint) }</p>
@@ -57,7 +57,7 @@ pub fn view(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
             <div class="actions">
                 if let Some((label, id)) = back {
                     <button id={id} type="button" class="secondary"
-                            onclick={ui.link.callback(|_: MouseEvent| Action::Back)}>{ label }</button>
+                            onclick={ui.send.reform(|_: MouseEvent| Action::Back)}>{ label }</button>
                 }
                 <button id="connect-button" type="submit" class="primary grow" disabled={busy}
                         data-autofocus={first_is_button.then_some("")}>
@@ -77,12 +77,12 @@ pub fn view(ui: &Ui<'_>, connect: Callback<SubmitEvent>) -> Html {
 /// (On reconnect Nango keeps the stored one, so a fresh id would mislead: not shown.)
 fn external_id_view(ui: &Ui<'_>, id: &str) -> Html {
     let text = id.to_owned();
-    let link = ui.link.clone();
+    let send = ui.send.clone();
     let copy = Callback::from(move |_: MouseEvent| {
-        let (text, link) = (text.clone(), link.clone());
+        let (text, send) = (text.clone(), send.clone());
         wasm_bindgen_futures::spawn_local(async move {
             if crate::dom::copy_to_clipboard(&text).await {
-                link.send_message(Action::Copied(true));
+                send.emit(Action::Copied(true));
             }
         });
     });
@@ -123,7 +123,7 @@ fn field_view(ui: &Ui<'_>, form: &Form, field: &FormField, first: bool, busy: bo
     let value = form.value(&spec.name).to_owned();
     let name = spec.name.clone();
     let control = if spec.choices.is_empty() {
-        let oninput = ui.link.callback(move |e: InputEvent| Action::Input {
+        let oninput = ui.send.reform(move |e: InputEvent| Action::Input {
             name: name.clone(),
             value: e.target_unchecked_into::<HtmlInputElement>().value(),
         });
@@ -142,7 +142,7 @@ fn field_view(ui: &Ui<'_>, form: &Form, field: &FormField, first: bool, busy: bo
                    data-autofocus={first.then_some("")} {oninput} />
         }
     } else {
-        let onchange = ui.link.callback(move |e: Event| Action::Input {
+        let onchange = ui.send.reform(move |e: Event| Action::Input {
             name: name.clone(),
             value: e.target_unchecked_into::<HtmlSelectElement>().value(),
         });
@@ -170,7 +170,7 @@ fn field_view(ui: &Ui<'_>, form: &Form, field: &FormField, first: bool, busy: bo
                 if let Some(href) = form.field_docs(spec) {
                     <a class="field-docs" href={href} target="_blank" rel="noopener noreferrer"
                        aria-label={ui.lang.fill(Key::FieldDocs, &label)} title={ui.lang.fill(Key::FieldDocs, &label)}
-                       onclick={ui.link.callback(|_: MouseEvent| Action::DocSectionClicked)}>{ "ⓘ" }</a>
+                       onclick={ui.send.reform(|_: MouseEvent| Action::DocSectionClicked)}>{ "ⓘ" }</a>
                 }
             </div>
             <div class="control">

@@ -15,7 +15,7 @@ pub fn view(ui: &Ui<'_>) -> Html {
                 if ui.state.in_iframe {
                     <div class="actions">
                         <button id="empty-close-button" type="button" class="secondary wide" data-autofocus=""
-                                onclick={ui.link.callback(|_: MouseEvent| Action::RequestClose(CloseBy::Button))}>
+                                onclick={ui.send.reform(|_: MouseEvent| Action::RequestClose(CloseBy::Button))}>
                             { ui.lang.t(Key::Close) }
                         </button>
                     </div>
@@ -25,7 +25,7 @@ pub fn view(ui: &Ui<'_>) -> Html {
     }
     let items = ui.state.integrations.iter().enumerate().map(|(i, integration)| {
         let key = integration.unique_key.clone();
-        let onclick = ui.link.callback(move |_: MouseEvent| Action::Select(key.clone()));
+        let onclick = ui.send.reform(move |_: MouseEvent| Action::Select(key.clone()));
         html! {
             <li key={integration.unique_key.clone()}>
                 <button type="button" class="integration" data-integration={integration.unique_key.clone()}

@@ -1,4 +1,5 @@
-//! One module per screen. Each `view` renders the dialog body from the state.
+//! One module per screen. Each `view` renders the dialog body from the [`Ui`] it is given: the
+//! state, the language and where to send actions. No screen sees the component.
 
 pub mod confirm;
 pub mod form;
@@ -7,13 +8,12 @@ pub mod loading;
 pub mod message;
 pub mod outcome;
 
-use yew::html::Scope;
+use web_sys::SubmitEvent;
 use yew::prelude::*;
 
-use crate::app::App;
-use crate::i18n::Lang;
+use crate::i18n::{Key, Lang};
 use crate::model::Integration;
-use crate::state::{Phase, State};
+use crate::state::{Action, Phase, State};
 
 /// What every screen renders from.
 pub struct Ui<'a> {
@@ -21,8 +21,37 @@ pub struct Ui<'a> {
     pub state: &'a State,
     /// The language.
     pub lang: Lang,
-    /// To send actions.
-    pub link: &'a Scope<App>,
+    /// Where actions go.
+    pub send: Callback<Action>,
+}
+
+/// The dialog's body: the screen of the current phase (or the leave question); `on_submit`
+/// is the form's submit handler ([`crate::submit`]).
+pub fn body(ui: &Ui<'_>, on_submit: Callback<SubmitEvent>) -> Html {
+    if let Some(leave) = ui.state.confirm {
+        return confirm::view(ui, leave);
+    }
+    match &ui.state.phase {
+        Phase::WaitingForToken | Phase::Loading | Phase::LoadingProvider => loading::view(ui),
+        Phase::NoToken => message::no_token(ui),
+        Phase::SessionExpired => message::expired(ui),
+        Phase::LoadError(details) => message::load_error(ui, details),
+        Phase::Closed => message::closed(ui),
+        Phase::List => list::view(ui),
+        Phase::Form | Phase::Connecting => form::view(ui, on_submit),
+        Phase::Success(success) => outcome::success(ui, success),
+        Phase::Failure(error) => outcome::failure(ui, error),
+    }
+}
+
+/// The dialog's title: "Connect {name}" once an integration is chosen.
+pub fn title(ui: &Ui<'_>) -> String {
+    match (&ui.state.phase, &ui.state.selected) {
+        (Phase::List | Phase::Loading | Phase::WaitingForToken, _) | (_, None) => {
+            ui.lang.t(Key::Title).to_owned()
+        }
+        (_, Some(integration)) => ui.lang.fill(Key::ConnectTo, &integration.display_name),
+    }
 }
 
 /// A name for the current screen: the focus moves into the dialog when it changes.

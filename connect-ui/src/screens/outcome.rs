@@ -22,7 +22,7 @@ pub fn success(ui: &Ui<'_>, success: &AuthSuccess) -> Html {
             if ui.state.in_iframe {
                 <div class="actions">
                     <button id="finish-button" type="button" class="primary wide" data-autofocus=""
-                            onclick={ui.link.callback(|_: MouseEvent| Action::Finish)}>{ ui.lang.t(Key::Finish) }</button>
+                            onclick={ui.send.reform(|_: MouseEvent| Action::Finish)}>{ ui.lang.t(Key::Finish) }</button>
                 </div>
             } else {
                 <p id="close-tab" class="muted" data-autofocus="" tabindex="-1">{ ui.lang.t(Key::CloseTab) }</p>
@@ -52,10 +52,10 @@ pub fn failure(ui: &Ui<'_>, error: &AuthError) -> Html {
             <div class="actions">
                 if can_go_back {
                     <button id="back-button" type="button" class="primary wide" data-autofocus=""
-                            onclick={ui.link.callback(|_: MouseEvent| Action::Back)}>{ ui.lang.t(Key::Back) }</button>
+                            onclick={ui.send.reform(|_: MouseEvent| Action::Back)}>{ ui.lang.t(Key::Back) }</button>
                 } else if ui.state.in_iframe {
                     <button id="back-button" type="button" class="secondary wide" data-autofocus=""
-                            onclick={ui.link.callback(|_: MouseEvent| Action::RequestClose(CloseBy::Button))}>{ ui.lang.t(Key::Close) }</button>
+                            onclick={ui.send.reform(|_: MouseEvent| Action::RequestClose(CloseBy::Button))}>{ ui.lang.t(Key::Close) }</button>
                 }
             </div>
         </div>
