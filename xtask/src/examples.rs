@@ -1,126 +1,73 @@
 //! `cargo xtask examples`: build the demos and the Connect UI to wasm, then serve them with the
 //! local Nango dev server (or point them at a real Nango).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use nango_dev_server::{DevServerConfig, RemoteNango, StaticMount};
 
-use crate::setup::{ensure_wasm_target, root};
-use crate::wasm::{bindgen, optimize, target_dir, timed};
+use crate::cmd::{cargo, run, timed};
+use crate::crates::{Crate, Serve, dist, root, served};
+use crate::setup::ensure_wasm_target;
+use crate::wasm::{bindgen, built_wasm, optimize};
 
-/// A wasm app of the workspace: its package, its crate directory, and where the dev server
-/// mounts it (`None`: the Connect UI, served on its own port).
-pub struct App {
-    pub package: &'static str,
-    pub dir: &'static str,
-    pub mount: Option<&'static str>,
-}
-
-pub const APPS: &[App] = &[
-    App { package: "yew-demo", dir: "examples/yew-demo", mount: Some("/yew") },
-    App { package: "dioxus-demo", dir: "examples/dioxus-demo", mount: Some("/dioxus") },
-    App { package: "leptos-demo", dir: "examples/leptos-demo", mount: Some("/leptos") },
-    App { package: "nango-connect-ui", dir: "connect-ui", mount: None },
-];
-
-/// Fullstack apps: a server (`ssr`, native) and the page's wasm (`hydrate`), a build of its own
-/// (its Leptos features differ from the client-side demos'), whose wasm-bindgen output goes to
-/// `target/dist/{package}/pkg` (`app.js`, `app_bg.wasm`).
-pub const HYDRATED: &[App] = &[App { package: "leptos-ssr", dir: "examples/leptos-ssr", mount: None }];
-
-/// Where a built app goes.
-pub fn dist(app: &App) -> PathBuf {
-    target_dir().join("dist").join(app.package)
-}
-
-/// The apps present in this checkout.
-fn present() -> impl Iterator<Item = &'static App> {
-    APPS.iter().filter(|app| root().join(app.dir).join("Cargo.toml").exists())
-}
-
-/// Builds every app: one `cargo build` for all (cargo parallelises), then wasm-bindgen for the
-/// ones whose wasm changed, then the static files.
+/// Builds every app: one `cargo build` for the client-side apps (cargo parallelises), one for
+/// each fullstack app's page (its own features), then wasm-bindgen for the ones whose wasm
+/// changed, then the static files.
 pub fn build(wasm_opt: bool) -> Result<(), String> {
     ensure_wasm_target()?;
-    let apps: Vec<&App> = present().collect();
+    let apps: Vec<&Crate> = served(None).collect();
     timed("cargo build --release --target wasm32-unknown-unknown (demos, Connect UI)", || {
-        let mut cmd = crate::cargo();
+        let mut cmd = cargo();
         cmd.args(["build", "--release", "--target", "wasm32-unknown-unknown"]);
-        for app in &apps {
-            cmd.args(["-p", app.package]);
-        }
-        crate::setup::run(&mut cmd)
+        run(&mut crate::cmd::with_packages(cmd, apps.iter().map(|app| app.package)))
     })?;
     for app in apps {
-        let wasm = built_wasm(app.package)?;
-        let out = dist(app);
-        let stamp = out.join(".built-from");
-        let fingerprint = fingerprint(&wasm)?;
-        if std::fs::read_to_string(&stamp).ok().as_deref() != Some(fingerprint.as_str()) {
-            let _ = std::fs::remove_dir_all(&out);
-            timed(&format!("wasm-bindgen {}", app.package), || bindgen(&wasm, &out, "app"))?;
-            if wasm_opt {
-                timed(&format!("wasm-opt -Oz {}", app.package), || optimize(&out.join("app_bg.wasm")))?;
-            }
-            std::fs::write(&stamp, &fingerprint).map_err(|e| e.to_string())?;
-        } else {
-            eprintln!("  {}: wasm unchanged, wasm-bindgen skipped", app.package);
-        }
-        copy_static(&root().join(app.dir), &out)?;
+        bindgen_once(app, &dist(app), wasm_opt)?;
+        copy_static(&root().join(app.dir), &dist(app))?;
     }
-    for app in HYDRATED.iter().filter(|app| root().join(app.dir).join("Cargo.toml").exists()) {
+    for app in served(Some(Serve::Hydrated)) {
+        let features = format!("{}/hydrate", app.package);
         timed(
             &format!(
                 "cargo build --release --target wasm32-unknown-unknown -p {} --features hydrate",
                 app.package
             ),
             || {
-                crate::setup::run(
-                    crate::cargo()
-                        .args([
-                            "build",
-                            "--release",
-                            "--target",
-                            "wasm32-unknown-unknown",
-                            "--lib",
-                            "-p",
-                            app.package,
-                        ])
-                        .args(["--features", &format!("{}/hydrate", app.package)]),
-                )
+                run(cargo()
+                    .args([
+                        "build",
+                        "--release",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                        "--lib",
+                        "-p",
+                        app.package,
+                    ])
+                    .args(["--features", &features]))
             },
         )?;
-        let wasm = built_wasm(app.package)?;
-        let out = dist(app).join("pkg");
-        let stamp = out.join(".built-from");
-        let fingerprint = fingerprint(&wasm)?;
-        if std::fs::read_to_string(&stamp).ok().as_deref() != Some(fingerprint.as_str()) {
-            let _ = std::fs::remove_dir_all(&out);
-            timed(&format!("wasm-bindgen {}", app.package), || bindgen(&wasm, &out, "app"))?;
-            if wasm_opt {
-                timed(&format!("wasm-opt -Oz {}", app.package), || optimize(&out.join("app_bg.wasm")))?;
-            }
-            std::fs::write(&stamp, &fingerprint).map_err(|e| e.to_string())?;
-        } else {
-            eprintln!("  {}: wasm unchanged, wasm-bindgen skipped", app.package);
-        }
+        bindgen_once(app, &dist(app).join("pkg"), wasm_opt)?;
     }
     Ok(())
 }
 
-/// The wasm cargo wrote for `package`: a binary keeps the package's name, a library gets
-/// underscores; when both exist, the newer one.
-fn built_wasm(package: &str) -> Result<PathBuf, String> {
-    let dir = target_dir().join("wasm32-unknown-unknown/release");
-    let candidates =
-        [dir.join(format!("{package}.wasm")), dir.join(format!("{}.wasm", package.replace('-', "_")))];
-    candidates
-        .into_iter()
-        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
-        .max_by_key(|(modified, _)| *modified)
-        .map(|(_, p)| p)
-        .ok_or_else(|| format!("cargo built no wasm for {package} in {}", dir.display()))
+/// wasm-bindgen (and wasm-opt) of `app`'s wasm into `out`, unless it is unchanged since the
+/// last time.
+fn bindgen_once(app: &Crate, out: &Path, wasm_opt: bool) -> Result<(), String> {
+    let wasm = built_wasm(app.package)?;
+    let stamp = out.join(".built-from");
+    let fingerprint = fingerprint(&wasm)?;
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str()) {
+        eprintln!("  {}: wasm unchanged, wasm-bindgen skipped", app.package);
+        return Ok(());
+    }
+    let _ = std::fs::remove_dir_all(out);
+    timed(&format!("wasm-bindgen {}", app.package), || bindgen(&wasm, out, "app"))?;
+    if wasm_opt {
+        timed(&format!("wasm-opt -Oz {}", app.package), || optimize(&out.join("app_bg.wasm")))?;
+    }
+    std::fs::write(&stamp, &fingerprint).map_err(|e| e.to_string())
 }
 
 fn fingerprint(wasm: &Path) -> Result<String, String> {
@@ -151,7 +98,7 @@ pub struct DemoConfig {
     pub session_url: String,
 }
 
-pub fn write_config(app: &App, config: &DemoConfig) -> Result<(), String> {
+pub fn write_config(app: &Crate, config: &DemoConfig) -> Result<(), String> {
     let js = format!(
         "// Written by `cargo xtask examples`.\nwindow.NANGO_DEMO = {{\n  apiUrl: {:?},\n  connectUiUrl: {:?},\n  sessionUrl: {:?},\n  websocketsPath: \"/\",\n}};\n",
         config.api_url, config.connect_ui_url, config.session_url
@@ -163,10 +110,10 @@ pub fn write_config(app: &App, config: &DemoConfig) -> Result<(), String> {
 pub fn server_config(api_port: u16, connect_ui_port: u16) -> DevServerConfig {
     let mut config =
         DevServerConfig { api_port, connect_ui_port, log_events: true, ..DevServerConfig::default() };
-    for app in present() {
-        match app.mount {
-            Some(path) => config.serve.push(StaticMount { path: path.to_owned(), dir: dist(app) }),
-            None => config.connect_ui_dir = Some(dist(app)),
+    for app in served(None) {
+        match app.serve {
+            Serve::At(path, _) => config.serve.push(StaticMount { path: path.to_owned(), dir: dist(app) }),
+            _ => config.connect_ui_dir = Some(dist(app)),
         }
     }
     config
@@ -215,7 +162,7 @@ pub fn examples(args: &[String]) -> Result<(), String> {
     build(args.wasm_opt)?;
     eprintln!("built in {:.1}s", start.elapsed().as_secs_f64());
     if args.build_only {
-        for app in present() {
+        for app in served(None) {
             eprintln!("  {}: {}", app.package, dist(app).display());
         }
         return Ok(());
@@ -250,16 +197,13 @@ pub fn examples(args: &[String]) -> Result<(), String> {
             },
             session_url: format!("{api}/demo/session"),
         };
-        for app in APPS.iter().filter(|a| a.mount.is_some() && dist(a).exists()) {
+        for app in served(None).filter(|a| matches!(a.serve, Serve::At(..)) && dist(a).exists()) {
             write_config(app, &demo)?;
         }
         println!();
-        for app in present() {
-            match (app.mount, app.package) {
-                (Some(path), "yew-demo") => println!("Yew demo:     {api}{path}/"),
-                (Some(path), "dioxus-demo") => println!("Dioxus demo:  {api}{path}/"),
-                (Some(path), _) => println!("Leptos demo:  {api}{path}/"),
-                (None, _) => {}
+        for app in served(None) {
+            if let Serve::At(path, name) = app.serve {
+                println!("{:<13} {api}{path}/", format!("{name}:"));
             }
         }
         match &args.nango_host {
@@ -270,7 +214,7 @@ pub fn examples(args: &[String]) -> Result<(), String> {
                 println!("Secret key:   {} ({origin})", server.secret_key());
                 println!("Public key:   {}", server.public_key());
                 println!("Connect UI:   {}", server.connect_ui_url());
-                if HYDRATED.iter().any(|app| dist(app).join("pkg").exists()) {
+                if served(Some(Serve::Hydrated)).any(|app| dist(app).join("pkg").exists()) {
                     println!(
                         "Leptos SSR:   NANGO_SECRET_KEY={} NANGO_HOST={api} NANGO_CONNECT_UI_URL={} \\\n              cargo run -p leptos-ssr --features ssr   (then http://127.0.0.1:3011/)",
                         server.secret_key(),

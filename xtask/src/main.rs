@@ -21,47 +21,30 @@
 //!   fixture against the dev server (no real server needed).
 
 mod bench;
+mod cmd;
+mod crates;
 mod examples;
+mod real_nango;
+mod robustness;
 mod setup;
 mod size;
 mod starters;
+mod test;
 mod wasm;
 
-use std::process::{Command, ExitCode};
-use std::time::Instant;
-
-use setup::{Setup, run};
-
-/// The crates that build for wasm32 (the dev server and the xtask cannot).
-const WASM_CRATES: &[&str] = &[
-    "nango-frontend",
-    "nango-yew",
-    "nango-dioxus",
-    "nango-leptos",
-    "yew-demo",
-    "dioxus-demo",
-    "leptos-demo",
-    "leptos-ssr",
-    "yew-trunk-starter",
-    "dioxus-cli-starter",
-    "nango-connect-ui",
-    "size-probe",
-    "latency-probe",
-];
-/// The crates with browser tests (wasm-bindgen-test in headless Chromium).
-const BROWSER_TESTED: &[&str] =
-    &["nango-frontend", "nango-yew", "nango-dioxus", "nango-leptos", "nango-connect-ui"];
+use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
-        Some("test") => test(),
-        Some("examples") => examples::examples(args.get(1..).unwrap_or_default()),
+        Some("test") => test::test(),
+        Some("examples") => examples::examples(rest),
         Some("size") => size::size(),
-        Some("starters") => starters::starters(args.get(1..).unwrap_or_default()),
+        Some("starters") => starters::starters(rest),
         Some("bench") => bench::bench(),
-        Some("robustness") => robustness(args.get(1).map(String::as_str).unwrap_or("100000")),
-        Some("real-nango") if args.get(1).map(String::as_str) == Some("record") => record_real_nango(),
+        Some("robustness") => robustness::robustness(args.get(1).map(String::as_str).unwrap_or("100000")),
+        Some("real-nango") if args.get(1).map(String::as_str) == Some("record") => real_nango::record(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <examples [--build-only] [--wasm-opt] [--nango-host URL] [--connect-ui-url URL] \
@@ -77,97 +60,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// One named step: runs, reports its duration, and names itself on failure.
-fn stage(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
-    eprintln!("\n==> {name}");
-    let start = Instant::now();
-    f().map_err(|e| format!("stage `{name}`: {e}"))?;
-    eprintln!("<== {name}: ok ({:.1}s)", start.elapsed().as_secs_f64());
-    Ok(())
-}
-
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
-
-fn with_packages(mut cmd: Command, packages: &[&str]) -> Command {
-    for p in packages {
-        cmd.args(["-p", p]);
-    }
-    cmd
-}
-
-fn test() -> Result<(), String> {
-    let total = Instant::now();
-    let mut setup = Setup::default();
-    stage("setup: wasm target, wasm-bindgen-test-runner, Chromium", || setup.ensure_all())?;
-    stage("fmt", || run(cargo().args(["fmt", "--all", "--check"])))?;
-    stage("clippy (native)", || {
-        run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
-    })?;
-    stage("clippy (wasm32)", || {
-        let mut cmd = cargo();
-        cmd.args(["clippy", "--target", "wasm32-unknown-unknown", "--all-targets"]);
-        let mut cmd = with_packages(cmd, WASM_CRATES);
-        // The fullstack example's browser build (checking only: unified features are fine here).
-        cmd.args(["--features", "leptos-ssr/hydrate", "--", "-D", "warnings"]);
-        run(&mut cmd)
-    })?;
-    stage("docs", || {
-        run(cargo().args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"))
-    })?;
-    stage("publish dry-run (package and build the crates for crates.io)", publish_dry_run)?;
-    stage("build the demos and the Connect UI (wasm32, release)", || examples::build(false))?;
-    stage("replay real Nango's recorded answers against the dev server", || {
-        run(cargo().args(["test", "-p", "nango-dev-server", "--test", "real_nango_replay"]))
-    })?;
-    stage("native tests (incl. the end-to-end suite in headless Chromium)", || {
-        run(cargo().args(["test", "--workspace"]).env("CHROMEDRIVER", setup.chromedriver()))
-    })?;
-    stage("browser tests (headless Chromium)", || {
-        let mut cmd = cargo();
-        cmd.args(["test", "--target", "wasm32-unknown-unknown"]);
-        let mut cmd = with_packages(cmd, BROWSER_TESTED);
-        cmd.env("CHROMEDRIVER", setup.chromedriver()).env("PATH", setup.path_with_tools());
-        run(&mut cmd)
-    })?;
-    eprintln!("\nxtask test: all stages passed in {:.0}s", total.elapsed().as_secs_f64());
-    Ok(())
-}
-
-/// `cargo publish --workspace --dry-run`: packages every crate not marked `publish = false`
-/// (the core, the three adapters, the dev server, the backend client), with unpublished siblings resolved from the local
-/// packages, and builds each package as crates.io would get it. Uploads nothing. Without debug
-/// info: the packages are built alone (their own features), so little is shared with the other
-/// stages anyway, and this spends ~15% less CPU (first run on 2 busy cores: 6.5 minutes; later
-/// runs about 20 seconds: only the four crates are rebuilt).
-fn publish_dry_run() -> Result<(), String> {
-    run(cargo()
-        .args(["publish", "--workspace", "--dry-run", "--allow-dirty"])
-        .env("CARGO_PROFILE_DEV_DEBUG", "0"))
-}
-
-/// `cargo xtask real-nango record`: runs the recorder with node; it boots the real server with
-/// the developer's `NANGO_BOOT` script (see `dev-server/README.md`).
-fn record_real_nango() -> Result<(), String> {
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dev-server/tests/real-nango/record.mjs");
-    for var in ["NANGO_MIRROR", "NANGO_ROOT"] {
-        if std::env::var_os(var).is_none() && std::env::var_os("NANGO_URL").is_none() {
-            return Err(format!(
-                "set {var} (and NANGO_BOOT to the real-nango boot script), or NANGO_URL + NANGO_SECRET_KEY + NANGO_PUBLIC_KEY for a running server"
-            ));
-        }
-    }
-    stage("record real Nango's answers", || run(Command::new("node").arg(script)))
-}
-
-fn robustness(cases: &str) -> Result<(), String> {
-    stage(&format!("property tests, {cases} cases each"), || {
-        run(cargo()
-            .args(["test", "--release", "-p", "nango-frontend", "--test", "robustness"])
-            .env("PROPTEST_CASES", cases))
-    })
 }

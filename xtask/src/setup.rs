@@ -3,23 +3,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// Runs a command, turning a failure into the command's description.
-pub fn run(cmd: &mut Command) -> Result<(), String> {
-    let shown = format!("{cmd:?}");
-    let status = cmd.status().map_err(|e| format!("could not start {shown}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{shown} exited with {status}")) }
-}
-
-fn output(cmd: &mut Command) -> Option<String> {
-    let out = cmd.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// The workspace root (the xtask lives one level below it).
-pub fn root() -> PathBuf {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    here.parent().map(PathBuf::from).unwrap_or(here)
-}
+use crate::cmd::{output, run};
+use crate::crates::root;
 
 /// The version of `package` pinned in Cargo.lock.
 pub fn locked_version(package: &str) -> Result<String, String> {

@@ -1,6 +1,8 @@
 //! `cargo xtask size`: what the core adds to a wasm app, after wasm-bindgen and `wasm-opt -Oz`.
 
-use crate::wasm::{bindgen, cargo_build, minify, optimize, sizes, target_dir, timed};
+use crate::cmd::timed;
+use crate::crates::target_dir;
+use crate::wasm::{bindgen, cargo_build, minify, optimize, sizes};
 
 /// Sizes of one build: `(raw, gzip)` of the optimized wasm, of wasm-bindgen's JS glue, and of
 /// the glue minified by esbuild.

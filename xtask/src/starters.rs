@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::setup::{self, root};
-use crate::wasm;
+use crate::cmd::{cargo, run};
+use crate::crates::{root, target_dir};
+use crate::{setup, wasm};
 
 /// Trunk 0.22 needs a newer rustc than the workspace's toolchain may have.
 const TRUNK_VERSION: &str = "0.21.14";
@@ -105,7 +106,7 @@ fn with_tool(starter: &Starter) -> Result<(), String> {
 /// `cargo install KRATE --version VERSION --locked --root target/tools/BIN`, unless the binary is
 /// there and says it is that version. Returns the binary.
 fn install(krate: &str, bin: &str, version: &str) -> Result<PathBuf, String> {
-    let tool_root = wasm::target_dir().join("tools").join(bin);
+    let tool_root = target_dir().join("tools").join(bin);
     let binary = tool_root.join("bin").join(bin);
     let found = Command::new(&binary)
         .arg("--version")
@@ -117,22 +118,20 @@ fn install(krate: &str, bin: &str, version: &str) -> Result<PathBuf, String> {
         return Ok(binary);
     }
     eprintln!("  installing {krate} {version} from crates.io (several minutes: it is compiled here)");
-    setup::run(
-        crate::cargo().args(["install", krate, "--version", version, "--locked", "--root"]).arg(&tool_root),
-    )?;
+    run(cargo().args(["install", krate, "--version", version, "--locked", "--root"]).arg(&tool_root))?;
     Ok(binary)
 }
 
 /// `PATH` with the local `wasm-bindgen` (cargo's bin directory) and npm's `wasm-opt` and
 /// `esbuild` first.
 fn path_with_tools() -> String {
-    let npm_bin = wasm::target_dir().join("tools/node_modules/.bin");
+    let npm_bin = target_dir().join("tools/node_modules/.bin");
     format!("{}:{}", npm_bin.display(), setup::path_with_cargo_bin())
 }
 
 /// Where the fallback (and Trunk's `--dist`) writes a starter.
 fn out_dir(starter: &Starter) -> PathBuf {
-    wasm::target_dir().join("starters").join(starter.dir)
+    target_dir().join("starters").join(starter.dir)
 }
 
 /// Runs `cmd`, its output shown as it comes; on failure the error holds the last lines of its

@@ -4,28 +4,33 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
-use crate::setup::{root, run};
-
-/// The target directory of the workspace.
-pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
-}
+use crate::cmd::{cargo, run};
+use crate::crates::target_dir;
 
 /// Builds `package` for wasm32 in release and returns the `.wasm` path.
 pub fn cargo_build(package: &str, features: &[&str]) -> Result<PathBuf, String> {
-    let mut cmd = crate::cargo();
+    let mut cmd = cargo();
     cmd.args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", package]);
     if !features.is_empty() {
         cmd.args(["--features", &features.join(",")]);
     }
     run(&mut cmd)?;
+    built_wasm(package)
+}
+
+/// The wasm cargo wrote for `package`: a binary keeps the package's name, a library (cdylib)
+/// gets underscores; when both exist, the newer one.
+pub fn built_wasm(package: &str) -> Result<PathBuf, String> {
     let dir = target_dir().join("wasm32-unknown-unknown/release");
-    // A library's (cdylib) file has underscores; a binary's keeps the package's name.
-    let lib = dir.join(format!("{}.wasm", package.replace('-', "_")));
-    let bin = dir.join(format!("{package}.wasm"));
-    Ok(if lib.exists() || !bin.exists() { lib } else { bin })
+    let candidates =
+        [dir.join(format!("{package}.wasm")), dir.join(format!("{}.wasm", package.replace('-', "_")))];
+    candidates
+        .into_iter()
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .max_by_key(|(modified, _)| *modified)
+        .map(|(_, p)| p)
+        .ok_or_else(|| format!("cargo built no wasm for {package} in {}", dir.display()))
 }
 
 /// Runs wasm-bindgen (`--target web`) on `wasm`, writing `{out_name}.js` and
@@ -112,13 +117,4 @@ pub fn sizes(file: &Path) -> Result<(u64, u64), String> {
     gz.write_all(&bytes).map_err(|e| e.to_string())?;
     let compressed = gz.finish().map_err(|e| e.to_string())?;
     Ok((bytes.len() as u64, compressed.len() as u64))
-}
-
-/// Times a step and prints it.
-pub fn timed<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    eprintln!("  {what} …");
-    let start = Instant::now();
-    let out = f()?;
-    eprintln!("  {what}: {:.1}s", start.elapsed().as_secs_f64());
-    Ok(out)
 }

@@ -3,11 +3,11 @@
 use std::process::Stdio;
 
 use super::Report;
-use crate::wasm::timed;
+use crate::cmd::{cargo, timed};
 
 pub(super) fn load_rows(report: &mut Report) -> Result<(), String> {
     let output = timed("dev server load example (1,000 flows)", || {
-        crate::cargo()
+        cargo()
             .args(["run", "-p", "nango-dev-server", "--release", "--example", "load", "--", "1000"])
             .stderr(Stdio::inherit())
             .output()

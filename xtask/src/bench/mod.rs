@@ -27,7 +27,8 @@ mod sizes;
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use crate::wasm::{target_dir, timed};
+use crate::cmd::timed;
+use crate::crates::target_dir;
 use browser::browser_rows;
 use load::load_rows;
 use sdk::js_sdk;

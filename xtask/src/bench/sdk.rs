@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use super::JS_SDK;
-use crate::setup::run;
-use crate::wasm::{esbuild, sizes, target_dir};
+use crate::cmd::run;
+use crate::crates::target_dir;
+use crate::wasm::{esbuild, sizes};
 
 pub(super) struct Sdk {
     /// `(raw, gzip)` of the ESM bundle, minified.

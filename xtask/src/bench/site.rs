@@ -9,8 +9,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::sdk::Sdk;
-use crate::setup::root;
-use crate::wasm::{bindgen, cargo_build, optimize, target_dir, timed};
+use crate::cmd::timed;
+use crate::crates::{root, target_dir};
+use crate::wasm::{bindgen, cargo_build, optimize};
 
 pub(super) struct Site {
     pub(super) page: PathBuf,

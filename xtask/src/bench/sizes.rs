@@ -4,9 +4,10 @@ use std::path::Path;
 
 use super::Report;
 use super::sdk::Sdk;
-use crate::setup::{root, run};
+use crate::cmd::timed;
+use crate::crates::{CRATES, Serve, root, target_dir};
 use crate::size::{BUDGET_GZIP, JS_SDK_GZIP, build_probe};
-use crate::wasm::{bindgen, optimize, sizes, target_dir, timed};
+use crate::wasm::{bindgen, cargo_build, optimize, sizes};
 
 pub(super) fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
@@ -47,14 +48,8 @@ pub(super) fn size_rows(report: &mut Report, sdk: &Sdk, only: Option<&str>) -> R
             ),
         );
     }
-    for (package, dir) in [
-        ("yew-demo", "examples/yew-demo"),
-        ("dioxus-demo", "examples/dioxus-demo"),
-        ("leptos-demo", "examples/leptos-demo"),
-    ]
-    .into_iter()
-    .filter(|(package, _)| wanted(package))
-    {
+    let demos = CRATES.iter().filter(|c| matches!(c.serve, Serve::At(..)));
+    for (package, dir) in demos.map(|c| (c.package, c.dir)).filter(|(package, _)| wanted(package)) {
         let (raw, gz, files) = demo_transfer(package, dir)?;
         report.row(
             format!("size: {package} total transfer (gzip)"),
@@ -91,19 +86,7 @@ fn core_row(report: &mut Report, js_cell: &str, js: u64) -> Result<(), String> {
 
 /// `(raw, gzip, files)` of a demo as served: its wasm after `wasm-opt -Oz` and every other file.
 fn demo_transfer(package: &str, dir: &str) -> Result<(u64, u64, usize), String> {
-    timed(&format!("build {package}"), || {
-        run(crate::cargo().args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", package]))
-    })?;
-    let release = target_dir().join("wasm32-unknown-unknown/release");
-    let wasm = [
-        release.join(format!("{package}.wasm")),
-        release.join(format!("{}.wasm", package.replace('-', "_"))),
-    ]
-    .into_iter()
-    .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
-    .max_by_key(|(modified, _)| *modified)
-    .map(|(_, p)| p)
-    .ok_or_else(|| format!("no wasm for {package}"))?;
+    let wasm = timed(&format!("build {package}"), || cargo_build(package, &[]))?;
     let out = target_dir().join("bench/demos").join(package);
     let _ = std::fs::remove_dir_all(&out);
     timed(&format!("wasm-bindgen {package}"), || bindgen(&wasm, &out, "app"))?;
