@@ -7,7 +7,8 @@ use nango_frontend::{AuthError, AuthSuccess, ConnectUiEvent, ConnectUiOptions, T
 /// [`ConnectUiOptions`], the session token source and the event callbacks.
 ///
 /// Every render's options are handed to the core: the newest render's callbacks are called,
-/// the newest token source is used (its cached token is kept), the other options are read
+/// the newest token source is used (the same source keeps its cached token, a different one
+/// fetches its own), the other options are read
 /// when [`open`] shows the Connect UI.
 ///
 /// [`open`]: crate::UseConnectUiHandle::open

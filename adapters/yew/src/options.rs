@@ -5,8 +5,9 @@ use yew::Callback;
 
 /// Options of [`use_connect_ui_with_options`](crate::use_connect_ui_with_options): those of
 /// [`ConnectUiOptions`], the session token source, and callbacks. Every render's options are
-/// handed to the core: the latest callbacks are called, the latest token source is used (its
-/// cached token is kept), the other options apply at the next [`open`](crate::UseConnectUiHandle::open).
+/// handed to the core: the latest callbacks are called, the latest token source is used (the
+/// same source keeps its cached token, a different one fetches its own), the other options apply
+/// at the next [`open`](crate::UseConnectUiHandle::open).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UseConnectUiOptions {
