@@ -87,7 +87,9 @@ mod url;
 mod browser;
 #[cfg(browser)]
 use browser as platform;
-#[cfg(not(browser))]
+#[cfg(all(not(browser), feature = "native"))]
+pub mod native;
+#[cfg(all(not(browser), not(feature = "native")))]
 mod native;
 #[cfg(not(browser))]
 use native as platform;

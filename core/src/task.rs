@@ -14,6 +14,7 @@ use crate::{AuthError, AuthSuccess};
 
 type AuthResult = Result<AuthSuccess, AuthError>;
 type Work = Pin<Box<dyn Future<Output = AuthResult>>>;
+type Unit = Pin<Box<dyn Future<Output = ()>>>;
 
 #[derive(Default)]
 pub(crate) struct Task {
@@ -161,7 +162,7 @@ impl Drop for AuthFuture {
 ///
 /// The future is polled in place, in its own slot, so dropping the handle never waits for it;
 /// `then` gets its output outside that slot, so it may drop the handle or start another one.
-pub(crate) struct Background(Rc<RefCell<Option<Pin<Box<dyn Future<Output = ()>>>>>>);
+pub(crate) struct Background(Rc<RefCell<Option<Unit>>>);
 
 impl Background {
     pub fn spawn<T: 'static>(
