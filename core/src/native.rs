@@ -40,11 +40,11 @@ use crate::{protocol::PostRequest, protocol::oauth::OAuthFlow, task::AuthFuture}
 #[cfg(feature = "native")]
 mod driver;
 #[cfg(feature = "native")]
-pub(crate) use driver::{log, post_for_token, sleep, spawn, start_popup, start_post};
-#[cfg(feature = "native")]
 pub use driver::{
     CommandOpener, KEEPALIVE_INTERVAL, LocalTask, Opener, SystemBrowser, open_url, set_opener, set_spawner,
 };
+#[cfg(feature = "native")]
+pub(crate) use driver::{log, post_for_token, sleep, spawn, start_popup, start_post};
 
 /// No DOM exists here: this type has no values.
 pub(crate) enum Dom {}
@@ -102,4 +102,3 @@ pub(crate) fn poll_once(future: impl std::future::Future<Output = ()>) {
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     let _ = std::future::Future::poll(std::pin::pin!(future), &mut cx);
 }
-

@@ -60,7 +60,8 @@ impl Opener for SystemBrowser {
 }
 
 /// Runs a program with the URL as its last argument, without waiting for it to exit (e.g.
-/// `xdg-open`, a browser, a test script).
+/// `xdg-open`, a browser, a test script). Its standard output is discarded, its standard error
+/// inherited.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandOpener {
     program: String,
@@ -93,7 +94,9 @@ impl Opener for CommandOpener {
         let mut child = std::process::Command::new(&self.program)
             .args(&self.args)
             .arg(url)
+            // The program's output is not the caller's: only its errors are shown.
             .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
             .spawn()?;
         // Reaped when it exits, so that it leaves no zombie behind; the auth does not wait.
         std::thread::spawn(move || child.wait());
@@ -239,13 +242,17 @@ impl fmt::Display for Redacted<'_> {
     }
 }
 
-async fn run_flow(mut flow: OAuthFlow, opener: Rc<dyn Opener>, debug: bool) -> Result<AuthSuccess, AuthError> {
+async fn run_flow(
+    mut flow: OAuthFlow,
+    opener: Rc<dyn Opener>,
+    debug: bool,
+) -> Result<AuthSuccess, AuthError> {
     let started = Instant::now();
     let timed_out = || AuthError::new(AuthErrorType::Timeout, "The authorization did not finish in time");
     let connect = async {
-        tokio_tungstenite::connect_async(flow.ws_url()).await.map_err(|e| {
-            AuthError::network(concat(&["Could not open Nango's WebSocket: ", &e.to_string()]))
-        })
+        tokio_tungstenite::connect_async(flow.ws_url())
+            .await
+            .map_err(|e| AuthError::network(concat(&["Could not open Nango's WebSocket: ", &e.to_string()])))
     };
     // Opening the socket counts against the flow's timeout.
     let (socket, _) = within(connect, flow.timeout(), timed_out).await?;

@@ -1,0 +1,277 @@
+//! The native driver of `nango-frontend` end to end against the dev server: the test browser
+//! (`fake_browser`) plays the system browser through the opener. Approve and deny on the fake
+//! provider, an expired session, a dropped socket, a timeout, cancellation (the socket is
+//! released), credential POSTs, the runner on a `LocalSet`, an opener that fails.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use nango_cli_demo::fake_browser::{Decision, browse};
+use nango_dev_server::{DevServerConfig, Faults, ManualClock, RunningServer};
+use nango_frontend::native::set_opener;
+use nango_frontend::{
+    AuthErrorType, AuthOptions, AuthRunner, AuthState, Credentials, Nango, NangoConfig, SessionTokens,
+    TokenSource,
+};
+
+struct Server {
+    server: RunningServer,
+    clock: ManualClock,
+}
+
+async fn server() -> Server {
+    let clock = ManualClock::starting_now();
+    let mut config = DevServerConfig::for_tests();
+    config.clock = clock.clock();
+    let server = nango_dev_server::start(config).await.unwrap();
+    Server { server, clock }
+}
+
+impl Server {
+    fn session_url(&self) -> String {
+        format!("{}/demo/session", self.server.api_url())
+    }
+
+    async fn token(&self) -> String {
+        SessionTokens::new(TokenSource::backend(self.session_url())).get().await.unwrap()
+    }
+
+    async fn client(&self) -> Nango {
+        let config = NangoConfig::new().host(self.server.api_url()).connect_session_token(self.token().await);
+        Nango::new(config).unwrap()
+    }
+
+    /// Waits until the server holds `n` open WebSockets (at most 5 s).
+    async fn open_sockets_become(&self, n: usize) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if self.server.memory_report().open_websockets == n {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    }
+}
+
+/// The test browser as the opener: each URL opened is loaded in a task; the pages are kept.
+fn browser(decision: Decision) -> Rc<RefCell<Vec<tokio::task::JoinHandle<Result<u16, String>>>>> {
+    let opened = Rc::new(RefCell::new(Vec::new()));
+    let log = opened.clone();
+    set_opener(move |url: &str| {
+        let url = url.to_owned();
+        log.borrow_mut().push(tokio::spawn(async move { browse(&url, decision).await.map(|p| p.status) }));
+        Ok(())
+    });
+    opened
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn approve_connects_and_the_connection_exists() {
+    let s = server().await;
+    let opened = browser(Decision::Approve);
+    let nango = s.client().await;
+    let connection = nango.auth("github-dev", AuthOptions::new()).await.unwrap();
+    assert_eq!(connection.provider_config_key, "github-dev");
+    let made = s.server.connections();
+    assert!(made.iter().any(|c| c.connection_id == connection.connection_id), "{made:?}");
+    assert_eq!(opened.borrow().len(), 1, "the browser was opened once");
+    let page = opened.borrow_mut().pop().unwrap().await.unwrap();
+    assert_eq!(page, Ok(200), "the callback page");
+    assert!(s.open_sockets_become(0).await, "the socket was closed after the result");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn deny_fails_with_the_providers_error() {
+    let s = server().await;
+    browser(Decision::Deny);
+    let error = s.client().await.auth("github-dev", AuthOptions::new()).await.unwrap_err();
+    assert_eq!(error.error_type(), "callback_err", "{error:?}");
+    assert!(error.message.contains("access_denied"), "{error:?}");
+    assert!(s.server.connections().is_empty());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_expired_session_fails_fast() {
+    let s = server().await;
+    let opened = browser(Decision::Approve);
+    let nango = s.client().await;
+    s.clock.advance(Duration::from_secs(31 * 60));
+    let started = Instant::now();
+    let error = nango.auth("github-dev", AuthOptions::new()).await.unwrap_err();
+    assert_eq!(error.error_type(), "unknown_connect_session_token", "{error:?}");
+    assert!(error.is_session_refused());
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    // Whichever came first (the session check, or the error pushed after the browser loaded
+    // `/oauth/connect`), no connection was made.
+    drop(opened);
+    assert!(s.server.connections().is_empty());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_json_error_page_with_nothing_on_the_socket_ends_with_the_session_check() {
+    // What a real Nango does for a session it refuses: a JSON 401 in the browser, no message on
+    // the socket. Only the session check can end the flow early.
+    let s = server().await;
+    let opened = browser(Decision::Approve);
+    let nango = Nango::new(
+        NangoConfig::new()
+            .host(s.server.api_url())
+            .connect_session_token("nango_connect_session_0123456789abcdef0123456789abcdef"),
+    )
+    .unwrap();
+    s.server.set_faults(Faults::none().oauth_connect_json_error());
+    let started = Instant::now();
+    let error = nango.auth("github-dev", AuthOptions::new()).await.unwrap_err();
+    assert!(error.is_session_refused(), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    drop(opened);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_dropped_socket_is_a_network_error_at_once() {
+    let s = server().await;
+    browser(Decision::Approve);
+    s.server.set_faults(Faults::none().drop_socket_mid_flow());
+    let started = Instant::now();
+    let error = s.client().await.auth("github-dev", AuthOptions::new()).await.unwrap_err();
+    assert_eq!(error.kind, AuthErrorType::NetworkError, "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_timeout_governs_when_the_user_never_finishes() {
+    let s = server().await;
+    // The browser opens, the user walks away.
+    let opened = Rc::new(RefCell::new(0));
+    let count = opened.clone();
+    set_opener(move |_: &str| {
+        *count.borrow_mut() += 1;
+        Ok(())
+    });
+    let started = Instant::now();
+    let options = AuthOptions::new().timeout(Duration::from_millis(1500));
+    let error = s.client().await.auth("github-dev", options).await.unwrap_err();
+    assert_eq!(error.kind, AuthErrorType::Timeout, "{error:?}");
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(1400) && took < Duration::from_secs(4), "{took:?}");
+    assert_eq!(*opened.borrow(), 1);
+    assert!(s.open_sockets_become(0).await, "the socket was released");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn dropping_or_cancelling_releases_the_socket() {
+    let s = server().await;
+    set_opener(|_: &str| Ok(()));
+    let nango = s.client().await;
+    let mut auth = Box::pin(nango.auth("github-dev", AuthOptions::new()));
+    // Drive it until the socket is open.
+    let opened = tokio::time::timeout(Duration::from_millis(500), &mut auth).await;
+    assert!(opened.is_err(), "still waiting for the user");
+    assert_eq!(s.server.memory_report().open_websockets, 1);
+    drop(auth);
+    assert!(s.open_sockets_become(0).await, "dropping the future closed the socket");
+
+    let mut auth = Box::pin(nango.auth("github-dev", AuthOptions::new()));
+    assert!(tokio::time::timeout(Duration::from_millis(500), &mut auth).await.is_err());
+    nango.cancel_pending_auth();
+    let error = auth.await.unwrap_err();
+    assert_eq!(error.kind, AuthErrorType::Cancelled);
+    assert!(s.open_sockets_become(0).await, "cancelling closed the socket");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_opener_that_fails_is_blocked_by_browser() {
+    let s = server().await;
+    set_opener(|_: &str| Err(std::io::Error::other("no browser here")));
+    let error = s.client().await.auth("github-dev", AuthOptions::new()).await.unwrap_err();
+    assert_eq!(error.kind, AuthErrorType::BlockedByBrowser, "{error:?}");
+    assert!(error.message.contains("no browser here"));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn credential_posts_connect_and_fail_with_the_servers_error() {
+    let s = server().await;
+    let nango = s.client().await;
+    let ok = nango.auth("api-key-dev", AuthOptions::new().credentials(Credentials::api_key("dev-key-ok")));
+    assert_eq!(ok.await.unwrap().provider_config_key, "api-key-dev");
+    let nango = s.client().await;
+    let bad = nango.auth("api-key-dev", AuthOptions::new().credentials(Credentials::api_key("wrong")));
+    assert_eq!(bad.await.unwrap_err().error_type(), "connection_test_failed");
+    s.server.set_faults(Faults::none().credential_status(503));
+    let nango = s.client().await;
+    let down = nango.auth("api-key-dev", AuthOptions::new().credentials(Credentials::api_key("dev-key-ok")));
+    assert_eq!(down.await.unwrap_err().error_type(), "server_error");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_slow_credential_post_times_out() {
+    let s = server().await;
+    let nango = s.client().await;
+    s.server.set_faults(Faults::none().delay(Duration::from_secs(3)));
+    let options = AuthOptions::new()
+        .credentials(Credentials::api_key("dev-key-ok"))
+        .timeout(Duration::from_millis(500));
+    let started = Instant::now();
+    let error = nango.auth("api-key-dev", options).await.unwrap_err();
+    assert_eq!(error.kind, AuthErrorType::Timeout, "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_runner_fetches_its_token_and_connects_on_a_local_set() {
+    let s = server().await;
+    browser(Decision::Approve);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let nango = Nango::new(NangoConfig::new().host(s.server.api_url())).unwrap();
+            let runner = AuthRunner::new(nango);
+            runner.set_token_source(Some(TokenSource::backend(s.session_url())));
+            let states = Rc::new(RefCell::new(Vec::new()));
+            let log = states.clone();
+            let _watch = runner.subscribe(move |state| log.borrow_mut().push(state.clone()));
+            runner.auth("github-dev", AuthOptions::new());
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !matches!(runner.snapshot(), AuthState::Connected(_) | AuthState::Failed(_)) {
+                assert!(Instant::now() < deadline, "{:?}", runner.snapshot());
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let AuthState::Connected(connection) = runner.snapshot() else {
+                panic!("{:?}", runner.snapshot())
+            };
+            assert_eq!(connection.provider_config_key, "github-dev");
+            assert_eq!(states.borrow().first(), Some(&AuthState::Pending));
+            // A cancelled run releases its socket (this time the user does nothing).
+            set_opener(|_: &str| Ok(()));
+            runner.auth("github-dev", AuthOptions::new());
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            assert_eq!(runner.snapshot(), AuthState::Pending);
+            assert_eq!(s.server.memory_report().open_websockets, 1);
+            runner.cancel();
+            let AuthState::Failed(error) = runner.snapshot() else { panic!("{:?}", runner.snapshot()) };
+            assert_eq!(error.kind, AuthErrorType::Cancelled);
+        })
+        .await;
+    assert!(s.open_sockets_become(0).await);
+}
+
+#[test]
+fn outside_a_tokio_runtime_auth_is_unsupported() {
+    let nango = Nango::new(NangoConfig::new().connect_session_token("t")).unwrap();
+    let error = futures_now(nango.auth("github-dev", AuthOptions::new())).unwrap_err();
+    assert_eq!(error.kind, AuthErrorType::UnsupportedEnvironment);
+    assert!(error.message.contains("tokio"), "{error:?}");
+}
+
+/// Polls a future once (it is ready at once here).
+fn futures_now<F: std::future::Future>(future: F) -> F::Output {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match std::pin::pin!(future).as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => panic!("not ready"),
+    }
+}
