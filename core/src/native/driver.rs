@@ -172,14 +172,14 @@ pub(crate) fn log(message: &str) {
 }
 
 /// The error of an auth started outside a tokio runtime.
-fn no_runtime() -> AuthError {
+pub(crate) fn no_runtime() -> AuthError {
     AuthError::new(
         AuthErrorType::UnsupportedEnvironment,
         "The native driver of nango-frontend runs inside a tokio runtime (with IO and timers)",
     )
 }
 
-fn has_runtime() -> bool {
+pub(crate) fn has_runtime() -> bool {
     tokio::runtime::Handle::try_current().is_ok()
 }
 

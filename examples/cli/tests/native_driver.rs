@@ -265,6 +265,17 @@ fn outside_a_tokio_runtime_auth_is_unsupported() {
     let error = futures_now(nango.auth("github-dev", AuthOptions::new())).unwrap_err();
     assert_eq!(error.kind, AuthErrorType::UnsupportedEnvironment);
     assert!(error.message.contains("tokio"), "{error:?}");
+    let ui = nango_frontend::ConnectUi::new(nango_frontend::ConnectUiOptions::new()).unwrap();
+    ui.set_session_token("t");
+    // No browser is opened here (a test opener would record it).
+    let opened = Rc::new(RefCell::new(0));
+    let count = opened.clone();
+    set_opener(move |_: &str| {
+        *count.borrow_mut() += 1;
+        Ok(())
+    });
+    assert_eq!(ui.show().unwrap_err().kind, AuthErrorType::UnsupportedEnvironment);
+    assert_eq!(*opened.borrow(), 0);
 }
 
 /// Polls a future once (it is ready at once here).
@@ -274,4 +285,49 @@ fn futures_now<F: std::future::Future>(future: F) -> F::Output {
         std::task::Poll::Ready(output) => output,
         std::task::Poll::Pending => panic!("not ready"),
     }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_connect_ui_opens_its_link_in_the_browser_with_a_live_session() {
+    use nango_frontend::{ConnectUi, ConnectUiOptions};
+    let s = server().await;
+    let opened = Rc::new(RefCell::new(Vec::<String>::new()));
+    let log = opened.clone();
+    set_opener(move |url: &str| {
+        log.borrow_mut().push(url.to_owned());
+        Ok(())
+    });
+    let local = tokio::task::LocalSet::new();
+    let link = local
+        .run_until(async {
+            let ui = ConnectUi::new(ConnectUiOptions::new().base_url(s.server.connect_ui_url())).unwrap();
+            ui.set_client(Some(Nango::new(NangoConfig::new().host(s.server.api_url())).unwrap()));
+            ui.set_token_source(Some(TokenSource::backend(s.session_url())));
+            ui.show().unwrap();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while opened.borrow().is_empty() {
+                assert!(Instant::now() < deadline, "the link was not opened");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            assert!(!ui.snapshot().is_open, "nothing is mounted natively");
+            opened.borrow()[0].clone()
+        })
+        .await;
+    let url = reqwest::Url::parse(&link).unwrap();
+    assert!(link.starts_with(&s.server.connect_ui_url()), "{link}");
+    let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+    assert_eq!(query.get("apiURL").map(String::as_str), Some(s.server.api_url().as_str()));
+    let token = query.get("session_token").expect("the link carries the session token");
+    let session = reqwest::Client::new()
+        .get(format!("{}/connect/session", s.server.api_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session.status(), 200, "the link's session is live");
+
+    // Without any token the show fails with a typed error, and the browser is not opened.
+    let ui = ConnectUi::new(ConnectUiOptions::new().base_url(s.server.connect_ui_url())).unwrap();
+    assert_eq!(ui.show().unwrap_err().kind, AuthErrorType::MissingAuthToken);
+    assert_eq!(opened.borrow().len(), 1);
 }
