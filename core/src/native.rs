@@ -44,7 +44,9 @@ pub use driver::{
     CommandOpener, KEEPALIVE_INTERVAL, LocalTask, Opener, SystemBrowser, open_url, set_opener, set_spawner,
 };
 #[cfg(feature = "native")]
-pub(crate) use driver::{has_runtime, log, no_runtime, post_for_token, sleep, spawn, start_popup, start_post};
+pub(crate) use driver::{
+    has_runtime, log, no_runtime, post_for_token, sleep, spawn, start_popup, start_post,
+};
 
 /// No DOM exists here: this type has no values.
 pub(crate) enum Dom {}
