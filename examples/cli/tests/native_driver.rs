@@ -331,3 +331,44 @@ async fn the_connect_ui_opens_its_link_in_the_browser_with_a_live_session() {
     assert_eq!(ui.show().unwrap_err().kind, AuthErrorType::MissingAuthToken);
     assert_eq!(opened.borrow().len(), 1);
 }
+
+/// A Nango-shaped socket of our own (real Nango sends no pings): it acks, records the client's
+/// pings, and publishes a success after the second one. Time is paused, so the 30-second
+/// keepalive passes at once.
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn the_socket_is_pinged_while_the_flow_waits() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let host = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+        ws.send(Message::text(r#"{"message_type":"connection_ack","ws_client_id":"id-1"}"#)).await.unwrap();
+        let mut pings = 0;
+        while let Some(Ok(frame)) = ws.next().await {
+            if let Message::Ping(_) = frame {
+                pings += 1;
+                if pings == 2 {
+                    let success = r#"{"message_type":"success","provider_config_key":"github-dev","connection_id":"c-1"}"#;
+                    ws.send(Message::text(success)).await.unwrap();
+                }
+            }
+        }
+        pings
+    });
+    let opened = Rc::new(RefCell::new(Vec::<String>::new()));
+    let log = opened.clone();
+    set_opener(move |url: &str| {
+        log.borrow_mut().push(url.to_owned());
+        Ok(())
+    });
+    let nango = Nango::new(NangoConfig::new().host(&host).public_key("pk")).unwrap();
+    let connection = nango.auth("github-dev", AuthOptions::new().timeout(Duration::MAX)).await.unwrap();
+    assert_eq!(connection.connection_id, "c-1");
+    assert_eq!(
+        *opened.borrow(),
+        [format!("{host}/oauth/connect/github-dev?public_key=pk&ws_client_id=id-1")]
+    );
+    assert_eq!(server.await.unwrap(), 2, "two keepalive pings, then the socket was closed");
+}

@@ -2,13 +2,16 @@
 
 #[cfg(feature = "desktop")]
 fn main() {
-    use dioxus::prelude::*;
-    let settings = nango_dioxus_desktop::Settings::from_env();
     let config = dioxus::desktop::Config::new()
         .with_window(dioxus::desktop::WindowBuilder::new().with_title("Nango × Dioxus desktop"));
-    LaunchBuilder::desktop()
-        .with_cfg(config)
-        .launch(move || rsx! { nango_dioxus_desktop::App { settings: settings.clone() } });
+    dioxus::LaunchBuilder::desktop().with_cfg(config).launch(root);
+}
+
+#[cfg(feature = "desktop")]
+fn root() -> dioxus::prelude::Element {
+    use dioxus::prelude::*;
+    let settings = use_hook(nango_dioxus_desktop::Settings::from_env);
+    rsx! { nango_dioxus_desktop::App { settings } }
 }
 
 #[cfg(not(feature = "desktop"))]
