@@ -364,7 +364,9 @@ async fn the_socket_is_pinged_while_the_flow_waits() {
         Ok(())
     });
     let nango = Nango::new(NangoConfig::new().host(&host).public_key("pk")).unwrap();
-    let connection = nango.auth("github-dev", AuthOptions::new().timeout(Duration::MAX)).await.unwrap();
+    // Without pings the server would never answer: the (virtual) 5 minutes would end the test.
+    let auth = nango.auth("github-dev", AuthOptions::new().timeout(Duration::MAX));
+    let connection = tokio::time::timeout(Duration::from_secs(300), auth).await.expect("no pings").unwrap();
     assert_eq!(connection.connection_id, "c-1");
     assert_eq!(
         *opened.borrow(),
