@@ -71,7 +71,7 @@ fn client(token: Option<&str>) -> Nango {
 #[wasm_bindgen_test]
 async fn a_token_that_never_comes_ends_the_run_with_the_runs_timeout() {
     let runner = AuthRunner::new(client(None));
-    runner.set_token_source(Some(TokenSource::new(|| std::future::pending())));
+    runner.set_token_source(Some(TokenSource::new(std::future::pending)));
     let options =
         AuthOptions::new().credentials(Credentials::api_key("k")).timeout(Duration::from_millis(200));
     runner.auth("stripe", options);

@@ -57,8 +57,11 @@ impl Server {
     }
 }
 
+/// The test browser's visits: the status of each last page.
+type Visits = Rc<RefCell<Vec<tokio::task::JoinHandle<Result<u16, String>>>>>;
+
 /// The test browser as the opener: each URL opened is loaded in a task; the pages are kept.
-fn browser(decision: Decision) -> Rc<RefCell<Vec<tokio::task::JoinHandle<Result<u16, String>>>>> {
+fn browser(decision: Decision) -> Visits {
     let opened = Rc::new(RefCell::new(Vec::new()));
     let log = opened.clone();
     set_opener(move |url: &str| {
@@ -79,7 +82,8 @@ async fn approve_connects_and_the_connection_exists() {
     let made = s.server.connections();
     assert!(made.iter().any(|c| c.connection_id == connection.connection_id), "{made:?}");
     assert_eq!(opened.borrow().len(), 1, "the browser was opened once");
-    let page = opened.borrow_mut().pop().unwrap().await.unwrap();
+    let visit = opened.borrow_mut().pop().unwrap();
+    let page = visit.await.unwrap();
     assert_eq!(page, Ok(200), "the callback page");
     assert!(s.open_sockets_become(0).await, "the socket was closed after the result");
 }
