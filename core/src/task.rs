@@ -13,8 +13,7 @@ use std::time::Duration;
 use crate::{AuthError, AuthSuccess};
 
 type AuthResult = Result<AuthSuccess, AuthError>;
-type Work = Pin<Box<dyn Future<Output = AuthResult>>>;
-type Unit = Pin<Box<dyn Future<Output = ()>>>;
+type Work<T = AuthResult> = Pin<Box<dyn Future<Output = T>>>;
 
 #[derive(Default)]
 pub(crate) struct Task {
@@ -162,7 +161,7 @@ impl Drop for AuthFuture {
 ///
 /// The future is polled in place, in its own slot, so dropping the handle never waits for it;
 /// `then` gets its output outside that slot, so it may drop the handle or start another one.
-pub(crate) struct Background(Rc<RefCell<Option<Unit>>>);
+pub(crate) struct Background(Rc<RefCell<Option<Work<()>>>>);
 
 impl Background {
     pub fn spawn<T: 'static>(
@@ -171,7 +170,7 @@ impl Background {
     ) -> Self {
         let output = Rc::new(RefCell::new(None));
         let out = output.clone();
-        let work: Pin<Box<dyn Future<Output = ()>>> = Box::pin(async move {
+        let work: Work<()> = Box::pin(async move {
             let value = work.await;
             *out.borrow_mut() = Some(value);
         });

@@ -180,7 +180,9 @@ impl SessionTokens {
                     return Ok(token);
                 }
                 let generation = this.generation.get();
-                let Some(fetch) = this.source.borrow().fetch() else {
+                // Called unborrowed: the app's function may replace the source itself.
+                let source = this.source.borrow().clone();
+                let Some(fetch) = source.fetch() else {
                     return Err(AuthError::missing_auth_token());
                 };
                 let token = fetch.await?;

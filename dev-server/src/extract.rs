@@ -57,39 +57,40 @@ pub(crate) fn require_json_content_type(headers: &HeaderMap) -> Result<(), ApiEr
     }
 }
 
-/// Parses a JSON body; an empty body is `None`. Malformed JSON → 400 `invalid_body`.
+/// Parses a JSON body; an empty body is `None`. Malformed JSON → 400 `invalid_json` (Node's
+/// parser message), as express answers before any route runs.
 pub(crate) fn parse_json(body: &[u8]) -> Result<Option<Value>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice(body).map(Some).map_err(|e| {
-        ApiError::invalid_body(vec![FieldError::new("invalid_json", format!("Malformed JSON: {e}"), &[])])
-    })
+    serde_json::from_slice(body)
+        .map(Some)
+        .map_err(|e| ApiError::bad_request("invalid_json", format!("Malformed JSON: {e}")))
 }
 
-/// A body that must be a JSON object.
+/// A body that must be a JSON object. No body is an empty object (express's `req.body`).
 pub(crate) fn require_object(body: Option<Value>) -> Result<Map<String, Value>, ApiError> {
     match body {
         Some(Value::Object(map)) => Ok(map),
-        Some(_) => Err(ApiError::invalid_body(vec![FieldError::new("invalid_type", "Expected object", &[])])),
-        None => Err(ApiError::invalid_body(vec![FieldError::new(
-            "invalid_type",
-            "Expected object, received nothing",
-            &[],
-        )])),
+        None => Ok(Map::new()),
+        Some(other) => {
+            Err(ApiError::invalid_body(vec![FieldError::invalid_type("object", Some(&other), &[])]))
+        }
     }
 }
 
-/// A body that must be empty or `{}` (Nango's `requireEmptyBody`).
+/// A body that must be empty or `{}` (Nango's `z.object({}).strict()`).
 pub(crate) fn require_empty(body: Option<Value>) -> Result<(), ApiError> {
     match body {
         None | Some(Value::Null) => Ok(()),
         Some(Value::Object(map)) if map.is_empty() => Ok(()),
-        Some(_) => Err(ApiError::invalid_body(vec![FieldError::new(
-            "unrecognized_keys",
-            "This endpoint takes no body",
-            &[],
-        )])),
+        Some(Value::Object(map)) => {
+            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            Err(ApiError::invalid_body(vec![FieldError::unrecognized_keys(&keys, &[])]))
+        }
+        Some(other) => {
+            Err(ApiError::invalid_body(vec![FieldError::invalid_type("object", Some(&other), &[])]))
+        }
     }
 }
 
@@ -98,15 +99,20 @@ pub(crate) fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
     raw.map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
 }
 
-/// 400 `invalid_query_params` unless the query is empty (Nango's `requireEmptyQuery`).
+/// 400 `invalid_query_params` unless the query is empty (Nango's `requireEmptyQuery`: one zod
+/// issue naming every key).
 pub(crate) fn require_empty_query(raw: Option<&str>) -> Result<(), ApiError> {
     let pairs = query_pairs(raw);
     if pairs.is_empty() {
         return Ok(());
     }
-    Err(ApiError::invalid_query(
-        pairs.iter().map(|(k, _)| FieldError::new("unrecognized_keys", "Unrecognized key", &[k])).collect(),
-    ))
+    let mut keys: Vec<&str> = Vec::new();
+    for (k, _) in &pairs {
+        if !keys.contains(&k.as_str()) {
+            keys.push(k);
+        }
+    }
+    Err(ApiError::invalid_query(vec![FieldError::unrecognized_keys(&keys, &[])]))
 }
 
 /// The query string of the auth endpoints (`docs/protocol.md` §2).
@@ -180,7 +186,7 @@ impl Caller {
 pub(crate) fn check_connection_id(caller: &Caller, q: &AuthQuery) -> Result<(), ApiError> {
     let Some(id) = &q.connection_id else { return Ok(()) };
     let issue = if !is_valid_connection_id(id) {
-        FieldError::new("invalid_string", "Invalid connection id", &["connection_id"])
+        FieldError::new("invalid_format", CONNECTION_ID_PATTERN_MESSAGE, &["connection_id"])
     } else if matches!(caller, Caller::Session(_)) {
         FieldError::new("custom", "connection_id is forbidden when using session token", &["connection_id"])
     } else {
@@ -188,6 +194,10 @@ pub(crate) fn check_connection_id(caller: &Caller, q: &AuthQuery) -> Result<(), 
     };
     Err(ApiError::invalid_query(vec![issue]))
 }
+
+/// zod 4's message for a connection id outside Nango's `connectionIdSchema`.
+pub(crate) const CONNECTION_ID_PATTERN_MESSAGE: &str =
+    r#"Invalid string: must match pattern /^[a-zA-Z0-9,.;:=+~[\]|@${}"'\\/_ -]+$/"#;
 
 /// Nango's `connectSessionOrPublicKeyAuth`: the session token in the query wins, else the
 /// public key.
@@ -239,10 +249,25 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
     })
 }
 
-/// The secret key in `Authorization: Bearer`.
+/// The secret key in `Authorization: Bearer` (Nango's `secretKeyAuth`: what follows
+/// `Bearer `, or the whole header, must be a UUID v4, else 401 `invalid_secret_key_format`; a
+/// configured key that is no UUID is still accepted).
 pub(crate) fn require_secret_key(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let token = bearer(headers)?;
-    if same_secret(&token, &state.config.secret_key) { Ok(()) } else { Err(unknown_account()) }
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(bearer(headers).err().unwrap_or_else(unknown_account));
+    };
+    let value = value.to_str().unwrap_or("");
+    let token = value.rsplit("Bearer ").next().unwrap_or(value).trim();
+    if same_secret(token, &state.config.secret_key) {
+        Ok(())
+    } else if !is_uuid_v4(token) {
+        Err(ApiError::unauthorized(
+            "invalid_secret_key_format",
+            "Authentication failed. The provided secret key is not a UUID v4.",
+        ))
+    } else {
+        Err(unknown_account())
+    }
 }
 
 /// Compares a secret the client sent with ours in constant time: how long the comparison takes
@@ -268,7 +293,7 @@ pub(crate) fn require_session_or_secret(
     if token.starts_with(SESSION_TOKEN_PREFIX) {
         return state.session(&token).map(Some);
     }
-    if same_secret(&token, &state.config.secret_key) { Ok(None) } else { Err(unknown_account()) }
+    require_secret_key(state, headers).map(|()| None)
 }
 
 /// Nango's `connectionIdSchema`: `^[a-zA-Z0-9,.;:=+~[\]|@${}"'\\/_ -]+$`, at most 255.
@@ -294,7 +319,7 @@ impl<'a> Validator<'a> {
     pub(crate) fn string(&mut self, key: &str, min: usize) -> Option<String> {
         match self.obj.get(key) {
             None | Some(Value::Null) => {
-                self.errors.push(FieldError::new("invalid_type", "Required", &[key]));
+                self.errors.push(FieldError::invalid_type("string", self.obj.get(key), &[key]));
                 None
             }
             v => self.check_string(key, v, min),
@@ -313,15 +338,11 @@ impl<'a> Validator<'a> {
         match v {
             Some(Value::String(s)) if s.chars().count() >= min => Some(s.clone()),
             Some(Value::String(_)) => {
-                self.errors.push(FieldError::new(
-                    "too_small",
-                    format!("String must contain at least {min} character(s)"),
-                    &[key],
-                ));
+                self.errors.push(FieldError::too_short(min, &[key]));
                 None
             }
-            _ => {
-                self.errors.push(FieldError::new("invalid_type", "Expected string", &[key]));
+            other => {
+                self.errors.push(FieldError::invalid_type("string", other, &[key]));
                 None
             }
         }
@@ -329,10 +350,10 @@ impl<'a> Validator<'a> {
 
     /// Records every key not in `allowed` (zod's `.strict()`).
     pub(crate) fn deny_unknown(&mut self, allowed: &[&str]) {
-        for key in self.obj.keys() {
-            if !allowed.contains(&key.as_str()) {
-                self.errors.push(FieldError::unrecognized(key));
-            }
+        let unknown: Vec<&str> =
+            self.obj.keys().map(String::as_str).filter(|k| !allowed.contains(k)).collect();
+        if !unknown.is_empty() {
+            self.errors.push(FieldError::unrecognized_keys(&unknown, &[]));
         }
     }
 

@@ -83,7 +83,9 @@ pub(crate) fn callback_page(outcome: &FlowOutcome) -> String {
                 escape(message),
                 escape(error_type)
             ),
-            serde_json::json!({ "message": message, "errorType": error_type }),
+            // Real Nango's auth page always says `connection_validation_failed` here; the
+            // specific type is on the socket (and, for tests, in `data-error-type`).
+            serde_json::json!({ "message": message, "errorType": "connection_validation_failed" }),
             "error",
         ),
     };
@@ -98,8 +100,9 @@ pub(crate) fn callback_page(outcome: &FlowOutcome) -> String {
          <p class=\"dev\">nango-dev-server</p></main>"
     );
     let script = format!(
-        r#"(function () {{
-  var error = {payload};
+        r#"window.__nangoOAuthError = {payload};
+(function () {{
+  var error = window.__nangoOAuthError;
   var message = error ? {{ type: "nango_oauth_callback_error", payload: error }} : {{ type: "nango_oauth_callback_success" }};
   function closeSelf() {{ try {{ window.close(); }} catch (e) {{}} }}
   function onAck(data) {{ if (data && data.type === "nango_oauth_callback_ack") {{ closeSelf(); }} }}

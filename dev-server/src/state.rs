@@ -529,6 +529,9 @@ pub struct Connection {
     pub credentials: Value,
     /// Custom metadata (`POST`/`PATCH /connections/metadata`); empty at creation.
     pub metadata: Map<String, Value>,
+    /// Whether `metadata` is answered as `null`: never set on a connection an OAuth2 flow made
+    /// (as real Nango stores those; credential routes store `{}`).
+    pub metadata_null: bool,
     /// When a backend last read the credentials (`GET /connections/{id}`).
     pub last_fetched: Option<SystemTime>,
     /// Whether the connection awaits an outbound installation.
@@ -834,6 +837,7 @@ impl AppState {
             connection_config: new.connection_config,
             credentials: new.credentials,
             metadata: Map::new(),
+            metadata_null: new.integration.auth_mode == AuthMode::OAuth2,
             last_fetched: None,
             pending: new.pending,
         };
@@ -902,8 +906,10 @@ impl AppState {
             let mut c = c.clone();
             if replace {
                 c.metadata = metadata.clone();
+                c.metadata_null = false;
             } else {
                 c.metadata.extend(metadata.clone());
+                c.metadata_null = false;
             }
             c.updated = now;
             changed.push((index, c));

@@ -7,7 +7,7 @@
 mod common;
 
 use proptest::prelude::*;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300)
@@ -174,15 +174,20 @@ async fn send(t: &common::TestServer, req: &Req) -> (u16, String) {
     (status, res.text().await.unwrap())
 }
 
-/// Nango's error shape, strictly: `{"error": {"code": string, "message": string, "errors"?}}`.
+/// Nango's error shapes, strictly (`fixtures/real-nango`): `{"error": {"code": string,
+/// "message"?: string, "errors"?: [...], "payload"?: {}}}`, with `errors` (validation) or
+/// `payload` (authentication) never beside each other, and a `message` beside `payload`.
 fn is_nango_error(text: &str) -> bool {
     let Ok(Value::Object(top)) = serde_json::from_str::<Value>(text) else { return false };
     let Some(Value::Object(error)) = top.get("error") else { return false };
     top.len() == 1
         && error.get("code").is_some_and(Value::is_string)
-        && error.get("message").is_some_and(Value::is_string)
-        && error.keys().all(|k| matches!(k.as_str(), "code" | "message" | "errors"))
+        && error.get("message").is_none_or(Value::is_string)
+        && error.keys().all(|k| matches!(k.as_str(), "code" | "message" | "errors" | "payload"))
         && error.get("errors").is_none_or(Value::is_array)
+        && error.get("payload").is_none_or(|p| p.as_object().is_some_and(Map::is_empty))
+        && !(error.contains_key("errors") && error.contains_key("payload"))
+        && (!error.contains_key("payload") || error.contains_key("message"))
 }
 
 #[test]

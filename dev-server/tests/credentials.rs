@@ -200,7 +200,7 @@ async fn bodies_are_validated_per_endpoint() {
         .await
         .unwrap();
     assert_eq!(res.status(), 400);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "invalid_body");
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "invalid_json");
     let res = t
         .http
         .post(&url)
@@ -371,6 +371,9 @@ fn fixture_fetches() -> Vec<Replay> {
                 .collect();
             let expect = match scenario["error"]["type"].as_str() {
                 Some(code) => Err(code.to_owned()),
+                // The SDK sends only the fields given, and real Nango refuses a basic body
+                // without a password (`fixtures/real-nango`, "basic: password missing").
+                None if name == "basic_username_only" => Err("invalid_body".to_owned()),
                 None => Ok(()),
             };
             let body = match &op["body"] {

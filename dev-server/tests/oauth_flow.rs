@@ -104,7 +104,9 @@ async fn deny_pushes_an_error_and_renders_the_error_page() {
     assert!(msg["connection_id"].is_string());
     assert!(result.page.contains("data-status=\"error\""));
     assert!(result.page.contains("data-error-type=\"callback_err\""));
-    assert!(result.page.contains("\"errorType\":\"callback_err\""));
+    // As real Nango's page: the specific type is on the socket, the page says
+    // connection_validation_failed.
+    assert!(result.page.contains("\"errorType\":\"connection_validation_failed\""));
     assert!(t.connections().await.is_empty());
 }
 
@@ -231,55 +233,80 @@ async fn expired_flow_swept_before_the_callback_still_reports() {
     assert!(res.text().await.unwrap().contains("unknown_connect_session_token"));
 }
 
-/// `/oauth/connect` failures: an error page with a 4xx status, and the same error on the
-/// socket, so that an SDK never waits forever.
+/// `/oauth/connect` failures, as real Nango answers them (`fixtures/real-nango`): a refused
+/// caller, query, session scope or reconnect target is a JSON error and nothing on the socket;
+/// an unknown or non-OAuth2 integration is the 400 auth page (`window.__nangoOAuthError`) and
+/// `provider_config_err` on the socket, once per `ws_client_id`.
 #[tokio::test]
-async fn connect_errors_render_a_page_and_push_on_the_socket() {
+async fn connect_errors_answer_as_real_nango() {
     let clock = ManualClock::starting_now();
     let t = start_with(DevServerConfig { clock: clock.clock(), ..DevServerConfig::for_tests() }).await;
     let token = t.session().await;
     let restricted = t.session_with(serde_json::json!({"allowed_integrations": ["api-key-dev"]})).await;
 
-    async fn check(t: &TestServer, query: &str, status: u16, code: &str) {
+    async fn json_refusal(t: &TestServer, query: &str, status: u16, code: &str) {
         let (mut ws, id) = t.ws().await;
         let res = t.http.get(t.url(&format!("{query}&ws_client_id={id}"))).send().await.unwrap();
         assert_eq!(res.status().as_u16(), status, "{query}");
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{query}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], code, "{query}: {body}");
+        assert_silent(&mut ws, 300).await;
+    }
+    async fn page_refusal(t: &TestServer, query: &str, message: &str) {
+        let (mut ws, id) = t.ws().await;
+        let res = t.http.get(t.url(&format!("{query}&ws_client_id={id}"))).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 400, "{query}");
         assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
         let page = res.text().await.unwrap();
-        assert!(page.contains(&format!("data-error-type=\"{code}\"")), "{query}: {page}");
+        assert!(page.contains("window.__nangoOAuthError = {"), "{query}: {page}");
+        assert!(page.contains("\"errorType\":\"connection_validation_failed\""), "{page}");
         assert!(page.contains("nango_oauth_callback_error"));
         let msg = next_json(&mut ws).await;
         assert_eq!(msg["message_type"], "error", "{query}");
-        assert_eq!(msg["error_type"], code, "{query}");
-        assert!(msg["error_desc"].is_string());
+        assert_eq!(msg["error_type"], "provider_config_err", "{query}");
+        assert_eq!(msg["error_desc"], message, "{query}");
+        assert!(msg["connection_id"].is_string(), "{msg}");
+        // One message per ws_client_id: a second failure on the same id pushes nothing.
+        let res = t.http.get(t.url(&format!("{query}&ws_client_id={id}"))).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 400);
+        assert_silent(&mut ws, 300).await;
     }
-    check(&t, &format!("/oauth/connect/nope?connect_session_token={token}"), 404, "unknown_provider_config")
-        .await;
-    check(
+    page_refusal(
+        &t,
+        &format!("/oauth/connect/nope?connect_session_token={token}"),
+        "Could not find a Provider Config matching the \"nope\" key.",
+    )
+    .await;
+    page_refusal(
+        &t,
+        &format!("/oauth/connect/api-key-dev?connect_session_token={token}"),
+        "Provider Config \"api-key-dev\" is missing client ID, secret and/or scopes.",
+    )
+    .await;
+    json_refusal(
         &t,
         &format!("/oauth/connect/github-dev?connect_session_token={restricted}"),
         400,
         "integration_not_allowed",
     )
     .await;
-    check(&t, &format!("/oauth/connect/api-key-dev?connect_session_token={token}"), 400, "invalid_auth_mode")
-        .await;
-    check(
+    json_refusal(
         &t,
         &format!("/oauth/connect/github-dev?connect_session_token={token}&connection_id=c1"),
         400,
         "invalid_query_params",
     )
     .await;
-    check(
+    json_refusal(
         &t,
         "/oauth/connect/github-dev?connect_session_token=bad",
         401,
         "invalid_connect_session_token_format",
     )
     .await;
-    check(&t, "/oauth/connect/github-dev?x=1", 401, "missing_public_key").await;
-    check(
+    json_refusal(&t, "/oauth/connect/github-dev?x=1", 401, "missing_public_key").await;
+    json_refusal(
         &t,
         "/oauth/connect/github-dev?public_key=11111111-1111-4111-8111-111111111111",
         401,
@@ -287,7 +314,7 @@ async fn connect_errors_render_a_page_and_push_on_the_socket() {
     )
     .await;
     clock.advance(Duration::from_secs(1801));
-    check(
+    json_refusal(
         &t,
         &format!("/oauth/connect/github-dev?connect_session_token={token}"),
         401,
@@ -302,7 +329,7 @@ async fn connect_errors_render_a_page_and_push_on_the_socket() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 404);
+    assert_eq!(res.status(), 400);
 }
 
 #[tokio::test]
@@ -488,7 +515,10 @@ async fn a_slow_socket_gets_the_result_after_the_callback_page() {
             "deny",
         )
         .await;
-    assert!(result.page.contains("\"errorType\":\"callback_err\""), "the page reports at once");
+    assert!(
+        result.page.contains("\"errorType\":\"connection_validation_failed\""),
+        "the page reports at once"
+    );
     assert_silent(&mut ws, 200).await;
     assert_eq!(next_json(&mut ws).await["error_type"], "callback_err", "then the socket");
 }

@@ -606,7 +606,9 @@ async fn telemetry(h: &Harness) -> Result<()> {
 }
 
 /// The OAuth callback page reports a failure before the (slow) socket does: the page fails
-/// with `connection_validation_failed` and the callback's message, once.
+/// with the page's code and the callback's message, once. The page's code is
+/// `connection_validation_failed`, as real Nango's page says for every failure (recorded in
+/// `dev-server/tests/fixtures/real-nango`); the specific `callback_err` comes on the socket.
 async fn callback_error(h: &Harness) -> Result<()> {
     h.server.set_faults(Faults::none().push_delay(Duration::from_secs(3)));
     let token = h.session(&["github-dev"]).await?;

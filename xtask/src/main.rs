@@ -16,6 +16,11 @@
 //!   latency, open cost and leaks beside the official JS SDK in headless Chromium (prints;
 //!   `docs/benchmarks.md` has a run); `--only` keeps one framework's rows.
 //! - `robustness [CASES]`: the property tests with many cases (default 100,000).
+//! - `real-nango record`: records what a real Nango answers into
+//!   `dev-server/tests/fixtures/real-nango/` (`dev-server/tests/real-nango/record.mjs`, with
+//!   node); the real server comes from the developer's boot script and Nango mirror
+//!   (`NANGO_BOOT`, `NANGO_MIRROR`, `NANGO_ROOT`), never from the repository. `test` replays the
+//!   fixture against the dev server (no real server needed).
 
 mod bench;
 mod examples;
@@ -57,10 +62,11 @@ fn main() -> ExitCode {
         Some("starters") => starters::starters(args.get(1..).unwrap_or_default()),
         Some("bench") => bench::bench(),
         Some("robustness") => robustness(args.get(1).map(String::as_str).unwrap_or("100000")),
+        Some("real-nango") if args.get(1).map(String::as_str) == Some("record") => record_real_nango(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <examples [--build-only] [--wasm-opt] [--desktop] [--nango-host URL] [--connect-ui-url URL] \
-                 [--api-port N] [--connect-ui-port N] [--secret-key KEY] [--public-key UUID] | test | size | starters [yew-trunk] [dioxus-cli] | bench | robustness [CASES]>"
+                 [--api-port N] [--connect-ui-port N] [--secret-key KEY] [--public-key UUID] | test | size | starters [yew-trunk] [dioxus-cli] | bench | robustness [CASES] | real-nango record>"
             );
             return ExitCode::from(2);
         }
@@ -114,6 +120,9 @@ fn test() -> Result<(), String> {
     })?;
     stage("publish dry-run (package and build the crates for crates.io)", publish_dry_run)?;
     stage("build the demos and the Connect UI (wasm32, release)", || examples::build(false))?;
+    stage("replay real Nango's recorded answers against the dev server", || {
+        run(cargo().args(["test", "-p", "nango-dev-server", "--test", "real_nango_replay"]))
+    })?;
     stage("native tests (incl. the end-to-end suite in headless Chromium)", || {
         run(cargo().args(["test", "--workspace"]).env("CHROMEDRIVER", setup.chromedriver()))
     })?;
@@ -138,6 +147,21 @@ fn publish_dry_run() -> Result<(), String> {
     run(cargo()
         .args(["publish", "--workspace", "--dry-run", "--allow-dirty"])
         .env("CARGO_PROFILE_DEV_DEBUG", "0"))
+}
+
+/// `cargo xtask real-nango record`: runs the recorder with node; it boots the real server with
+/// the developer's `NANGO_BOOT` script (see `dev-server/README.md`).
+fn record_real_nango() -> Result<(), String> {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dev-server/tests/real-nango/record.mjs");
+    for var in ["NANGO_MIRROR", "NANGO_ROOT"] {
+        if std::env::var_os(var).is_none() && std::env::var_os("NANGO_URL").is_none() {
+            return Err(format!(
+                "set {var} (and NANGO_BOOT to the real-nango boot script), or NANGO_URL + NANGO_SECRET_KEY + NANGO_PUBLIC_KEY for a running server"
+            ));
+        }
+    }
+    stage("record real Nango's answers", || run(Command::new("node").arg(script)))
 }
 
 fn robustness(cases: &str) -> Result<(), String> {

@@ -119,7 +119,10 @@ fn counting_token(calls: &Rc<Cell<u32>>) -> TokenSource {
 async fn connect_ui_renders_events_from_the_iframe_only_and_cleans_up() {
     let before = message_listeners();
     let (log, calls) = (Log::default(), Rc::new(Cell::new(0)));
-    let props = |tag, log: &Log| UiProps { tag, lang: "en", token: counting_token(&calls), log: log.clone() };
+    // One source for the component's life (a source made at each render would be a new source,
+    // which never gets the previous one's token).
+    let token = counting_token(&calls);
+    let props = |tag, log: &Log| UiProps { tag, lang: "en", token: token.clone(), log: log.clone() };
     let root = root();
     let mut app = yew::Renderer::<UiProbe>::with_root_and_props(root.clone(), props("v1", &log)).render();
     until_text(&root, ".state", "closed").await;

@@ -47,13 +47,16 @@ pub(super) async fn list_integrations(
 ) -> Result<Json<Value>, ApiError> {
     let session = require_session_or_secret(&state, &headers)?;
     require_empty_query(query.as_deref())?;
-    let data: Vec<Value> = state
+    // Ordered by provider, then creation (the configuration's order), as Nango lists them.
+    let mut listed: Vec<&crate::config::IntegrationConfig> = state
         .config
         .integrations
         .iter()
         .filter(|i| session.as_ref().is_none_or(|s| s.allows(&i.unique_key)))
-        .map(|i| Value::Object(integration_json(&state, &headers, i)))
         .collect();
+    listed.sort_by(|a, b| a.provider.cmp(&b.provider));
+    let data: Vec<Value> =
+        listed.into_iter().map(|i| Value::Object(integration_json(&state, &headers, i))).collect();
     Ok(Json(json!({ "data": data })))
 }
 
@@ -76,11 +79,8 @@ pub(super) async fn get_integration(
                 if part == "webhook" || part == "credentials" {
                     include.push(part.to_owned());
                 } else {
-                    errors.push(FieldError::new(
-                        "invalid_enum_value",
-                        "Expected webhook or credentials",
-                        &["include"],
-                    ));
+                    // zod 4: `include` is a union (one value or a list).
+                    errors.push(FieldError::new("invalid_union", "Invalid input", &["include"]));
                 }
             }
         } else {

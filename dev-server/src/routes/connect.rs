@@ -31,12 +31,16 @@ pub(super) fn end_user(value: &Value, errors: &mut Vec<FieldError>) -> Option<Va
     let mut v = Validator::new(obj);
     let id = v.string("id", 1);
     if id.as_ref().is_some_and(|id| id.len() > 255) {
-        v.errors.push(FieldError::new("too_big", "String must contain at most 255 character(s)", &["id"]));
+        v.errors.push(FieldError::new(
+            "too_big",
+            "Too big: expected string to have <=255 characters",
+            &["id"],
+        ));
     }
     if let Some(email) = v.optional_string("email", 5)
         && !email.contains('@')
     {
-        v.errors.push(FieldError::new("invalid_string", "Invalid email", &["email"]));
+        v.errors.push(FieldError::new("invalid_format", "Invalid email address", &["email"]));
     }
     v.optional_string("display_name", 0);
     if let Some(tags) = obj.get("tags") {

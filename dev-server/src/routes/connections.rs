@@ -50,7 +50,8 @@ fn connection_fields(c: &Connection) -> Map<String, Value> {
     fields.insert("errors".into(), json!([]));
     fields.insert("end_user".into(), end_user_json(c));
     fields.insert("tags".into(), json!(c.tags));
-    fields.insert("metadata".into(), json!(c.metadata));
+    let metadata = if c.metadata_null { Value::Null } else { json!(c.metadata) };
+    fields.insert("metadata".into(), metadata);
     fields
 }
 
@@ -95,7 +96,7 @@ fn string_bool(value: &str) -> Option<bool> {
 fn connection_id_path(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     let invalid = |message: String| ApiError {
         errors: vec![FieldError::new("invalid_string", message, &["connectionId"])],
-        ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid")
+        ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid").bare()
     };
     let Path(id) = path.map_err(|e| invalid(e.body_text()))?;
     if is_valid_connection_id(&id) { Ok(id) } else { Err(invalid("Invalid connection id".into())) }
@@ -130,7 +131,7 @@ fn key_and_flags(query: Option<&str>, flags: &[&str]) -> Result<(String, Vec<Str
             if key.is_none()
                 && !errors.iter().any(|e| e.path.first().is_some_and(|p| p == "provider_config_key"))
             {
-                errors.push(FieldError::new("invalid_type", "Required", &["provider_config_key"]));
+                errors.push(FieldError::invalid_type("string", None, &["provider_config_key"]));
             }
             Err(ApiError::invalid_query(errors))
         }
@@ -172,7 +173,10 @@ pub(super) async fn list(
             "integrationId" => integrations = Some(v.split(',').map(|s| s.trim().to_owned()).collect()),
             "limit" => match v.parse::<usize>() {
                 Ok(n) if (1..=2000).contains(&n) => limit = n,
-                _ => errors.push(FieldError::new("too_big", "Number must be between 1 and 2000", &[&k])),
+                Ok(0) => {
+                    errors.push(FieldError::new("too_small", "Too small: expected number to be >=1", &[&k]))
+                }
+                _ => errors.push(FieldError::new("too_big", "Too big: expected number to be <=2000", &[&k])),
             },
             "page" => match v.parse::<usize>() {
                 Ok(n) => page = n,
@@ -190,8 +194,10 @@ pub(super) async fn list(
     let user_field = |c: &Connection, k: &str| {
         c.end_user.as_ref().and_then(|u| u.get(k)).and_then(Value::as_str).map(str::to_owned)
     };
+    // Newest first, as Nango orders by `created_at desc, id desc`.
     let connections: Vec<Value> = lock(&state.connections)
         .iter()
+        .rev()
         .filter(|c| connection_id.as_ref().is_none_or(|id| &c.connection_id == id))
         .filter(|c| integrations.as_ref().is_none_or(|keys| keys.contains(&c.provider_config_key)))
         .filter(|c| end_user_id.as_ref().is_none_or(|id| user_field(c, "id").as_ref() == Some(id)))
@@ -293,7 +299,8 @@ pub(super) async fn delete_one(
         return Err(ApiError::bad_request(
             "unknown_connection",
             format!("No connection {connection_id:?} for integration {key:?}"),
-        ));
+        )
+        .bare());
     }
     state.log(format!("{key}: connection {connection_id} deleted"));
     Ok(Json(json!({ "success": true })))
@@ -360,7 +367,7 @@ pub(super) async fn post_import(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: RawBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     require_json_content_type(&headers)?;
     require_secret_key(&state, &headers)?;
     require_empty_query(query.as_deref())?;
@@ -439,8 +446,10 @@ pub(super) async fn post_import(
         obj.remove("endUser");
     }
     webhooks::send(&state, &hook);
-    let connection = state.find_connection(&key, &id).unwrap_or(connection);
-    Ok(Json(full(&connection, true)))
+    let mut connection = state.find_connection(&key, &id).unwrap_or(connection);
+    // Nango answers 201 with the credentials just stored, fetched now.
+    connection.last_fetched.get_or_insert_with(|| state.now());
+    Ok((StatusCode::CREATED, Json(full(&connection, true))).into_response())
 }
 
 /// Sets (POST, 201) or merges (PATCH, 200) metadata on one connection or a list of them, all
@@ -480,7 +489,7 @@ async fn metadata(
     }
     let metadata = obj.get("metadata").and_then(Value::as_object).cloned();
     if metadata.is_none() {
-        v.errors.push(FieldError::new("invalid_type", "Expected object", &["metadata"]));
+        v.errors.push(FieldError::invalid_type("record", obj.get("metadata"), &["metadata"]));
     }
     v.deny_unknown(&["connection_id", "provider_config_key", "metadata"]);
     let (Some(key), Some(metadata), true) = (key, metadata, v.errors.is_empty()) else {

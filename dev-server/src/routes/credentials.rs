@@ -75,17 +75,9 @@ impl Kind {
                 v.deny_unknown(&["apiKey"]);
             }
             Self::Basic => {
-                // Nango requires both keys, but the official SDK sends only those given
-                // (`{username}` alone is in its recorded traffic): accept either, at least one.
-                let user = v.optional_string("username", 0);
-                let password = v.optional_string("password", 0);
-                if user.is_none() && password.is_none() && v.errors.is_empty() {
-                    v.errors.push(FieldError::new(
-                        "invalid_type",
-                        "Required: username and/or password",
-                        &["username"],
-                    ));
-                }
+                // As Nango: both keys, strings (empty allowed).
+                v.string("username", 0);
+                v.string("password", 0);
                 v.deny_unknown(&["username", "password"]);
             }
             Self::Tba => {
@@ -197,14 +189,16 @@ pub(super) async fn handle(
                 integration.auth_mode.as_str(),
                 kind.auth_mode().as_str()
             ),
-        ));
+        )
+        .bare());
     }
     let session = caller.session();
     if session.is_some_and(|s| !s.allows(&key)) {
         return Err(ApiError::bad_request(
             "integration_not_allowed",
             format!("Integration {key:?} is not allowed by this connect session"),
-        ));
+        )
+        .bare());
     }
     let mut connection_id = q.connection_id.clone().unwrap_or_else(uuid_v4);
     let mut reconnected = None;
@@ -213,7 +207,8 @@ pub(super) async fn handle(
             return Err(ApiError::bad_request(
                 "invalid_connection",
                 "The connection being reconnected no longer exists",
-            ));
+            )
+            .bare());
         };
         reconnected = Some(existing);
         connection_id = reconnect.clone();

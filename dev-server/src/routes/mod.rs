@@ -209,6 +209,10 @@ async fn cors(
     let dev_helper = path == "/demo/session" || path.starts_with("/dev/");
     let is_preflight = req.method() == Method::OPTIONS;
     let requested_headers = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+    // Nango's telemetry CORS names the Connect UI's origin; a caller without `Origin` gets it.
+    let connect_ui_origin = (credentialed && origin.is_none())
+        .then(|| HeaderValue::from_str(state.connect_ui_base(req.headers()).trim_end_matches('/')).ok())
+        .flatten();
 
     if dev_helper {
         let allowed =
@@ -253,6 +257,13 @@ async fn cors(
             h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
             h.append(header::VARY, HeaderValue::from_static("Origin"));
         }
+        (true, None) if connect_ui_origin.is_some() => {
+            if let Some(ui) = connect_ui_origin {
+                h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, ui);
+            }
+            h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+            h.append(header::VARY, HeaderValue::from_static("Origin"));
+        }
         _ => {
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         }
@@ -293,7 +304,7 @@ impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let invalid = |message: String| ApiError {
             errors: vec![FieldError::new("invalid_string", message, &["providerConfigKey"])],
-            ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid")
+            ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid").bare()
         };
         let axum::extract::Path(key) = axum::extract::Path::<String>::from_request_parts(parts, state)
             .await

@@ -67,10 +67,29 @@ fn fail_flow(
     (status, Html(page)).into_response()
 }
 
+/// How `/oauth/connect` refused a start.
+enum Refusal {
+    /// Before the flow exists (authentication, query, session scope, reconnect target): a JSON
+    /// error in the popup and nothing on the socket, as real Nango's middleware and checks
+    /// answer.
+    Json(ApiError),
+    /// Once the integration is looked up (unknown, not OAuth2): Nango's 400 auth page carrying
+    /// `window.__nangoOAuthError`, and the error pushed on `ws_client_id`'s socket with the
+    /// connection id the flow would have had.
+    Page { error: ApiError, connection_id: String },
+}
+
+impl From<ApiError> for Refusal {
+    fn from(e: ApiError) -> Self {
+        Self::Json(e)
+    }
+}
+
 /// `GET /oauth/connect/{key}`: checks the caller and the integration, opens a pending flow
-/// (state + PKCE) and redirects (302) to the fake provider. Every failure renders the error
-/// page (4xx) and, when the query names a `ws_client_id`, is pushed on that socket too, so
-/// that an SDK never waits forever.
+/// (state + PKCE) and redirects (302) to the fake provider. As real Nango: a refused caller,
+/// query, session scope or reconnect target gets a JSON error and nothing on the socket (the
+/// SDK's popup shows the JSON; the kit's core ends the auth on its own); an unknown or
+/// non-OAuth2 integration gets the 400 auth page and the error on the socket.
 pub(super) async fn connect(
     State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
@@ -92,11 +111,11 @@ pub(super) async fn connect(
         return no_store(ApiError::unknown_session_token().into_response());
     }
     let started = if query.len() > MAX_CONNECT_QUERY {
-        Err(ApiError::new(
+        Err(Refusal::Json(ApiError::new(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             "request_too_large",
             format!("The query is longer than {MAX_CONNECT_QUERY} bytes"),
-        ))
+        )))
     } else {
         start_flow(&state, key.as_deref(), &q, &headers)
     };
@@ -112,14 +131,23 @@ pub(super) async fn connect(
                 .into_response();
             no_store(response)
         }
-        Err(err) => no_store(fail_flow(
+        Err(Refusal::Json(err)) => {
+            state.log(format!(
+                "oauth/connect refused ({}): {}: {}",
+                key.as_deref().unwrap_or("?"),
+                err.code,
+                err.message
+            ));
+            no_store(err.into_response())
+        }
+        Err(Refusal::Page { error, connection_id }) => no_store(fail_flow(
             &state,
-            err.status,
+            StatusCode::BAD_REQUEST,
             q.ws_client_id.as_deref(),
             key.as_deref(),
-            q.connection_id.as_deref(),
-            err.code,
-            &err.message,
+            Some(&connection_id),
+            error.code,
+            &error.message,
         )),
     }
 }
@@ -129,33 +157,50 @@ fn start_flow(
     key: Option<&str>,
     q: &AuthQuery,
     headers: &HeaderMap,
-) -> Result<String, ApiError> {
+) -> Result<String, Refusal> {
     let caller = authenticate_query(state, q)?;
     let key = key
         .filter(|k| is_valid_provider_config_key(k))
         .ok_or_else(|| ApiError::bad_request("invalid_uri_params", "Invalid integration key"))?;
     check_connection_id(&caller, q)?;
-    let integration = state.integration(key).ok_or_else(|| ApiError::unknown_provider_config(key))?;
+    let mut connection_id = q.connection_id.clone().unwrap_or_else(uuid_v4);
+    // Nango's `WSErrBuilder` texts, type `provider_config_err`.
+    let Some(integration) = state.integration(key) else {
+        return Err(Refusal::Page {
+            error: ApiError::bad_request(
+                "provider_config_err",
+                format!("Could not find a Provider Config matching the {key:?} key."),
+            ),
+            connection_id,
+        });
+    };
     if integration.auth_mode != AuthMode::OAuth2 {
-        return Err(ApiError::bad_request(
-            "invalid_auth_mode",
-            format!("Integration {key:?} uses auth mode {}, not OAUTH2", integration.auth_mode.as_str()),
-        ));
+        // Real Nango finds no OAuth client on an integration of another auth mode.
+        return Err(Refusal::Page {
+            error: ApiError::bad_request(
+                "provider_config_err",
+                format!("Provider Config {key:?} is missing client ID, secret and/or scopes."),
+            ),
+            connection_id,
+        });
     }
     let session = caller.session();
     if session.is_some_and(|s| !s.allows(key)) {
         return Err(ApiError::bad_request(
             "integration_not_allowed",
             format!("Integration {key:?} is not allowed by this connect session"),
-        ));
+        )
+        .bare()
+        .into());
     }
-    let mut connection_id = q.connection_id.clone().unwrap_or_else(uuid_v4);
     if let Some(reconnect) = session.and_then(|s| s.settings.reconnect_connection_id.as_ref()) {
         if state.find_connection(key, reconnect).is_none() {
             return Err(ApiError::bad_request(
                 "invalid_connection",
                 "The connection being reconnected no longer exists",
-            ));
+            )
+            .bare()
+            .into());
         }
         connection_id = reconnect.clone();
     }
@@ -193,7 +238,7 @@ fn start_flow(
     let code_verifier = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
     let code_challenge = pkce_challenge(&code_verifier);
     let mut authorize = url::Url::parse(&format!("{api_base}/fake-oauth/authorize"))
-        .map_err(|e| ApiError::bad_request("invalid_host", format!("Bad Host header: {e}")))?;
+        .map_err(|e| Refusal::from(ApiError::bad_request("invalid_host", format!("Bad Host header: {e}"))))?;
     {
         let mut pairs = authorize.query_pairs_mut();
         for (k, v) in &authorization_params {
@@ -241,7 +286,8 @@ fn start_flow(
             StatusCode::SERVICE_UNAVAILABLE,
             "too_many_pending_flows",
             "Too many OAuth flows (or too many bytes in them) in progress on this dev server",
-        ));
+        )
+        .into());
     }
     Ok(authorize.into())
 }
@@ -405,7 +451,13 @@ fn oauth2_credentials(
         .get("expires_in")
         .and_then(Value::as_u64)
         .map(|secs| crate::state::iso(state.now() + std::time::Duration::from_secs(secs)));
-    let refresh_token = tokens.get("refresh_token").and_then(Value::as_str).or(previous_refresh);
+    let refresh_token =
+        tokens.get("refresh_token").and_then(Value::as_str).or(previous_refresh).map(str::to_owned);
+    let mut tokens = tokens;
+    if let Some(at) = &expires_at {
+        // Nango adds the computed expiry to the provider's raw answer.
+        tokens.insert("expires_at".into(), json!(at));
+    }
     let mut credentials = serde_json::Map::new();
     credentials.insert("type".into(), json!("OAUTH2"));
     credentials.insert("access_token".into(), tokens.get("access_token").cloned().unwrap_or(Value::Null));

@@ -63,7 +63,9 @@ pub(super) async fn post(
     if let Some(event) = v.string("event", 1)
         && !EVENTS.contains(&event.as_str())
     {
-        v.errors.push(FieldError::new("invalid_enum_value", "Unknown event", &["event"]));
+        let options: Vec<String> = EVENTS.iter().map(|e| Value::from(*e).to_string()).collect();
+        let message = format!("Invalid option: expected one of {}", options.join("|"));
+        v.errors.push(FieldError::new("invalid_value", message, &["event"]));
     }
     match obj.get("timestamp").map(timestamp) {
         Some(Some(at)) => {
@@ -78,7 +80,12 @@ pub(super) async fn post(
             }
         }
         Some(None) => v.errors.push(FieldError::new("invalid_date", "Invalid date", &["timestamp"])),
-        None => v.errors.push(FieldError::new("invalid_type", "Required", &["timestamp"])),
+        // zod 4's words for a missing `z.coerce.date()` (sic).
+        None => v.errors.push(FieldError::new(
+            "invalid_type",
+            "Invalid input: expected date, received Date",
+            &["timestamp"],
+        )),
     }
     match obj.get("dimensions") {
         None => {}
