@@ -77,3 +77,15 @@ async fn an_unreachable_session_url_is_a_network_error() {
     assert_eq!(stdout(&output), "failed network_error", "{output:?}");
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[tokio::test]
+async fn a_user_who_never_finishes_is_a_timeout_with_code_1() {
+    let server = nango_dev_server::start(DevServerConfig::for_tests()).await.unwrap();
+    // `true` stands for a browser the user then ignores.
+    let started = std::time::Instant::now();
+    let output = cli(&server, &["--open-with", "true", "--timeout", "1", "auth", "github-dev"]).await;
+    assert_eq!(stdout(&output), "failed timeout", "{output:?}");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(server.connections().is_empty());
+}
