@@ -120,6 +120,8 @@ impl Nango {
     ///
     /// Not an `async fn`: the popup is opened before this returns, so call it directly in the
     /// click handler (Safari blocks popups opened after an `await`), then await the future.
+    /// Natively (feature `native`) the work starts when the future is first polled: the
+    /// socket opens, and the system browser once Nango acknowledges it.
     pub fn auth(&self, provider_config_key: &str, options: AuthOptions) -> AuthFuture {
         self.start(AuthMode::Auth, provider_config_key, options, None)
     }

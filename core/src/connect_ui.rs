@@ -200,7 +200,8 @@ impl ConnectUi {
     }
 
     /// Shows the Connect UI (again); a no-op while it is open. Outside a browser this is an
-    /// `unsupported_environment` error. The error is also `last_error` of the snapshot and goes
+    /// `unsupported_environment` error; with the `native` feature it opens the Connect UI's link
+    /// in the system browser instead (no iframe, no events: see `docs/auth-lifecycle.md`). The error is also `last_error` of the snapshot and goes
     /// to `on_error`; a successful show clears `last_error`.
     pub fn show(&self) -> Result<(), AuthError> {
         if self.is_open() {
@@ -234,6 +235,9 @@ impl ConnectUi {
         if let Some(dom) = stale {
             dom.remove();
         }
+        #[cfg(all(not(browser), feature = "native"))]
+        return open_link(&self.state, plan.fetch, show);
+        #[cfg_attr(all(not(browser), feature = "native"), allow(unreachable_code))]
         let dom = Dom::mount(&self.state)?;
         let tokens = {
             let mut state = write(&self.state);
@@ -375,6 +379,9 @@ trait ShowTokens {
     fn hand_over(&self, ui: &UiRef, show: u64);
     #[cfg(test)]
     fn cache(&self) -> SessionTokens;
+    /// The tokens themselves (natively, to open the Connect UI's link).
+    #[cfg(all(not(browser), feature = "native"))]
+    fn sessions(&self) -> SessionTokens;
 }
 
 impl ShowTokens for SessionTokens {
@@ -392,6 +399,11 @@ impl ShowTokens for SessionTokens {
 
     #[cfg(test)]
     fn cache(&self) -> SessionTokens {
+        self.clone()
+    }
+
+    #[cfg(all(not(browser), feature = "native"))]
+    fn sessions(&self) -> SessionTokens {
         self.clone()
     }
 }
@@ -428,6 +440,58 @@ fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
         }
     });
     write(ui).fetch = Some(fetch);
+}
+
+/// Natively (feature `native`): the Connect UI in the system browser (the thread's
+/// [`Opener`](crate::native::Opener)), at its link: the page URL with the session token in the
+/// query, as Nango's `connect_link`. Nothing is mounted, so the handle stays closed, and the
+/// page, in another program, sends no events: the app learns of a connection from its backend
+/// (Nango's auth webhook). A token still to fetch opens the link when it arrives; its failure
+/// is an `error` event, as in the browser. Outside a tokio runtime: `unsupported_environment`.
+#[cfg(all(not(browser), feature = "native"))]
+fn open_link(ui: &UiRef, fetch: bool, show: u64) -> Result<(), AuthError> {
+    // As an auth: nothing of the native driver runs outside a tokio runtime (server-side
+    // rendering with the feature on opens no browser).
+    if !crate::native::has_runtime() {
+        return Err(crate::native::no_runtime());
+    }
+    let (url, token, tokens) = {
+        let state = read(ui);
+        (state.iframe_url.clone(), state.token.clone(), state.tokens.as_ref().map(|t| t.sessions()))
+    };
+    let open = move |token: &str| {
+        let link = crate::text::concat(&[&url, "&session_token=", &crate::url::encode_form(token)]);
+        crate::native::open_url(&link).map_err(|error| {
+            let why = crate::text::concat(&["The browser could not be opened: ", &error.to_string()]);
+            AuthError::new(crate::AuthErrorType::BlockedByBrowser, why)
+        })
+    };
+    match (token, tokens) {
+        (Some(token), _) => open(&token),
+        (None, Some(tokens)) if fetch => {
+            if let Some(token) = tokens.fresh() {
+                return open(&token);
+            }
+            let weak = Rc::downgrade(ui);
+            let fetch = Background::spawn(tokens.get(), move |result| {
+                let Some(ui) = weak.upgrade() else { return };
+                if read(&ui).shows != show {
+                    return;
+                }
+                if let Err(error) = result.and_then(|token: String| open(&token)) {
+                    let (error_type, error_message) = (error.error_type().to_owned(), error.message);
+                    dispatch(&ui, ConnectUiEvent::Error { error_type, error_message });
+                }
+            });
+            if fetch.is_running() && !crate::platform::can_spawn() {
+                // Nothing here polls the fetch again (no executor): say so, never wait.
+                return Err(crate::platform::no_executor());
+            }
+            write(ui).fetch = Some(fetch);
+            Ok(())
+        }
+        _ => Err(AuthError::missing_auth_token()),
+    }
 }
 
 /// Decides what the next show does, from the options, the tokens and the client.

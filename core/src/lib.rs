@@ -57,7 +57,10 @@
 //! [`protocol`] is pure Rust (URLs, bodies, message parsing, the OAuth state machine), tested
 //! natively against the official SDK's recorded traffic. The browser layer (web-sys) only
 //! performs its decisions. Outside a browser (server-side rendering) everything compiles, auth
-//! resolves to `unsupported_environment` and the Connect UI cannot be shown.
+//! resolves to `unsupported_environment` and the Connect UI cannot be shown. With the `native`
+//! feature, the native driver performs the same decisions in desktop apps and command-line
+//! programs (the system browser in place of the popup; see `native`, documented in a native
+//! build: `cargo doc --features native`).
 //!
 //! ## Size
 //! The core adds about 29 KB gzip to a wasm app (`cargo xtask size`). To stay small, the wasm
@@ -87,7 +90,9 @@ mod url;
 mod browser;
 #[cfg(browser)]
 use browser as platform;
-#[cfg(not(browser))]
+#[cfg(all(not(browser), feature = "native"))]
+pub mod native;
+#[cfg(all(not(browser), not(feature = "native")))]
 mod native;
 #[cfg(not(browser))]
 use native as platform;

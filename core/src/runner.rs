@@ -253,6 +253,10 @@ impl Inner {
                 inner.end(id, result);
             }
         });
+        if work.is_running() && !crate::platform::can_spawn() {
+            // Nothing here polls it again (no executor): a typed error, never a hang.
+            return self.end(id, Err(crate::platform::no_executor()));
+        }
         let mut run = self.run.borrow_mut();
         if run.0 == id {
             run.1 = Some(work);

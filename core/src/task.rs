@@ -69,8 +69,9 @@ impl PendingAuth {
 
 /// The result of an auth call: resolves to the new connection or a typed error.
 ///
-/// The work has already started when the call returns (the OAuth popup is open). Dropping the
-/// future cancels the auth: its popup, socket, timers and request are released.
+/// The work has already started when the call returns (the OAuth popup is open); natively
+/// (feature `native`), when the future is first polled. Dropping the future cancels the auth:
+/// its popup, socket, timers and request are released.
 #[must_use = "dropping an AuthFuture cancels the auth"]
 pub struct AuthFuture {
     task: TaskRef,

@@ -1,7 +1,7 @@
 //! `cargo xtask examples`: build the demos and the Connect UI to wasm, then serve them with the
 //! local Nango dev server (or point them at a real Nango).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use nango_dev_server::{DevServerConfig, RemoteNango, StaticMount};
@@ -122,6 +122,7 @@ pub fn server_config(api_port: u16, connect_ui_port: u16) -> DevServerConfig {
 #[derive(Debug, Default)]
 struct Args {
     build_only: bool,
+    desktop: bool,
     wasm_opt: bool,
     nango_host: Option<String>,
     connect_ui_url: Option<String>,
@@ -138,6 +139,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
             "--build-only" => out.build_only = true,
+            "--desktop" => out.desktop = true,
             "--wasm-opt" => out.wasm_opt = true,
             "--nango-host" => out.nango_host = Some(value("--nango-host")?),
             "--connect-ui-url" => out.connect_ui_url = Some(value("--connect-ui-url")?),
@@ -156,9 +158,31 @@ fn parse(args: &[String]) -> Result<Args, String> {
     Ok(out)
 }
 
+/// The desktop example (`examples/dioxus-desktop`, Dioxus desktop on webkit2gtk): not part of
+/// `cargo xtask test` (its GTK stack is a long first build; see the example's README).
+pub fn build_desktop() -> Result<PathBuf, String> {
+    crate::setup::ensure_webkit2gtk()?;
+    timed("cargo build -p nango-dioxus-desktop --features desktop", || {
+        run(cargo().args(["build", "-p", "nango-dioxus-desktop", "--features", "desktop"]))
+    })?;
+    Ok(crate::crates::target_dir().join("debug").join("nango-dioxus-desktop"))
+}
+
 pub fn examples(args: &[String]) -> Result<(), String> {
     let args = parse(args)?;
     let start = Instant::now();
+    if args.desktop {
+        let app = build_desktop()?;
+        eprintln!("built in {:.1}s: {}", start.elapsed().as_secs_f64(), app.display());
+        if !args.build_only {
+            eprintln!(
+                "run it against the dev server: `cargo run -p nango-dev-server &` then `{}` \
+                 (NANGO_HOST and NANGO_SESSION_URL point it elsewhere)",
+                app.display()
+            );
+        }
+        return Ok(());
+    }
     build(args.wasm_opt)?;
     eprintln!("built in {:.1}s", start.elapsed().as_secs_f64());
     if args.build_only {

@@ -2,6 +2,8 @@
 //!
 //! - `examples`: build the demos and the Connect UI (wasm32, release, wasm-bindgen) and serve them
 //!   with the local dev server; `--nango-host URL` (+ `NANGO_SECRET_KEY`) uses a real Nango instead.
+//!   `--desktop` builds the Dioxus desktop example instead (installs webkit2gtk with apt if
+//!   missing); not part of `test`.
 //! - `test`: set up what is missing (wasm target, wasm-bindgen-test-runner, Chromium), then
 //!   fmt, clippy (native and wasm32), docs, `cargo publish --workspace --dry-run`, the wasm apps,
 //!   native tests (with the end-to-end suite), browser tests. A failure names its stage.
@@ -47,7 +49,7 @@ fn main() -> ExitCode {
         Some("real-nango") if args.get(1).map(String::as_str) == Some("record") => real_nango::record(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <examples [--build-only] [--wasm-opt] [--nango-host URL] [--connect-ui-url URL] \
+                "usage: cargo xtask <examples [--build-only] [--wasm-opt] [--desktop] [--nango-host URL] [--connect-ui-url URL] \
                  [--api-port N] [--connect-ui-port N] [--secret-key KEY] [--public-key UUID] | test | size | starters [yew-trunk] [dioxus-cli] | bench | robustness [CASES] | real-nango record>"
             );
             return ExitCode::from(2);

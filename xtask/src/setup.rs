@@ -137,6 +137,35 @@ pub fn ensure_chromium() -> Result<PathBuf, String> {
     Ok(driver)
 }
 
+/// What a Dioxus desktop build needs on Linux: webkit2gtk 4.1 and libxdo (their `-dev`
+/// packages), installed with apt when missing and run as root.
+pub fn ensure_webkit2gtk() -> Result<(), String> {
+    if !cfg!(target_os = "linux") {
+        return Ok(());
+    }
+    let packages = ["libwebkit2gtk-4.1-dev", "libxdo-dev"];
+    let installed = |cmd: &mut Command| cmd.output().is_ok_and(|o| o.status.success());
+    // Debian's packages; without dpkg (another distribution), webkit2gtk found by pkg-config.
+    let present = if std::path::Path::new("/usr/bin/dpkg").exists() {
+        installed(Command::new("dpkg").arg("-s").args(packages))
+    } else {
+        installed(Command::new("pkg-config").args(["--exists", "webkit2gtk-4.1"]))
+    };
+    if present {
+        return Ok(());
+    }
+    let root = output(Command::new("id").arg("-u")).is_some_and(|id| id.trim() == "0");
+    if !root {
+        return Err(format!("webkit2gtk is missing: run `sudo apt-get install -y {}`", packages.join(" ")));
+    }
+    eprintln!("installing webkit2gtk (apt-get install -y --no-install-recommends {})", packages.join(" "));
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

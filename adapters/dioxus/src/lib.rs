@@ -56,6 +56,14 @@
 //!   a wrong provider setup is a render error for the nearest `ErrorBoundary`.
 //! - **Server-side rendering.** The crate compiles natively (it needs no `web` feature of
 //!   Dioxus); there the Connect UI cannot be shown and auth ends in `unsupported_environment`.
+//! - **Desktop apps** (feature `native`, with Dioxus's `desktop`): the same hooks, on the core's
+//!   native driver (`nango_frontend::native`: the system browser in place of the popup, Nango's
+//!   WebSocket through tokio-tungstenite). The hook code does not change; the crate hands the
+//!   core Dioxus's executor for its background work. [`UseConnectUiHandle::open`] opens the
+//!   session's Connect UI link in the system browser: the handle stays closed and hears no
+//!   events from that page (another program), so the app learns of a connection from its
+//!   backend (Nango's auth webhook); a failure to get a token or open the browser is
+//!   `last_error` or an `error` event. `examples/dioxus-desktop` is such an app.
 
 #![deny(missing_docs)]
 

@@ -59,10 +59,48 @@ pub fn NangoProvider(props: NangoProviderProps) -> Element {
 /// The client of the nearest [`NangoProvider`]; without one, an `invalid_provider_setup` error
 /// naming the provider to add. Never panics.
 pub fn use_nango() -> Result<Nango, AuthError> {
+    #[cfg(all(feature = "native", not(all(target_arch = "wasm32", target_os = "unknown"))))]
+    native::use_dioxus_executor();
     try_use_context::<NangoContext>().map(|context| context.0).ok_or_else(|| {
         AuthError::invalid_provider_setup(
             "use_nango() found no Nango client: wrap this component in a \
              `NangoProvider { config: NangoConfig::new()… }` (or `client: nango`)",
         )
     })
+}
+
+/// Natively, the core's background work (runs of `use_auth`, tokens fetched ahead) goes to this
+/// thread's Dioxus runtime, which polls it on the UI thread as it does its own tasks.
+#[cfg(all(feature = "native", not(all(target_arch = "wasm32", target_os = "unknown"))))]
+mod native {
+    use std::cell::RefCell;
+    use std::rc::{Rc, Weak};
+
+    use dioxus::dioxus_core::{Runtime, ScopeId};
+
+    thread_local! {
+        /// The runtime the spawner was set for (a new `VirtualDom` gets its own).
+        static SET_FOR: RefCell<Weak<Runtime>> = const { RefCell::new(Weak::new()) };
+    }
+
+    pub(super) fn use_dioxus_executor() {
+        let Some(runtime) = Runtime::try_current() else { return };
+        let fresh = SET_FOR.with(|set| {
+            let mut set = set.borrow_mut();
+            let fresh = !set.upgrade().is_some_and(|old| Rc::ptr_eq(&old, &runtime));
+            if fresh {
+                *set = Rc::downgrade(&runtime);
+            }
+            fresh
+        });
+        if fresh {
+            let weak = Rc::downgrade(&runtime);
+            nango_frontend::native::set_spawner(move |task| {
+                // Tasks of the root scope live as long as the app; the core drops its own.
+                if let Some(runtime) = weak.upgrade() {
+                    let _task = runtime.spawn(ScopeId::ROOT, task);
+                }
+            });
+        }
+    }
 }

@@ -27,7 +27,9 @@ pub fn use_connect_ui() -> UseConnectUiHandle {
 /// The Connect UI of this component (see [`ConnectUi`] for what each show uses): made once,
 /// mirrored into a signal, released on unmount (iframe and listener removed). Works without a
 /// [`NangoProvider`](crate::NangoProvider); under server-side rendering `open` records
-/// `unsupported_environment`.
+/// `unsupported_environment`. In a desktop app (feature `native`) `open` opens the session's
+/// Connect UI link in the system browser instead: no iframe, no events from that page (the
+/// app's backend hears of the connection from Nango's auth webhook).
 pub fn use_connect_ui_with_options(options: UseConnectUiOptions) -> UseConnectUiHandle {
     let client = use_nango().ok();
     let handle = use_hook(|| {

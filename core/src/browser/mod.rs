@@ -45,6 +45,17 @@ pub(crate) async fn sleep(duration: std::time::Duration) {
     let _ = rx.await;
 }
 
+/// The page's event loop polls background work to its end.
+pub(crate) fn can_spawn() -> bool {
+    true
+}
+
+/// Never: background work always runs here.
+#[allow(dead_code)]
+pub(crate) fn no_executor() -> crate::AuthError {
+    crate::AuthError::unsupported()
+}
+
 /// Runs a future to completion in the background.
 pub(crate) fn spawn(future: impl std::future::Future<Output = ()> + 'static) {
     wasm_bindgen_futures::spawn_local(future);
