@@ -8,9 +8,10 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Map, Value};
 
-use crate::config::is_uuid_v4;
+use crate::app::AppState;
 use crate::error::{ApiError, FieldError};
-use crate::state::{AppState, SESSION_TOKEN_PREFIX, Session};
+use crate::ids::{SESSION_TOKEN_PREFIX, is_uuid_v4};
+use crate::store::Session;
 
 /// The raw request body, read up to the configured limit (413 `payload_too_large` beyond).
 #[derive(Debug)]
@@ -203,7 +204,7 @@ pub(crate) const CONNECTION_ID_PATTERN_MESSAGE: &str =
 /// public key.
 pub(crate) fn authenticate_query(state: &AppState, q: &AuthQuery) -> Result<Caller, ApiError> {
     if let Some(token) = q.connect_session_token.as_deref().filter(|t| !t.is_empty()) {
-        return state.session(token).map(Caller::Session);
+        return state.store.session(token).map(Caller::Session).map_err(ApiError::from);
     }
     let Some(key) = q.public_key.as_deref().filter(|k| !k.is_empty()) else {
         return Err(ApiError::unauthorized(
@@ -280,7 +281,7 @@ pub(crate) fn same_secret(given: &str, ours: &str) -> bool {
 /// A session token in `Authorization: Bearer`.
 pub(crate) fn require_session(state: &AppState, headers: &HeaderMap) -> Result<Arc<Session>, ApiError> {
     let token = bearer(headers)?;
-    state.session(&token)
+    Ok(state.store.session(&token)?)
 }
 
 /// Nango's `connectSessionOrSecretKeyAuth`: a token with the session prefix must be a live
@@ -291,7 +292,7 @@ pub(crate) fn require_session_or_secret(
 ) -> Result<Option<Arc<Session>>, ApiError> {
     let token = bearer(headers)?;
     if token.starts_with(SESSION_TOKEN_PREFIX) {
-        return state.session(&token).map(Some);
+        return Ok(Some(state.store.session(&token)?));
     }
     require_secret_key(state, headers).map(|()| None)
 }

@@ -9,17 +9,18 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use crate::app::AppState;
+use crate::clock::iso;
 use crate::config::{AuthMode, IntegrationConfig, is_valid_provider_config_key};
 use crate::error::{ApiError, FieldError};
 use crate::extract::{query_pairs, require_empty_query, require_secret_key, require_session_or_secret};
 use crate::html;
-use crate::state::{AppState, iso};
 
 use super::KeyPath;
 
 fn logo_url(state: &AppState, headers: &HeaderMap, integration: &IntegrationConfig) -> String {
     integration.logo.clone().unwrap_or_else(|| {
-        format!("{}/images/template-logos/{}.svg", state.api_base(headers), integration.provider)
+        format!("{}/images/template-logos/{}.svg", state.origins.api_base(headers), integration.provider)
     })
 }
 
@@ -130,7 +131,7 @@ fn provider_json(state: &AppState, headers: &HeaderMap, integration: &Integratio
     );
     data.insert("logo_url".into(), json!(logo_url(state, headers, integration)));
     if integration.auth_mode == AuthMode::OAuth2 {
-        let base = state.api_base(headers);
+        let base = state.origins.api_base(headers);
         data.insert("authorization_url".into(), json!(format!("{base}/fake-oauth/authorize")));
         data.insert("token_url".into(), json!(format!("{base}/fake-oauth/token")));
         data.insert("default_scopes".into(), json!(integration.scopes));

@@ -10,13 +10,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use crate::app::AppState;
+use crate::clock::iso;
 use crate::config::{RemoteNango, is_valid_provider_config_key};
 use crate::error::{ApiError, FieldError};
 use crate::extract::{
     RawBody, Validator, is_valid_connection_id, parse_json, require_empty, require_empty_query,
     require_json_content_type, require_object, require_secret_key, require_session,
 };
-use crate::state::{AppState, Session, SessionSettings, iso};
+use crate::store::{Session, SessionSettings};
 
 fn issue(code: &'static str, message: impl Into<String>, path: Vec<String>) -> FieldError {
     FieldError { code, message: message.into(), path }
@@ -158,9 +160,9 @@ fn common_fields(
 fn session_created(state: &AppState, headers: &HeaderMap, session: &Session) -> Value {
     let connect_link = format!(
         "{}/?session_token={}&apiURL={}",
-        state.connect_ui_base(headers),
+        state.origins.connect_ui_base(headers),
         session.token,
-        url::form_urlencoded::byte_serialize(state.api_base(headers).as_bytes()).collect::<String>()
+        url::form_urlencoded::byte_serialize(state.origins.api_base(headers).as_bytes()).collect::<String>()
     );
     json!({
         "token": session.token,
@@ -241,7 +243,7 @@ pub(super) async fn post_sessions(
         return Err(ApiError::invalid_body(errors));
     }
 
-    let session = state.create_session(new)?;
+    let session = state.store.create_session(new)?;
     state.log(format!(
         "connect session created (allowed: {})",
         session.settings.allowed_integrations.as_ref().map_or_else(|| "all".to_owned(), |a| a.join(","))
@@ -285,7 +287,7 @@ pub(super) async fn post_reconnect(
     else {
         return Err(ApiError::invalid_body(errors));
     };
-    let Some(connection) = state.find_connection(&integration_id, &connection_id) else {
+    let Some(connection) = state.store.find_connection(&integration_id, &connection_id) else {
         return Err(ApiError::bad_request("invalid_body", "ConnectionID or IntegrationId does not exists"));
     };
     // The re-authorized connection keeps who it belongs to unless the session says otherwise.
@@ -300,7 +302,7 @@ pub(super) async fn post_reconnect(
     }
     new.allowed_integrations = Some(vec![integration_id]);
     new.reconnect_connection_id = Some(connection.connection_id);
-    let session = state.create_session(new)?;
+    let session = state.store.create_session(new)?;
     Ok((StatusCode::CREATED, Json(json!({ "data": session_created(&state, &headers, &session) })))
         .into_response())
 }
@@ -371,7 +373,7 @@ pub(super) async fn delete_session(
     let session = require_session(&state, &headers)?;
     require_empty_query(query.as_deref())?;
     require_empty(parse_json(&body.0)?)?;
-    state.delete_session(&session.token);
+    state.store.delete_session(&session.token);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -460,7 +462,7 @@ pub(super) async fn demo_session(
         }
         v.finish()?;
     }
-    let session = state.create_session(new)?;
+    let session = state.store.create_session(new)?;
     state.log("demo connect session created");
     Ok(Json(session_created(&state, &headers, &session)))
 }

@@ -12,13 +12,16 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use crate::app::AppState;
+use crate::clock::iso;
 use crate::config::{AuthMode, is_valid_provider_config_key};
 use crate::error::{ApiError, FieldError};
 use crate::extract::{
     RawBody, Validator, is_valid_connection_id, parse_json, query_pairs, require_empty_query,
     require_json_content_type, require_object, require_secret_key,
 };
-use crate::state::{AppState, Connection, NewConnection, derived_tags, iso, lock, uuid_v4};
+use crate::ids::uuid_v4;
+use crate::store::{Connection, NewConnection, derived_tags};
 use crate::webhooks::{self, AuthOperation};
 
 use super::oauth::refresh_access_token;
@@ -195,30 +198,31 @@ pub(super) async fn list(
         c.end_user.as_ref().and_then(|u| u.get(k)).and_then(Value::as_str).map(str::to_owned)
     };
     // Newest first, as Nango orders by `created_at desc, id desc`.
-    let connections: Vec<Value> = lock(&state.connections)
-        .iter()
-        .rev()
-        .filter(|c| connection_id.as_ref().is_none_or(|id| &c.connection_id == id))
-        .filter(|c| integrations.as_ref().is_none_or(|keys| keys.contains(&c.provider_config_key)))
-        .filter(|c| end_user_id.as_ref().is_none_or(|id| user_field(c, "id").as_ref() == Some(id)))
-        .filter(|c| {
-            organization_id.as_ref().is_none_or(|id| {
-                c.organization.as_ref().and_then(|o| o.get("id")).and_then(Value::as_str) == Some(id)
+    let connections: Vec<Value> = state.store.with_connections(|all| {
+        all.iter()
+            .rev()
+            .filter(|c| connection_id.as_ref().is_none_or(|id| &c.connection_id == id))
+            .filter(|c| integrations.as_ref().is_none_or(|keys| keys.contains(&c.provider_config_key)))
+            .filter(|c| end_user_id.as_ref().is_none_or(|id| user_field(c, "id").as_ref() == Some(id)))
+            .filter(|c| {
+                organization_id.as_ref().is_none_or(|id| {
+                    c.organization.as_ref().and_then(|o| o.get("id")).and_then(Value::as_str) == Some(id)
+                })
             })
-        })
-        .filter(|c| tags.iter().all(|(k, v)| c.tags.get(k).and_then(Value::as_str) == Some(v)))
-        .filter(|c| {
-            search.as_ref().is_none_or(|s| {
-                std::iter::once(Some(c.connection_id.clone()))
-                    .chain(["id", "email", "display_name"].map(|k| user_field(c, k)))
-                    .flatten()
-                    .any(|text| text.to_lowercase().contains(s.as_str()))
+            .filter(|c| tags.iter().all(|(k, v)| c.tags.get(k).and_then(Value::as_str) == Some(v)))
+            .filter(|c| {
+                search.as_ref().is_none_or(|s| {
+                    std::iter::once(Some(c.connection_id.clone()))
+                        .chain(["id", "email", "display_name"].map(|k| user_field(c, k)))
+                        .flatten()
+                        .any(|text| text.to_lowercase().contains(s.as_str()))
+                })
             })
-        })
-        .skip(page.saturating_mul(limit))
-        .take(limit)
-        .map(list_item)
-        .collect();
+            .skip(page.saturating_mul(limit))
+            .take(limit)
+            .map(list_item)
+            .collect()
+    });
     Ok(Json(json!({ "connections": connections })))
 }
 
@@ -241,6 +245,7 @@ pub(super) async fn get_one(
         return Err(ApiError::bad_request("unknown_provider_config", "Provider does not exists"));
     }
     let connection = state
+        .store
         .find_connection(&key, &connection_id)
         .ok_or_else(|| ApiError::not_found("not_found", "Failed to find connection"))?;
     let has = |flag: &str| flags.iter().any(|f| f == flag);
@@ -254,7 +259,7 @@ pub(super) async fn get_one(
             .to_owned();
         match refresh_access_token(&state, &refresh_token).await {
             Ok(credentials) => {
-                state.update_connection(&key, &connection_id, |c| {
+                state.store.update_connection(&key, &connection_id, |c| {
                     c.credentials = credentials;
                     c.updated = state.now();
                 })?;
@@ -276,7 +281,7 @@ pub(super) async fn get_one(
         }
     }
     let now = state.now();
-    let fetched = state.update_connection(&key, &connection_id, |c| {
+    let fetched = state.store.update_connection(&key, &connection_id, |c| {
         c.last_fetched = Some(now);
         c.clone()
     })?;
@@ -295,7 +300,7 @@ pub(super) async fn delete_one(
     require_secret_key(&state, &headers)?;
     let connection_id = connection_id_path(path)?;
     let (key, _) = key_and_flags(query.as_deref(), &[])?;
-    if !state.delete_connection(&key, &connection_id) {
+    if !state.store.delete_connection(&key, &connection_id) {
         return Err(ApiError::bad_request(
             "unknown_connection",
             format!("No connection {connection_id:?} for integration {key:?}"),
@@ -422,7 +427,7 @@ pub(super) async fn post_import(
         ));
     }
     let tags = obj.get("tags").and_then(Value::as_object);
-    let (connection, upsert) = state.upsert_connection(NewConnection {
+    let (connection, upsert) = state.store.upsert_connection(NewConnection {
         integration,
         connection_id: connection_id.unwrap_or_else(uuid_v4),
         tags: Some(derived_tags(end_user.as_ref(), None, tags)),
@@ -438,7 +443,7 @@ pub(super) async fn post_import(
     })?;
     let metadata = obj.get("metadata").and_then(Value::as_object).cloned().unwrap_or_default();
     let id = connection.connection_id.clone();
-    let _ = state.set_metadata(&key, std::slice::from_ref(&id), &metadata, true)?;
+    let _ = state.store.set_metadata(&key, std::slice::from_ref(&id), &metadata, true)?;
     state.log(format!("{key}: connection {id} imported ({kind})"));
     // Nango's import hook names no end user.
     let mut hook = webhooks::auth_body(&connection, upsert.into(), None);
@@ -446,7 +451,7 @@ pub(super) async fn post_import(
         obj.remove("endUser");
     }
     webhooks::send(&state, &hook);
-    let mut connection = state.find_connection(&key, &id).unwrap_or(connection);
+    let mut connection = state.store.find_connection(&key, &id).unwrap_or(connection);
     // Nango answers 201 with the credentials just stored, fetched now.
     connection.last_fetched.get_or_insert_with(|| state.now());
     Ok((StatusCode::CREATED, Json(full(&connection, true))).into_response())
@@ -495,7 +500,7 @@ async fn metadata(
     let (Some(key), Some(metadata), true) = (key, metadata, v.errors.is_empty()) else {
         return Err(ApiError::invalid_body(v.errors));
     };
-    if let Err(missing) = state.set_metadata(&key, &ids, &metadata, replace)? {
+    if let Err(missing) = state.store.set_metadata(&key, &ids, &metadata, replace)? {
         let mut message = format!(
             "Connection with connection id {missing} and provider config key {key} not found. Please make sure the connection exists in the Nango dashboard"
         );
@@ -552,7 +557,7 @@ async fn legacy_metadata(
         ));
     };
     let metadata = require_object(parse_json(&body.0)?)?;
-    if state.set_metadata(&key, &[connection_id], &metadata, replace)?.is_err() {
+    if state.store.set_metadata(&key, &[connection_id], &metadata, replace)?.is_err() {
         return Err(ApiError::not_found(
             "unknown_connection",
             "No connection matching the provided params of 'connection_id' and 'provider_config_key'.",

@@ -9,13 +9,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use crate::config::{AuthMode, IntegrationConfig, is_uuid_v4};
+use crate::app::AppState;
+use crate::config::{AuthMode, IntegrationConfig};
 use crate::error::{ApiError, FieldError};
 use crate::extract::{
     AuthQuery, RawBody, Validator, authenticate_query, check_connection_id, parse_json, require_empty,
     require_json_content_type, require_object,
 };
-use crate::state::{AppState, NewConnection, uuid_v4};
+use crate::ids::{is_uuid_v4, uuid_v4};
+use crate::store::NewConnection;
 use crate::webhooks;
 
 use super::KeyPath;
@@ -170,7 +172,7 @@ pub(super) async fn handle(
     headers: HeaderMap,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    if let Some(status) = state.faults().credential_status {
+    if let Some(status) = state.store.faults().credential_status {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return Err(ApiError::new(status, "server_error", "An unexpected error occurred (fault injected)"));
     }
@@ -203,7 +205,7 @@ pub(super) async fn handle(
     let mut connection_id = q.connection_id.clone().unwrap_or_else(uuid_v4);
     let mut reconnected = None;
     if let Some(reconnect) = session.and_then(|s| s.settings.reconnect_connection_id.as_ref()) {
-        let Some(existing) = state.find_connection(&key, reconnect) else {
+        let Some(existing) = state.store.find_connection(&key, reconnect) else {
             return Err(ApiError::bad_request(
                 "invalid_connection",
                 "The connection being reconnected no longer exists",
@@ -255,7 +257,7 @@ pub(super) async fn handle(
     stored.extend(credentials);
     // Two-step: `assertionOption` signs the token request; Nango does not keep it.
     stored.remove("assertionOption");
-    let (connection, upsert) = state.upsert_connection(NewConnection {
+    let (connection, upsert) = state.store.upsert_connection(NewConnection {
         integration,
         connection_id,
         end_user: session.and_then(|s| s.settings.end_user.clone()),

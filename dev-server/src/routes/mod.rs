@@ -6,7 +6,7 @@ mod connections;
 mod credentials;
 mod fake_provider;
 mod oauth;
-pub(crate) mod telemetry;
+mod telemetry;
 mod ws;
 
 use std::path::Path;
@@ -22,10 +22,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::app::AppState;
 use crate::config::is_valid_provider_config_key;
 use crate::error::{ApiError, FieldError};
 use crate::html;
-use crate::state::AppState;
 
 use credentials::Kind;
 
@@ -150,7 +150,7 @@ async fn set_faults(
         )])
     })?;
     state.log(format!("faults set: {faults:?}"));
-    *crate::state::lock(&state.faults) = faults;
+    state.store.set_faults(faults);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -160,7 +160,7 @@ async fn delay(
     req: Request,
     next: Next,
 ) -> Response {
-    let ms = crate::state::lock(&state.faults).delay_ms;
+    let ms = state.store.faults().delay_ms;
     if ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
@@ -172,7 +172,7 @@ pub(crate) fn connect_ui_router(state: Arc<AppState>) -> Router {
     match &state.config.connect_ui_dir {
         Some(dir) => Router::new().fallback_service(static_dir(dir)),
         None => Router::new().fallback(get(move |headers: axum::http::HeaderMap| {
-            let api = state.api_base_from_other_port(&headers);
+            let api = state.origins.api_base_from_other_port(&headers);
             async move { Html(html::connect_ui_placeholder(&api)) }
         })),
     }
@@ -211,12 +211,14 @@ async fn cors(
     let requested_headers = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
     // Nango's telemetry CORS names the Connect UI's origin; a caller without `Origin` gets it.
     let connect_ui_origin = (credentialed && origin.is_none())
-        .then(|| HeaderValue::from_str(state.connect_ui_base(req.headers()).trim_end_matches('/')).ok())
+        .then(|| {
+            HeaderValue::from_str(state.origins.connect_ui_base(req.headers()).trim_end_matches('/')).ok()
+        })
         .flatten();
 
     if dev_helper {
         let allowed =
-            origin.as_ref().and_then(|o| o.to_str().ok()).filter(|o| state.is_demo_origin_allowed(o));
+            origin.as_ref().and_then(|o| o.to_str().ok()).filter(|o| state.origins.is_demo_origin_allowed(o));
         let allowed = allowed.and_then(|o| HeaderValue::from_str(o).ok());
         let browser_cross_site = req
             .headers()
