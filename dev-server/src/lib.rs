@@ -28,6 +28,7 @@ mod html;
 mod ids;
 mod origins;
 mod routes;
+mod schema;
 mod store;
 mod webhooks;
 

@@ -7,7 +7,6 @@ mod integrations;
 mod validate;
 
 pub use integrations::{DEV_API_KEY, DEV_PASSWORD, DEV_USERNAME, default_integrations};
-pub(crate) use validate::is_valid_provider_config_key;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

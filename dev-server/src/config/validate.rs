@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::{ConfigError, DevServerConfig, MAX_BODY_BYTES_LIMIT, MAX_TTL_SECS};
 use crate::ids::is_uuid_v4;
+use crate::schema::is_valid_provider_config_key;
 
 /// API paths a static mount may not shadow.
 const RESERVED_PREFIXES: &[&str] = &[
@@ -121,11 +122,6 @@ impl DevServerConfig {
         }
         Ok(())
     }
-}
-
-/// Nango's `providerConfigKeySchema`: `^[a-zA-Z0-9~:.@ _-]+$`, at most 255 characters.
-pub(crate) fn is_valid_provider_config_key(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"~:.@ _-".contains(&b))
 }
 
 #[cfg(test)]

@@ -11,12 +11,11 @@ use serde_json::{Map, Value, json};
 
 use crate::app::AppState;
 use crate::clock::iso;
-use crate::config::{AuthMode, IntegrationConfig, is_valid_provider_config_key};
+use crate::config::{AuthMode, IntegrationConfig};
 use crate::error::{ApiError, FieldError};
-use crate::extract::{query_pairs, require_empty_query, require_secret_key, require_session_or_secret};
+use crate::extract::{EmptyQuery, KeyPath, SecretKey, SessionOrSecret};
 use crate::html;
-
-use super::KeyPath;
+use crate::schema::{is_valid_provider_config_key, query_pairs};
 
 fn logo_url(state: &AppState, headers: &HeaderMap, integration: &IntegrationConfig) -> String {
     integration.logo.clone().unwrap_or_else(|| {
@@ -43,11 +42,10 @@ fn integration_json(state: &AppState, headers: &HeaderMap, i: &IntegrationConfig
 /// session's `allowed_integrations`.
 pub(super) async fn list_integrations(
     State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
+    SessionOrSecret(session): SessionOrSecret,
+    _: EmptyQuery,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let session = require_session_or_secret(&state, &headers)?;
-    require_empty_query(query.as_deref())?;
     // Ordered by provider, then creation (the configuration's order), as Nango lists them.
     let mut listed: Vec<&crate::config::IntegrationConfig> = state
         .config
@@ -68,10 +66,10 @@ pub(super) async fn list_integrations(
 pub(super) async fn get_integration(
     State(state): State<Arc<AppState>>,
     KeyPath(key): KeyPath,
+    _: SecretKey,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    require_secret_key(&state, &headers)?;
     let mut include = Vec::new();
     let mut errors = Vec::new();
     for (k, v) in query_pairs(query.as_deref()) {
@@ -169,10 +167,10 @@ fn providers(state: &AppState) -> Vec<&IntegrationConfig> {
 /// the providers the integrations use, those whose name contains `search` (any case).
 pub(super) async fn list_providers(
     State(state): State<Arc<AppState>>,
+    _: SessionOrSecret,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    require_session_or_secret(&state, &headers)?;
     let mut search = None;
     for (k, v) in query_pairs(query.as_deref()) {
         match k.as_str() {
@@ -202,11 +200,10 @@ pub(super) async fn list_providers(
 pub(super) async fn get_provider(
     State(state): State<Arc<AppState>>,
     KeyPath(provider): KeyPath,
-    RawQuery(query): RawQuery,
+    _: SessionOrSecret,
+    _: EmptyQuery,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    require_session_or_secret(&state, &headers)?;
-    require_empty_query(query.as_deref())?;
     let Some(integration) = state.config.integrations.iter().find(|i| i.provider == provider) else {
         return Err(ApiError::not_found("not_found", format!("Unknown provider {provider}")));
     };

@@ -12,15 +12,11 @@ use serde_json::{Map, Value, json};
 use crate::app::AppState;
 use crate::config::{AuthMode, IntegrationConfig};
 use crate::error::{ApiError, FieldError};
-use crate::extract::{
-    AuthQuery, RawBody, Validator, authenticate_query, check_connection_id, parse_json, require_empty,
-    require_json_content_type, require_object,
-};
+use crate::extract::{JsonContentType, KeyPath, RawBody, authenticate_query};
 use crate::ids::{is_uuid_v4, uuid_v4};
+use crate::schema::{AuthQuery, Validator, check_connection_id, parse_json, require_empty, require_object};
 use crate::store::NewConnection;
 use crate::webhooks;
-
-use super::KeyPath;
 
 /// Which credential endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,12 +172,12 @@ pub(super) async fn handle(
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return Err(ApiError::new(status, "server_error", "An unexpected error occurred (fault injected)"));
     }
-    require_json_content_type(&headers)?;
+    JsonContentType::check(&headers)?;
     let q = AuthQuery::parse(query.as_deref());
     let caller = authenticate_query(&state, &q)?;
     let credentials = kind.validate(parse_json(&body.0)?)?;
 
-    check_connection_id(&caller, &q)?;
+    check_connection_id(caller.session().is_some(), &q)?;
     let integration = state.integration(&key).ok_or_else(|| ApiError::unknown_provider_config(&key))?;
     if integration.auth_mode != kind.auth_mode() {
         return Err(ApiError::bad_request(

@@ -15,9 +15,10 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
-use crate::extract::{RawBody, query_pairs};
+use crate::extract::RawBody;
 use crate::html::{self, AuthorizeView};
 use crate::ids::random_hex;
+use crate::schema::query_pairs;
 use crate::store::{AuthCode, CODE_LEN, CodeRefused};
 
 use super::no_store;

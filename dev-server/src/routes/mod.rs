@@ -13,9 +13,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::Request;
 use axum::http::header::{self, HeaderValue};
-use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -23,7 +22,7 @@ use axum::routing::{get, post};
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::app::AppState;
-use crate::config::is_valid_provider_config_key;
+
 use crate::error::{ApiError, FieldError};
 use crate::html;
 
@@ -293,28 +292,4 @@ async fn cors(
         h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED_HEADERS));
     }
     response
-}
-
-/// The `{key}` path segment of the auth endpoints, checked against Nango's
-/// `providerConfigKeySchema` (400 `invalid_uri_params`).
-#[derive(Debug)]
-pub(crate) struct KeyPath(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let invalid = |message: String| ApiError {
-            errors: vec![FieldError::new("invalid_string", message, &["providerConfigKey"])],
-            ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid").bare()
-        };
-        let axum::extract::Path(key) = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|e| invalid(e.body_text()))?;
-        if is_valid_provider_config_key(&key) {
-            Ok(Self(key))
-        } else {
-            Err(invalid("Invalid integration key".into()))
-        }
-    }
 }

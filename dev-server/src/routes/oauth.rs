@@ -15,11 +15,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
-use crate::config::{AuthMode, is_valid_provider_config_key};
+use crate::config::AuthMode;
 use crate::error::ApiError;
-use crate::extract::{AuthQuery, authenticate_query, check_connection_id, query_pairs};
+use crate::extract::authenticate_query;
 use crate::html::{self, FlowOutcome};
 use crate::ids::{random_hex, uuid_v4};
+use crate::schema::{AuthQuery, check_connection_id, is_valid_provider_config_key, query_pairs};
 use crate::store::{NewConnection, PendingFlow, StateEnd, WsCommand};
 
 use crate::webhooks;
@@ -164,7 +165,7 @@ fn start_flow(
     let key = key
         .filter(|k| is_valid_provider_config_key(k))
         .ok_or_else(|| ApiError::bad_request("invalid_uri_params", "Invalid integration key"))?;
-    check_connection_id(&caller, q)?;
+    check_connection_id(caller.session().is_some(), q)?;
     let mut connection_id = q.connection_id.clone().unwrap_or_else(uuid_v4);
     // Nango's `WSErrBuilder` texts, type `provider_config_err`.
     let Some(integration) = state.integration(key) else {

@@ -10,9 +10,11 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
-use crate::config::is_valid_provider_config_key;
 use crate::error::{ApiError, FieldError};
-use crate::extract::{RawBody, Validator, parse_json, require_empty_query, require_object};
+use crate::extract::RawBody;
+use crate::schema::{
+    Validator, is_valid_provider_config_key, parse_json, require_empty_query, require_object,
+};
 
 /// The events Nango's telemetry endpoint accepts.
 const EVENTS: &[&str] = &[

@@ -1,0 +1,155 @@
+//! The axum extractors of the API: the checks Nango runs before a route's own code (JSON
+//! content type, authentication, empty query, path parameters) and the body, each answering
+//! Nango's error when it fails. A handler lists them in Nango's order: axum runs the
+//! arguments left to right, and [`CheckedBody`] reads the body first and then runs its checks,
+//! for the routes where Nango refuses an oversized body before anything else. What a value
+//! must look like is [`crate::schema`]'s to say.
+
+mod auth;
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::app::AppState;
+use crate::error::{ApiError, FieldError};
+use crate::schema::{is_valid_connection_id, is_valid_provider_config_key, require_empty_query};
+
+pub(crate) use auth::{SecretKey, SessionOrSecret, SessionToken, authenticate_query, same_secret};
+
+/// The raw request body, read up to the configured limit (413 `payload_too_large` beyond).
+#[derive(Debug)]
+pub(crate) struct RawBody(pub Bytes);
+
+impl FromRequest<Arc<AppState>> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let limit = state.config.max_body_bytes;
+        let too_large = || {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("The request body is larger than {limit} bytes"),
+            )
+        };
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        match axum::body::to_bytes(req.into_body(), limit).await {
+            Ok(bytes) => Ok(Self(bytes)),
+            Err(_) => Err(too_large()),
+        }
+    }
+}
+
+/// The body read first ([`RawBody`], 413 past the limit), then the checks `C` (one extractor
+/// or a tuple of them, run left to right): `CheckedBody<(JsonContentType, SecretKey,
+/// EmptyQuery)>` answers 413, then 415, then 401, then 400, as Nango does.
+#[derive(Debug)]
+pub(crate) struct CheckedBody<C>(pub C, pub RawBody);
+
+impl<C> FromRequest<Arc<AppState>> for CheckedBody<C>
+where
+    C: FromRequestParts<Arc<AppState>>,
+    C::Rejection: IntoResponse,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let raw = RawBody::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let checks = C::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
+        Ok(Self(checks, raw))
+    }
+}
+
+/// The checks of a secret-key JSON endpoint, in Nango's order: the body (413), the content
+/// type (415), the secret key (401), no query (400).
+pub(crate) type SecretJson = CheckedBody<(JsonContentType, SecretKey, EmptyQuery)>;
+
+/// The content type is absent or JSON, else 415 `invalid_content_type` (Nango's
+/// `jsonContentTypeMiddleware`).
+#[derive(Debug)]
+pub(crate) struct JsonContentType;
+
+impl<S: Send + Sync> FromRequestParts<S> for JsonContentType {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Self::check(&parts.headers)
+    }
+}
+
+impl JsonContentType {
+    /// The check itself, for a handler that must run something else first.
+    pub(crate) fn check(headers: &HeaderMap) -> Result<Self, ApiError> {
+        match headers.get(header::CONTENT_TYPE) {
+            None => Ok(Self),
+            Some(v) if v.to_str().is_ok_and(|s| s.starts_with("application/json")) => Ok(Self),
+            Some(_) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "invalid_content_type",
+                "Content-Type header must be application/json",
+            )),
+        }
+    }
+}
+
+/// The query string is empty, else 400 `invalid_query_params` (Nango's `requireEmptyQuery`).
+#[derive(Debug)]
+pub(crate) struct EmptyQuery;
+
+impl<S: Send + Sync> FromRequestParts<S> for EmptyQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        require_empty_query(parts.uri.query()).map(|()| Self)
+    }
+}
+
+/// The `{key}` path segment of the auth endpoints, checked against Nango's
+/// `providerConfigKeySchema` (400 `invalid_uri_params`).
+#[derive(Debug)]
+pub(crate) struct KeyPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let invalid = |message: String| ApiError {
+            errors: vec![FieldError::new("invalid_string", message, &["providerConfigKey"])],
+            ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid").bare()
+        };
+        let Path(key) =
+            Path::<String>::from_request_parts(parts, state).await.map_err(|e| invalid(e.body_text()))?;
+        if is_valid_provider_config_key(&key) {
+            Ok(Self(key))
+        } else {
+            Err(invalid("Invalid integration key".into()))
+        }
+    }
+}
+
+/// The `{connectionId}` path segment: 400 `invalid_uri_params` unless it matches Nango's
+/// `connectionIdSchema`. A function, not an extractor: the routes check it after the query.
+pub(crate) fn connection_id_path(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    let invalid = |message: String| ApiError {
+        errors: vec![FieldError::new("invalid_string", message, &["connectionId"])],
+        ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid").bare()
+    };
+    let Path(id) = path.map_err(|e| invalid(e.body_text()))?;
+    if is_valid_connection_id(&id) { Ok(id) } else { Err(invalid("Invalid connection id".into())) }
+}
