@@ -4,8 +4,7 @@
 use std::collections::HashSet;
 
 use super::{ConfigError, DevServerConfig, MAX_BODY_BYTES_LIMIT, MAX_TTL_SECS};
-use crate::ids::is_uuid_v4;
-use crate::schema::is_valid_provider_config_key;
+use crate::ids::{is_uuid_v4, is_valid_provider_config_key};
 
 /// API paths a static mount may not shadow.
 const RESERVED_PREFIXES: &[&str] = &[

@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::error::{ApiError, FieldError};
-use crate::schema::{is_valid_connection_id, is_valid_provider_config_key, require_empty_query};
+use crate::ids::{is_valid_connection_id, is_valid_provider_config_key};
+use crate::schema::require_empty_query;
 
 pub(crate) use auth::{SecretKey, SessionOrSecret, SessionToken, authenticate_query, same_secret};
 

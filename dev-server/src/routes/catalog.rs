@@ -15,7 +15,8 @@ use crate::config::{AuthMode, IntegrationConfig};
 use crate::error::{ApiError, FieldError};
 use crate::extract::{EmptyQuery, KeyPath, SecretKey, SessionOrSecret};
 use crate::html;
-use crate::schema::{is_valid_provider_config_key, query_pairs};
+use crate::ids::is_valid_provider_config_key;
+use crate::schema::query_pairs;
 
 fn logo_url(state: &AppState, headers: &HeaderMap, integration: &IntegrationConfig) -> String {
     integration.logo.clone().unwrap_or_else(|| {

@@ -15,9 +15,8 @@ use crate::clock::iso;
 use crate::config::RemoteNango;
 use crate::error::{ApiError, FieldError};
 use crate::extract::{CheckedBody, EmptyQuery, JsonContentType, SecretJson, SessionToken};
-use crate::schema::{
-    self, Validator, common_fields, is_valid_connection_id, parse_json, require_empty, require_object,
-};
+use crate::ids::is_valid_connection_id;
+use crate::schema::{self, Validator, common_fields, parse_json, require_empty, require_object};
 use crate::store::{Session, SessionSettings};
 
 fn session_created(state: &AppState, headers: &HeaderMap, session: &Session) -> Value {

@@ -26,6 +26,7 @@ use crate::app::AppState;
 use crate::error::{ApiError, FieldError};
 use crate::html;
 
+use connections::{MERGE, REPLACE};
 use credentials::Kind;
 
 /// A static directory with `index.html` fallback for client-side routing.
@@ -58,13 +59,19 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/fake-oauth/token", post(fake_provider::token))
         .route("/connection", get(connections::list))
         .route("/connections", get(connections::list).post(connections::post_import))
-        .route("/connection/metadata", post(connections::post_metadata).patch(connections::patch_metadata))
-        .route("/connections/metadata", post(connections::post_metadata).patch(connections::patch_metadata))
+        .route(
+            "/connection/metadata",
+            post(connections::metadata::<REPLACE>).patch(connections::metadata::<MERGE>),
+        )
+        .route(
+            "/connections/metadata",
+            post(connections::metadata::<REPLACE>).patch(connections::metadata::<MERGE>),
+        )
         .route("/connection/{connection_id}", get(connections::get_one).delete(connections::delete_one))
         .route("/connections/{connection_id}", get(connections::get_one).delete(connections::delete_one))
         .route(
             "/connection/{connection_id}/metadata",
-            post(connections::legacy_post_metadata).patch(connections::legacy_patch_metadata),
+            post(connections::legacy_metadata::<REPLACE>).patch(connections::legacy_metadata::<MERGE>),
         );
     if state.config.fault_routes {
         router =

@@ -19,8 +19,8 @@ use crate::config::AuthMode;
 use crate::error::ApiError;
 use crate::extract::authenticate_query;
 use crate::html::{self, FlowOutcome};
-use crate::ids::{random_hex, uuid_v4};
-use crate::schema::{AuthQuery, check_connection_id, is_valid_provider_config_key, query_pairs};
+use crate::ids::{is_valid_provider_config_key, random_hex, uuid_v4};
+use crate::schema::{AuthQuery, check_connection_id, query_pairs};
 use crate::store::{NewConnection, PendingFlow, StateEnd, WsCommand};
 
 use crate::webhooks;

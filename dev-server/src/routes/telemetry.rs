@@ -12,9 +12,8 @@ use serde_json::{Value, json};
 use crate::app::AppState;
 use crate::error::{ApiError, FieldError};
 use crate::extract::RawBody;
-use crate::schema::{
-    Validator, is_valid_provider_config_key, parse_json, require_empty_query, require_object,
-};
+use crate::ids::is_valid_provider_config_key;
+use crate::schema::{Validator, parse_json, require_empty_query, require_object};
 
 /// The events Nango's telemetry endpoint accepts.
 const EVENTS: &[&str] = &[

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::keys::{CONNECTION_ID_PATTERN_MESSAGE, is_valid_connection_id, is_valid_provider_config_key};
 use crate::error::{ApiError, FieldError};
+use crate::ids::{CONNECTION_ID_PATTERN_MESSAGE, is_valid_connection_id, is_valid_provider_config_key};
 
 /// Decoded query pairs. `params[k]=v` and `params%5Bk%5D=v` decode to the same pair.
 pub(crate) fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::json::Validator;
-use super::keys::is_valid_provider_config_key;
 use crate::error::{ApiError, FieldError};
+use crate::ids::is_valid_provider_config_key;
 use crate::store::SessionSettings;
 
 fn issue(code: &'static str, message: impl Into<String>, path: Vec<String>) -> FieldError {

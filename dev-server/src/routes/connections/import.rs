@@ -12,10 +12,8 @@ use super::views::full;
 use crate::app::AppState;
 use crate::error::{ApiError, FieldError};
 use crate::extract::{CheckedBody, SecretJson};
-use crate::ids::uuid_v4;
-use crate::schema::{
-    Validator, end_user, import_credentials, is_valid_connection_id, parse_json, require_object, string_map,
-};
+use crate::ids::{is_valid_connection_id, uuid_v4};
+use crate::schema::{Validator, end_user, import_credentials, parse_json, require_object, string_map};
 use crate::store::{NewConnection, derived_tags};
 use crate::webhooks;
 

@@ -12,14 +12,23 @@ use serde_json::Value;
 
 use crate::app::AppState;
 use crate::error::{ApiError, FieldError};
-use crate::extract::{CheckedBody, JsonContentType, RawBody, SecretJson, SecretKey, connection_id_path};
-use crate::schema::{
-    Validator, is_valid_connection_id, is_valid_provider_config_key, parse_json, query_pairs, require_object,
-};
+use crate::extract::{CheckedBody, JsonContentType, SecretJson, SecretKey, connection_id_path};
+use crate::ids::{is_valid_connection_id, is_valid_provider_config_key};
+use crate::schema::{Validator, parse_json, query_pairs, require_object};
 
-/// Sets (POST, 201) or merges (PATCH, 200) metadata on one connection or a list of them, all
-/// or none; the answer echoes the body. 404 `unknown_connection`.
-async fn metadata(state: &AppState, body: &RawBody, replace: bool) -> Result<Response, ApiError> {
+/// The metadata handlers' `SET` for `POST`: the metadata is set.
+pub(in crate::routes) const REPLACE: bool = true;
+/// The metadata handlers' `SET` for `PATCH`: the metadata is merged into.
+pub(in crate::routes) const MERGE: bool = false;
+
+/// `POST` (`SET` = [`REPLACE`]) or `PATCH` ([`MERGE`]) `/connections/metadata` (and
+/// `/connection/metadata`): sets (201) or merges into (200) the metadata of one connection or
+/// a list of them, all or none; the answer echoes the body. 404 `unknown_connection`.
+pub(in crate::routes) async fn metadata<const SET: bool>(
+    State(state): State<Arc<AppState>>,
+    CheckedBody(_, body): SecretJson,
+) -> Result<Response, ApiError> {
+    let replace = SET;
     let obj = require_object(parse_json(&body.0)?)?;
     let mut v = Validator::new(&obj);
     let key = v.string("provider_config_key", 1);
@@ -65,35 +74,20 @@ async fn metadata(state: &AppState, body: &RawBody, replace: bool) -> Result<Res
     Ok((status, Json(Value::Object(obj))).into_response())
 }
 
-/// `POST /connections/metadata` (and `/connection/metadata`): replaces the metadata.
-pub(in crate::routes) async fn post_metadata(
-    State(state): State<Arc<AppState>>,
-    CheckedBody(_, body): SecretJson,
-) -> Result<Response, ApiError> {
-    metadata(&state, &body, true).await
-}
-
-/// `PATCH /connections/metadata` (and `/connection/metadata`): merges into the metadata.
-pub(in crate::routes) async fn patch_metadata(
-    State(state): State<Arc<AppState>>,
-    CheckedBody(_, body): SecretJson,
-) -> Result<Response, ApiError> {
-    metadata(&state, &body, false).await
-}
-
 /// The deprecated `POST`/`PATCH /connection/{connectionId}/metadata`: the body is the metadata
 /// object, the integration is the `Provider-Config-Key` header (or `provider_config_key`
 /// query); 201 / 200 echoing the body, 404 `unknown_connection`.
-async fn legacy_metadata(
-    state: &AppState,
+pub(in crate::routes) async fn legacy_metadata<const SET: bool>(
+    State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
-    query: Option<&str>,
-    headers: &HeaderMap,
-    body: &RawBody,
-    replace: bool,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    CheckedBody(_, body): CheckedBody<(JsonContentType, SecretKey)>,
 ) -> Result<Response, ApiError> {
+    let replace = SET;
     let connection_id = connection_id_path(path)?;
-    let from_query = query_pairs(query).into_iter().find(|(k, _)| k == "provider_config_key").map(|(_, v)| v);
+    let from_query =
+        query_pairs(query.as_deref()).into_iter().find(|(k, _)| k == "provider_config_key").map(|(_, v)| v);
     let from_header = headers.get("provider-config-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let Some(key) = from_query.or(from_header).filter(|k| is_valid_provider_config_key(k)) else {
         return Err(ApiError::bad_request(
@@ -110,26 +104,4 @@ async fn legacy_metadata(
     }
     let status = if replace { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(Value::Object(metadata))).into_response())
-}
-
-/// `POST /connection/{connectionId}/metadata`.
-pub(in crate::routes) async fn legacy_post_metadata(
-    State(state): State<Arc<AppState>>,
-    path: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    CheckedBody(_, body): CheckedBody<(JsonContentType, SecretKey)>,
-) -> Result<Response, ApiError> {
-    legacy_metadata(&state, path, query.as_deref(), &headers, &body, true).await
-}
-
-/// `PATCH /connection/{connectionId}/metadata`.
-pub(in crate::routes) async fn legacy_patch_metadata(
-    State(state): State<Arc<AppState>>,
-    path: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    CheckedBody(_, body): CheckedBody<(JsonContentType, SecretKey)>,
-) -> Result<Response, ApiError> {
-    legacy_metadata(&state, path, query.as_deref(), &headers, &body, false).await
 }

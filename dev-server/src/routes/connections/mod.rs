@@ -18,4 +18,4 @@ pub(super) use delete::delete_one;
 pub(super) use get::get_one;
 pub(super) use import::post_import;
 pub(super) use list::list;
-pub(super) use metadata::{legacy_patch_metadata, legacy_post_metadata, patch_metadata, post_metadata};
+pub(super) use metadata::{MERGE, REPLACE, legacy_metadata, metadata};
