@@ -47,13 +47,9 @@ pub(super) async fn handler(
                 )
                 .into_response();
             }
-            let Some(slot) = state.store.reserve_socket() else {
-                return ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "too_many_websockets",
-                    "Too many open WebSockets on this dev server",
-                )
-                .into_response();
+            let slot = match state.store.reserve_socket() {
+                Ok(slot) => slot,
+                Err(full) => return ApiError::from(full).into_response(),
             };
             upgrade
                 .read_buffer_size(READ_BUFFER)

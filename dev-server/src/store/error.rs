@@ -19,6 +19,9 @@ pub(crate) enum StoreError {
     /// The pending-flows store is full (entries or bytes).
     #[error("too many pending OAuth flows")]
     TooManyFlows,
+    /// As many WebSockets are open as the server allows.
+    #[error("too many open WebSockets")]
+    TooManySockets,
     /// The connections store holds its most connections.
     #[error("too many connections")]
     TooManyConnections,
@@ -45,6 +48,11 @@ impl From<StoreError> for ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "too_many_pending_flows",
                 "Too many OAuth flows (or too many bytes in them) in progress on this dev server",
+            ),
+            StoreError::TooManySockets => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too_many_websockets",
+                "Too many open WebSockets on this dev server",
             ),
             StoreError::TooManyConnections => {
                 capped("This dev server holds too many connections; restart it")

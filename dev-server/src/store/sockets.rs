@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::Store;
+use super::{Store, StoreError};
 use super::bounded::lock;
 
 /// What the server sends to a WebSocket's task.
@@ -34,11 +34,11 @@ impl Drop for SocketSlot {
 
 impl Store {
     /// Counts one more open socket, unless [`max_sockets`](Self::max_sockets) are open.
-    pub(crate) fn reserve_socket(&self) -> Option<SocketSlot> {
+    pub(crate) fn reserve_socket(&self) -> Result<SocketSlot, StoreError> {
         self.open_sockets
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < self.max_sockets).then_some(n + 1))
-            .ok()
             .map(|_| SocketSlot(Arc::clone(&self.open_sockets)))
+            .map_err(|_| StoreError::TooManySockets)
     }
 
     /// How many WebSockets may be open at once: `max_websockets`, or less when the open-file
