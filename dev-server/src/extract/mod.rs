@@ -154,3 +154,47 @@ pub(crate) fn connection_id_path(path: Result<Path<String>, PathRejection>) -> R
     let Path(id) = path.map_err(|e| invalid(e.body_text()))?;
     if is_valid_connection_id(&id) { Ok(id) } else { Err(invalid("Invalid connection id".into())) }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{DevServerConfig, start};
+
+    /// `POST /connect/sessions` answers its errors in Nango's order: an oversized body first,
+    /// then the content type, then the secret key, then the query.
+    #[tokio::test]
+    async fn checked_bodies_answer_in_nangos_order() {
+        let Ok(server) = start(DevServerConfig::for_tests()).await else { panic!("the server starts") };
+        let url = format!("{}/connect/sessions", server.api_url());
+        let http = reqwest::Client::new();
+        let huge = "x".repeat(server.config().max_body_bytes + 1);
+        let send = |url: String, body: String, content_type: &'static str, secret: Option<String>| {
+            let mut request = http.post(url).header("content-type", content_type).body(body);
+            if let Some(secret) = secret {
+                request = request.bearer_auth(secret);
+            }
+            async move {
+                let Ok(res) = request.send().await else { panic!("the request is answered") };
+                let status = res.status().as_u16();
+                let body: serde_json::Value = res.json().await.unwrap_or_default();
+                (status, body["error"]["code"].as_str().unwrap_or_default().to_owned())
+            }
+        };
+        let secret = Some(server.secret_key().to_owned());
+        let query = format!("{url}?x=1");
+        assert_eq!(send(query.clone(), huge, "text/plain", None).await, (413, "payload_too_large".into()));
+        assert_eq!(
+            send(query.clone(), "{}".into(), "text/plain", None).await,
+            (415, "invalid_content_type".into())
+        );
+        assert_eq!(
+            send(query.clone(), "{".into(), "application/json", None).await,
+            (401, "missing_auth_header".into())
+        );
+        assert_eq!(
+            send(query, "{".into(), "application/json", secret.clone()).await,
+            (400, "invalid_query_params".into())
+        );
+        assert_eq!(send(url, "{".into(), "application/json", secret).await, (400, "invalid_json".into()));
+        server.shutdown().await;
+    }
+}

@@ -16,10 +16,10 @@ pub(crate) const CODE_LEN: usize = 48;
 /// reported on the flow's socket.
 pub(super) const USED_STATE_MEMORY: Duration = Duration::from_secs(30 * 60);
 /// A pending OAuth flow without a session expires after this long.
-pub(super) const FLOW_TTL: Duration = Duration::from_secs(15 * 60);
+const FLOW_TTL: Duration = Duration::from_secs(15 * 60);
 /// How long a refresh token of the fake provider lives unused (then the sweep forgets it and a
 /// refresh grant with it is `invalid_grant`, as a provider's expired refresh token).
-pub(crate) const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// An OAuth flow between `/oauth/connect` and `/oauth/callback`, keyed by its `state`.
 #[derive(Debug, Clone)]

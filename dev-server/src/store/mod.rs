@@ -32,21 +32,21 @@ pub(crate) use sockets::WsCommand;
 
 /// Upper bounds on what clients can make the server keep in memory: entries, and the bytes
 /// those entries hold (estimated by `bounded::Footprint`).
-pub(crate) const MAX_SESSIONS: usize = 100_000;
-pub(crate) const MAX_SESSION_BYTES: usize = 64 * 1024 * 1024;
-pub(crate) const MAX_PENDING_FLOWS: usize = 100_000;
-pub(crate) const MAX_FLOW_BYTES: usize = 64 * 1024 * 1024;
-pub(crate) const MAX_CODES: usize = 100_000;
-pub(crate) const MAX_CODE_BYTES: usize = 32 * 1024 * 1024;
-pub(crate) const MAX_USED_STATES: usize = 100_000;
-pub(crate) const MAX_USED_STATE_BYTES: usize = 32 * 1024 * 1024;
-pub(crate) const MAX_REFRESH_TOKENS: usize = 100_000;
-pub(crate) const MAX_REFRESH_TOKEN_BYTES: usize = 32 * 1024 * 1024;
-pub(crate) const MAX_CONNECTIONS: usize = 100_000;
-pub(crate) const MAX_CONNECTION_BYTES: usize = 128 * 1024 * 1024;
+const MAX_SESSIONS: usize = 100_000;
+const MAX_SESSION_BYTES: usize = 64 * 1024 * 1024;
+const MAX_PENDING_FLOWS: usize = 100_000;
+const MAX_FLOW_BYTES: usize = 64 * 1024 * 1024;
+const MAX_CODES: usize = 100_000;
+const MAX_CODE_BYTES: usize = 32 * 1024 * 1024;
+const MAX_USED_STATES: usize = 100_000;
+const MAX_USED_STATE_BYTES: usize = 32 * 1024 * 1024;
+const MAX_REFRESH_TOKENS: usize = 100_000;
+const MAX_REFRESH_TOKEN_BYTES: usize = 32 * 1024 * 1024;
+const MAX_CONNECTIONS: usize = 100_000;
+const MAX_CONNECTION_BYTES: usize = 128 * 1024 * 1024;
 
 /// How many telemetry beacons are kept (the oldest are dropped first).
-pub(crate) const MAX_TELEMETRY: usize = 1_000;
+const MAX_TELEMETRY: usize = 1_000;
 
 /// The server's memory: sessions, flows, codes, refresh tokens, connections, sockets, faults
 /// and telemetry.

@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::{Store, StoreError};
 use super::bounded::lock;
+use super::{Store, StoreError};
 
 /// What the server sends to a WebSocket's task.
 #[derive(Debug)]
