@@ -130,10 +130,7 @@ impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let invalid = |message: String| ApiError {
-            errors: vec![FieldError::new("invalid_string", message, &["providerConfigKey"])],
-            ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid").bare()
-        };
+        let invalid = |message: String| invalid_uri_params("providerConfigKey", message);
         let Path(key) =
             Path::<String>::from_request_parts(parts, state).await.map_err(|e| invalid(e.body_text()))?;
         if is_valid_provider_config_key(&key) {
@@ -144,13 +141,18 @@ impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
     }
 }
 
+/// 400 `invalid_uri_params`: the path parameter `name` is not what Nango's schema accepts.
+fn invalid_uri_params(name: &str, message: String) -> ApiError {
+    ApiError {
+        errors: vec![FieldError::new("invalid_string", message, &[name])],
+        ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid").bare()
+    }
+}
+
 /// The `{connectionId}` path segment: 400 `invalid_uri_params` unless it matches Nango's
 /// `connectionIdSchema`. A function, not an extractor: the routes check it after the query.
 pub(crate) fn connection_id_path(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
-    let invalid = |message: String| ApiError {
-        errors: vec![FieldError::new("invalid_string", message, &["connectionId"])],
-        ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid").bare()
-    };
+    let invalid = |message: String| invalid_uri_params("connectionId", message);
     let Path(id) = path.map_err(|e| invalid(e.body_text()))?;
     if is_valid_connection_id(&id) { Ok(id) } else { Err(invalid("Invalid connection id".into())) }
 }

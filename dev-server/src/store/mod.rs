@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 use crate::clock::Clock;
 use crate::faults::Faults;
 
-use bounded::{Bounded, lock};
+use bounded::{Bounded, Footprint, lock};
 pub use connections::Connection;
 pub(crate) use connections::{NewConnection, Upsert};
 pub(crate) use error::StoreError;
@@ -128,27 +128,15 @@ impl Store {
 
     /// What the stores hold: `(entries, estimated bytes)` each, and the open WebSockets.
     pub(crate) fn memory_report(&self) -> MemoryReport {
-        let sessions = {
-            let m = lock(&self.sessions);
-            (m.len(), m.bytes())
-        };
-        let flows = {
-            let m = lock(&self.flows);
-            (m.len(), m.bytes())
-        };
-        let codes = {
-            let m = lock(&self.codes);
-            (m.len(), m.bytes())
-        };
-        let used_states = {
-            let m = lock(&self.used_states);
-            (m.len(), m.bytes())
-        };
+        fn held<V: Footprint>(store: &Mutex<Bounded<V>>) -> (usize, usize) {
+            let store = lock(store);
+            (store.len(), store.bytes())
+        }
         MemoryReport {
-            sessions,
-            flows,
-            codes,
-            used_states,
+            sessions: held(&self.sessions),
+            flows: held(&self.flows),
+            codes: held(&self.codes),
+            used_states: held(&self.used_states),
             open_websockets: self.open_sockets.load(std::sync::atomic::Ordering::SeqCst),
         }
     }
