@@ -1,4 +1,5 @@
-//! An injectable wall clock, so that session and code expiry can be tested without waiting.
+//! An injectable wall clock, so that session and code expiry can be tested without waiting,
+//! and the ISO time format the API answers with.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -86,5 +87,32 @@ impl ManualClock {
     pub fn clock(&self) -> Clock {
         let inner = self.clone();
         Clock::from_fn(move || inner.now())
+    }
+}
+
+/// `2024-01-02T03:04:05.678Z`, as JavaScript's `toISOString`.
+/// Times outside 1970..=9999 (which the format cannot show) are clamped to those years.
+pub(crate) fn iso(t: SystemTime) -> String {
+    // 9999-12-31T23:59:59.999Z
+    let last = SystemTime::UNIX_EPOCH + Duration::from_millis(253_402_300_799_999);
+    let t = t.clamp(SystemTime::UNIX_EPOCH, last);
+    let mut out = String::new();
+    let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{}", humantime::format_rfc3339_millis(t)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_times_have_milliseconds() {
+        assert_eq!(iso(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn iso_never_panics_past_year_9999() {
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+        assert_eq!(iso(far), "9999-12-31T23:59:59.999Z");
     }
 }

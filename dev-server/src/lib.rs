@@ -18,13 +18,18 @@
 //! status codes and error codes as Nango. See the crate README for the endpoint list and the
 //! quirks reproduced on purpose.
 
+mod app;
 mod clock;
 mod config;
 mod error;
 mod extract;
+mod faults;
 mod html;
+mod ids;
+mod origins;
 mod routes;
-mod state;
+mod schema;
+mod store;
 mod webhooks;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -42,9 +47,10 @@ pub use config::{
     DevServerConfig, FieldSpec, IntegrationConfig, MAX_BODY_BYTES_LIMIT, MAX_TTL_SECS, RemoteNango,
     StaticMount, default_integrations,
 };
-pub use state::{Connection, Faults};
+pub use faults::Faults;
+pub use store::{Connection, MemoryReport};
 
-use state::{AppState, lock};
+use app::AppState;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -178,7 +184,7 @@ pub async fn start(config: DevServerConfig) -> Result<RunningServer, StartError>
         let mut ticks = tokio::time::interval(SWEEP_INTERVAL);
         loop {
             tokio::select! {
-                _ = ticks.tick() => sweeper_state.sweep(),
+                _ = ticks.tick() => sweeper_state.store.sweep(),
                 _ = stop.wait_for(|stopped| *stopped) => break,
             }
         }
@@ -241,60 +247,36 @@ impl RunningServer {
 
     /// The connections stored so far, oldest first.
     pub fn connections(&self) -> Vec<Connection> {
-        lock(&self.state.connections).clone()
+        self.state.store.connections()
     }
 
     /// Switches faults on or off (tests only; all off at start). Also reachable as
     /// `POST /dev/faults` when the config sets `fault_routes`.
     pub fn set_faults(&self, faults: Faults) {
-        *lock(&self.state.faults) = faults;
+        self.state.store.set_faults(faults);
     }
 
     /// The telemetry beacons `POST /connect/telemetry` accepted, oldest first (the last 1,000).
     /// Also reachable as `GET /dev/telemetry` when the config sets `fault_routes`.
     pub fn telemetry(&self) -> Vec<serde_json::Value> {
-        lock(&self.state.telemetry).iter().cloned().collect()
+        self.state.store.telemetry()
     }
 
     /// How many WebSockets may be open at once (derived from the open-file limit).
     pub fn max_websockets(&self) -> usize {
-        self.state.max_sockets
+        self.state.store.max_sockets()
     }
 
     /// What the server holds in memory: `(entries, estimated bytes)` of sessions, pending
     /// flows, authorization codes and remembered states, and open WebSockets.
     pub fn memory_report(&self) -> MemoryReport {
-        let s = &self.state;
-        let pair = |len: usize, bytes: usize| (len, bytes);
-        let sessions = {
-            let m = lock(&s.sessions);
-            pair(m.len(), m.bytes())
-        };
-        let flows = {
-            let m = lock(&s.flows);
-            pair(m.len(), m.bytes())
-        };
-        let codes = {
-            let m = lock(&s.codes);
-            pair(m.len(), m.bytes())
-        };
-        let used_states = {
-            let m = lock(&s.used_states);
-            pair(m.len(), m.bytes())
-        };
-        MemoryReport {
-            sessions,
-            flows,
-            codes,
-            used_states,
-            open_websockets: s.open_sockets.load(std::sync::atomic::Ordering::SeqCst),
-        }
+        self.state.store.memory_report()
     }
 
     /// Runs the periodic clean-up now (drops expired sessions, flows and codes); useful with
     /// a [`ManualClock`].
     pub fn sweep(&self) {
-        self.state.sweep();
+        self.state.store.sweep();
     }
 
     /// Stops both listeners and closes open WebSockets, waiting (at most a few seconds) for
@@ -308,22 +290,6 @@ impl RunningServer {
             }
         }
     }
-}
-
-/// What [`RunningServer::memory_report`] counts: `(entries, estimated bytes)` per store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct MemoryReport {
-    /// Connect sessions.
-    pub sessions: (usize, usize),
-    /// Pending OAuth flows.
-    pub flows: (usize, usize),
-    /// Authorization codes of the fake provider.
-    pub codes: (usize, usize),
-    /// Ended states remembered to report late callbacks.
-    pub used_states: (usize, usize),
-    /// Open WebSockets.
-    pub open_websockets: usize,
 }
 
 impl Drop for RunningServer {

@@ -8,7 +8,8 @@ use hmac::{Hmac, Mac};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::state::{AppState, Connection};
+use crate::app::AppState;
+use crate::store::{Connection, Upsert};
 
 /// The environment name the webhooks carry.
 pub(crate) const ENVIRONMENT: &str = "dev";
@@ -27,6 +28,15 @@ pub(crate) enum AuthOperation {
     Override,
     /// A token refresh (only its failures are sent, as Nango does by default).
     Refresh,
+}
+
+impl From<Upsert> for AuthOperation {
+    fn from(upsert: Upsert) -> Self {
+        match upsert {
+            Upsert::Created => Self::Creation,
+            Upsert::Overridden => Self::Override,
+        }
+    }
 }
 
 impl AuthOperation {

@@ -7,7 +7,6 @@ mod integrations;
 mod validate;
 
 pub use integrations::{DEV_API_KEY, DEV_PASSWORD, DEV_USERNAME, default_integrations};
-pub(crate) use validate::{is_uuid_v4, is_valid_provider_config_key};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -426,8 +425,8 @@ impl Default for DevServerConfig {
         Self {
             api_port: DEFAULT_API_PORT,
             connect_ui_port: DEFAULT_CONNECT_UI_PORT,
-            secret_key: crate::state::uuid_v4(),
-            public_key: crate::state::uuid_v4(),
+            secret_key: crate::ids::uuid_v4(),
+            public_key: crate::ids::uuid_v4(),
             websockets_path: "/".into(),
             base_path: String::new(),
             public_url: None,
@@ -448,7 +447,7 @@ impl Default for DevServerConfig {
             log_events: false,
             fault_routes: false,
             webhook_url: None,
-            webhook_signing_key: crate::state::uuid_v4(),
+            webhook_signing_key: crate::ids::uuid_v4(),
             clock: Clock::system(),
         }
     }

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::{ConfigError, DevServerConfig, MAX_BODY_BYTES_LIMIT, MAX_TTL_SECS};
+use crate::ids::{is_uuid_v4, is_valid_provider_config_key};
 
 /// API paths a static mount may not shadow.
 const RESERVED_PREFIXES: &[&str] = &[
@@ -120,25 +121,6 @@ impl DevServerConfig {
         }
         Ok(())
     }
-}
-
-/// Whether `s` is a UUID v4 (Nango's format for secret and public keys).
-pub(crate) fn is_uuid_v4(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    if bytes.len() != 36 {
-        return false;
-    }
-    bytes.iter().enumerate().all(|(i, b)| match i {
-        8 | 13 | 18 | 23 => *b == b'-',
-        14 => *b == b'4',
-        19 => matches!(b, b'8' | b'9' | b'a' | b'b' | b'A' | b'B'),
-        _ => b.is_ascii_hexdigit(),
-    })
-}
-
-/// Nango's `providerConfigKeySchema`: `^[a-zA-Z0-9~:.@ _-]+$`, at most 255 characters.
-pub(crate) fn is_valid_provider_config_key(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"~:.@ _-".contains(&b))
 }
 
 #[cfg(test)]

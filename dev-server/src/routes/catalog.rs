@@ -9,17 +9,18 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use crate::config::{AuthMode, IntegrationConfig, is_valid_provider_config_key};
+use crate::app::AppState;
+use crate::clock::iso;
+use crate::config::{AuthMode, IntegrationConfig};
 use crate::error::{ApiError, FieldError};
-use crate::extract::{query_pairs, require_empty_query, require_secret_key, require_session_or_secret};
+use crate::extract::{EmptyQuery, KeyPath, SecretKey, SessionOrSecret};
 use crate::html;
-use crate::state::{AppState, iso};
-
-use super::KeyPath;
+use crate::ids::is_valid_provider_config_key;
+use crate::schema::query_pairs;
 
 fn logo_url(state: &AppState, headers: &HeaderMap, integration: &IntegrationConfig) -> String {
     integration.logo.clone().unwrap_or_else(|| {
-        format!("{}/images/template-logos/{}.svg", state.api_base(headers), integration.provider)
+        format!("{}/images/template-logos/{}.svg", state.origins.api_base(headers), integration.provider)
     })
 }
 
@@ -42,11 +43,10 @@ fn integration_json(state: &AppState, headers: &HeaderMap, i: &IntegrationConfig
 /// session's `allowed_integrations`.
 pub(super) async fn list_integrations(
     State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
+    SessionOrSecret(session): SessionOrSecret,
+    _: EmptyQuery,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let session = require_session_or_secret(&state, &headers)?;
-    require_empty_query(query.as_deref())?;
     // Ordered by provider, then creation (the configuration's order), as Nango lists them.
     let mut listed: Vec<&crate::config::IntegrationConfig> = state
         .config
@@ -67,10 +67,10 @@ pub(super) async fn list_integrations(
 pub(super) async fn get_integration(
     State(state): State<Arc<AppState>>,
     KeyPath(key): KeyPath,
+    _: SecretKey,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    require_secret_key(&state, &headers)?;
     let mut include = Vec::new();
     let mut errors = Vec::new();
     for (k, v) in query_pairs(query.as_deref()) {
@@ -130,7 +130,7 @@ fn provider_json(state: &AppState, headers: &HeaderMap, integration: &Integratio
     );
     data.insert("logo_url".into(), json!(logo_url(state, headers, integration)));
     if integration.auth_mode == AuthMode::OAuth2 {
-        let base = state.api_base(headers);
+        let base = state.origins.api_base(headers);
         data.insert("authorization_url".into(), json!(format!("{base}/fake-oauth/authorize")));
         data.insert("token_url".into(), json!(format!("{base}/fake-oauth/token")));
         data.insert("default_scopes".into(), json!(integration.scopes));
@@ -168,10 +168,10 @@ fn providers(state: &AppState) -> Vec<&IntegrationConfig> {
 /// the providers the integrations use, those whose name contains `search` (any case).
 pub(super) async fn list_providers(
     State(state): State<Arc<AppState>>,
+    _: SessionOrSecret,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    require_session_or_secret(&state, &headers)?;
     let mut search = None;
     for (k, v) in query_pairs(query.as_deref()) {
         match k.as_str() {
@@ -201,11 +201,10 @@ pub(super) async fn list_providers(
 pub(super) async fn get_provider(
     State(state): State<Arc<AppState>>,
     KeyPath(provider): KeyPath,
-    RawQuery(query): RawQuery,
+    _: SessionOrSecret,
+    _: EmptyQuery,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    require_session_or_secret(&state, &headers)?;
-    require_empty_query(query.as_deref())?;
     let Some(integration) = state.config.integrations.iter().find(|i| i.provider == provider) else {
         return Err(ApiError::not_found("not_found", format!("Unknown provider {provider}")));
     };

@@ -5,162 +5,26 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use crate::config::{RemoteNango, is_valid_provider_config_key};
+use crate::app::AppState;
+use crate::clock::iso;
+use crate::config::RemoteNango;
 use crate::error::{ApiError, FieldError};
-use crate::extract::{
-    RawBody, Validator, is_valid_connection_id, parse_json, require_empty, require_empty_query,
-    require_json_content_type, require_object, require_secret_key, require_session,
-};
-use crate::state::{AppState, Session, SessionSettings, iso};
-
-fn issue(code: &'static str, message: impl Into<String>, path: Vec<String>) -> FieldError {
-    FieldError { code, message: message.into(), path }
-}
-
-/// Validates `{id, email?, display_name?, tags?}`.
-pub(super) fn end_user(value: &Value, errors: &mut Vec<FieldError>) -> Option<Value> {
-    let Some(obj) = value.as_object() else {
-        errors.push(issue("invalid_type", "Expected object", vec!["end_user".into()]));
-        return None;
-    };
-    let mut v = Validator::new(obj);
-    let id = v.string("id", 1);
-    if id.as_ref().is_some_and(|id| id.len() > 255) {
-        v.errors.push(FieldError::new(
-            "too_big",
-            "Too big: expected string to have <=255 characters",
-            &["id"],
-        ));
-    }
-    if let Some(email) = v.optional_string("email", 5)
-        && !email.contains('@')
-    {
-        v.errors.push(FieldError::new("invalid_format", "Invalid email address", &["email"]));
-    }
-    v.optional_string("display_name", 0);
-    if let Some(tags) = obj.get("tags") {
-        string_map(tags, "tags", &mut v.errors);
-    }
-    v.deny_unknown(&["id", "email", "display_name", "tags"]);
-    let ok = v.errors.is_empty();
-    errors.extend(v.errors.into_iter().map(|mut e| {
-        e.path.insert(0, "end_user".into());
-        e
-    }));
-    ok.then(|| value.clone())
-}
-
-/// Checks that `value` is an object of strings.
-pub(super) fn string_map(value: &Value, name: &str, errors: &mut Vec<FieldError>) {
-    match value.as_object() {
-        Some(map) => {
-            for (k, v) in map {
-                if !v.is_string() {
-                    errors.push(issue("invalid_type", "Expected string", vec![name.into(), k.clone()]));
-                }
-            }
-        }
-        None => errors.push(issue("invalid_type", "Expected object", vec![name.into()])),
-    }
-}
-
-/// Validates the fields shared by both session endpoints, filling `new`.
-fn common_fields(
-    state: &AppState,
-    obj: &Map<String, Value>,
-    new: &mut SessionSettings,
-    errors: &mut Vec<FieldError>,
-) {
-    if let Some(value) = obj.get("end_user") {
-        new.end_user = end_user(value, errors);
-    }
-    if let Some(value) = obj.get("organization") {
-        match value.as_object() {
-            Some(org) => {
-                let mut v = Validator::new(org);
-                v.string("id", 0);
-                v.optional_string("display_name", 0);
-                v.deny_unknown(&["id", "display_name"]);
-                if v.errors.is_empty() {
-                    new.organization = Some(value.clone());
-                }
-                errors.extend(v.errors.into_iter().map(|mut e| {
-                    e.path.insert(0, "organization".into());
-                    e
-                }));
-            }
-            None => errors.push(issue("invalid_type", "Expected object", vec!["organization".into()])),
-        }
-    }
-    for field in ["integrations_config_defaults", "overrides"] {
-        let Some(value) = obj.get(field) else {
-            continue;
-        };
-        let Some(map) = value.as_object() else {
-            errors.push(issue("invalid_type", "Expected object", vec![field.into()]));
-            continue;
-        };
-        for (key, entry) in map {
-            if state.integration(key).is_none() {
-                errors.push(issue("custom", "Integration does not exist", vec![field.into(), key.clone()]));
-            }
-            let allowed: &[&str] = if field == "overrides" {
-                &["docs_connect"]
-            } else {
-                &["user_scopes", "authorization_params", "connection_config"]
-            };
-            match entry.as_object() {
-                Some(entry) => {
-                    let mut v = Validator::new(entry);
-                    v.deny_unknown(allowed);
-                    v.optional_string("user_scopes", 0);
-                    v.optional_string("docs_connect", 0);
-                    if let Some(p) = entry.get("authorization_params") {
-                        string_map(p, "authorization_params", &mut v.errors);
-                    }
-                    if entry.get("connection_config").is_some_and(|c| !c.is_object()) {
-                        v.errors.push(FieldError::new(
-                            "invalid_type",
-                            "Expected object",
-                            &["connection_config"],
-                        ));
-                    }
-                    errors.extend(v.errors.into_iter().map(|mut e| {
-                        e.path.splice(0..0, [field.to_owned(), key.clone()]);
-                        e
-                    }));
-                }
-                None => {
-                    errors.push(issue("invalid_type", "Expected object", vec![field.into(), key.clone()]))
-                }
-            }
-        }
-        if field == "overrides" {
-            new.overrides = Some(map.clone());
-        } else {
-            new.integrations_config_defaults = Some(map.clone());
-        }
-    }
-    if let Some(tags) = obj.get("tags") {
-        string_map(tags, "tags", errors);
-        new.tags = tags.as_object().cloned();
-    }
-    if obj.get("webhook_url_override").is_some_and(|w| !w.is_string()) {
-        errors.push(issue("invalid_type", "Expected string", vec!["webhook_url_override".into()]));
-    }
-}
+use crate::extract::{CheckedBody, EmptyQuery, JsonContentType, SecretJson, SessionToken};
+use crate::ids::is_valid_connection_id;
+use crate::schema::{self, Validator, common_fields, parse_json, require_empty, require_object};
+use crate::store::{Session, SessionSettings};
 
 fn session_created(state: &AppState, headers: &HeaderMap, session: &Session) -> Value {
     let connect_link = format!(
         "{}/?session_token={}&apiURL={}",
-        state.connect_ui_base(headers),
+        state.origins.connect_ui_base(headers),
         session.token,
-        url::form_urlencoded::byte_serialize(state.api_base(headers).as_bytes()).collect::<String>()
+        url::form_urlencoded::byte_serialize(state.origins.api_base(headers).as_bytes()).collect::<String>()
     );
     json!({
         "token": session.token,
@@ -169,79 +33,16 @@ fn session_created(state: &AppState, headers: &HeaderMap, session: &Session) -> 
     })
 }
 
-/// The checks of a secret-key JSON endpoint, in Nango's order: content type, secret key, no
-/// query, then a JSON object body.
-fn secret_json_object(
-    state: &AppState,
-    query: Option<&str>,
-    headers: &HeaderMap,
-    body: &RawBody,
-) -> Result<serde_json::Map<String, Value>, ApiError> {
-    require_json_content_type(headers)?;
-    require_secret_key(state, headers)?;
-    require_empty_query(query)?;
-    require_object(parse_json(&body.0)?)
-}
-
 /// `POST /connect/sessions` (secret key) → 201 `{data: {token, connect_link, expires_at}}`.
 pub(super) async fn post_sessions(
     State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
     headers: HeaderMap,
-    body: RawBody,
+    CheckedBody(_, body): SecretJson,
 ) -> Result<Response, ApiError> {
-    let obj = secret_json_object(&state, query.as_deref(), &headers, &body)?;
+    let obj = require_object(parse_json(&body.0)?)?;
+    let new = schema::new_session(&obj, |key| state.integration(key).is_some())?;
 
-    let mut errors = Vec::new();
-    let mut new = SessionSettings::default();
-    common_fields(&state, &obj, &mut new, &mut errors);
-    if !obj.contains_key("end_user") && !obj.contains_key("tags") {
-        errors.push(issue("invalid_type", "Required", vec!["end_user".into()]));
-    }
-    if let Some(value) = obj.get("allowed_integrations") {
-        match value.as_array() {
-            Some(list) => {
-                let mut keys = Vec::with_capacity(list.len());
-                for (i, item) in list.iter().enumerate() {
-                    match item.as_str() {
-                        Some(key) if is_valid_provider_config_key(key) => {
-                            if state.integration(key).is_none() {
-                                errors.push(issue(
-                                    "custom",
-                                    "Integration does not exist",
-                                    vec!["allowed_integrations".into(), i.to_string()],
-                                ));
-                            }
-                            keys.push(key.to_owned());
-                        }
-                        _ => errors.push(issue(
-                            "invalid_type",
-                            "Expected an integration key",
-                            vec!["allowed_integrations".into(), i.to_string()],
-                        )),
-                    }
-                }
-                new.allowed_integrations = Some(keys);
-            }
-            None => errors.push(issue("invalid_type", "Expected array", vec!["allowed_integrations".into()])),
-        }
-    }
-    let mut v = Validator::new(&obj);
-    v.deny_unknown(&[
-        "end_user",
-        "organization",
-        "allowed_integrations",
-        "integrations_config_defaults",
-        "overrides",
-        "webhook_url_override",
-        "tags",
-    ]);
-    errors.extend(v.errors);
-    if !errors.is_empty() {
-        return Err(ApiError::invalid_body(errors));
-    }
-
-    let session = state.create_session(new)?;
+    let session = state.store.create_session(new)?;
     state.log(format!(
         "connect session created (allowed: {})",
         session.settings.allowed_integrations.as_ref().map_or_else(|| "all".to_owned(), |a| a.join(","))
@@ -254,15 +55,13 @@ pub(super) async fn post_sessions(
 /// integration, which re-authorizes that connection.
 pub(super) async fn post_reconnect(
     State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
     headers: HeaderMap,
-    body: RawBody,
+    CheckedBody(_, body): SecretJson,
 ) -> Result<Response, ApiError> {
-    let obj = secret_json_object(&state, query.as_deref(), &headers, &body)?;
-
+    let obj = require_object(parse_json(&body.0)?)?;
     let mut errors = Vec::new();
     let mut new = SessionSettings::default();
-    common_fields(&state, &obj, &mut new, &mut errors);
+    common_fields(&|key| state.integration(key).is_some(), &obj, &mut new, &mut errors);
     let mut v = Validator::new(&obj);
     let connection_id = v.string("connection_id", 1);
     let integration_id = v.string("integration_id", 1);
@@ -285,7 +84,7 @@ pub(super) async fn post_reconnect(
     else {
         return Err(ApiError::invalid_body(errors));
     };
-    let Some(connection) = state.find_connection(&integration_id, &connection_id) else {
+    let Some(connection) = state.store.find_connection(&integration_id, &connection_id) else {
         return Err(ApiError::bad_request("invalid_body", "ConnectionID or IntegrationId does not exists"));
     };
     // The re-authorized connection keeps who it belongs to unless the session says otherwise.
@@ -300,7 +99,7 @@ pub(super) async fn post_reconnect(
     }
     new.allowed_integrations = Some(vec![integration_id]);
     new.reconnect_connection_id = Some(connection.connection_id);
-    let session = state.create_session(new)?;
+    let session = state.store.create_session(new)?;
     Ok((StatusCode::CREATED, Json(json!({ "data": session_created(&state, &headers, &session) })))
         .into_response())
 }
@@ -308,11 +107,9 @@ pub(super) async fn post_reconnect(
 /// `GET /connect/session` (session token) → what a Connect UI needs to render.
 pub(super) async fn get_session(
     State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    SessionToken(session): SessionToken,
+    _: EmptyQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let session = require_session(&state, &headers)?;
-    require_empty_query(query.as_deref())?;
     let end_user = session.settings.end_user.as_ref().map(|u| {
         let field = |k: &str| u.get(k).cloned().unwrap_or(Value::Null);
         let organization = session.settings.organization.as_ref().map_or(Value::Null, |o| {
@@ -363,15 +160,14 @@ pub(super) async fn get_session(
 /// `DELETE /connect/session` (session token) → 204; the token is unknown afterwards.
 pub(super) async fn delete_session(
     State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: RawBody,
+    CheckedBody((_, SessionToken(session), _), body): CheckedBody<(
+        JsonContentType,
+        SessionToken,
+        EmptyQuery,
+    )>,
 ) -> Result<StatusCode, ApiError> {
-    require_json_content_type(&headers)?;
-    let session = require_session(&state, &headers)?;
-    require_empty_query(query.as_deref())?;
     require_empty(parse_json(&body.0)?)?;
-    state.delete_session(&session.token);
+    state.store.delete_session(&session.token);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -416,9 +212,8 @@ async fn remote_demo_session(state: &AppState, remote: &RemoteNango) -> Result<J
 pub(super) async fn demo_session(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    body: RawBody,
+    CheckedBody(_, body): CheckedBody<JsonContentType>,
 ) -> Result<Json<Value>, ApiError> {
-    require_json_content_type(&headers)?;
     if let Some(remote) = &state.config.remote_nango {
         return remote_demo_session(&state, remote).await;
     }
@@ -460,7 +255,7 @@ pub(super) async fn demo_session(
         }
         v.finish()?;
     }
-    let session = state.create_session(new)?;
+    let session = state.store.create_session(new)?;
     state.log("demo connect session created");
     Ok(Json(session_created(&state, &headers, &session)))
 }

@@ -9,16 +9,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use crate::config::{AuthMode, IntegrationConfig, is_uuid_v4};
+use crate::app::AppState;
+use crate::config::{AuthMode, IntegrationConfig};
 use crate::error::{ApiError, FieldError};
-use crate::extract::{
-    AuthQuery, RawBody, Validator, authenticate_query, check_connection_id, parse_json, require_empty,
-    require_json_content_type, require_object,
-};
-use crate::state::{AppState, NewConnection, uuid_v4};
+use crate::extract::{JsonContentType, KeyPath, RawBody, authenticate_query};
+use crate::ids::{is_uuid_v4, uuid_v4};
+use crate::schema::{AuthQuery, Validator, check_connection_id, parse_json, require_empty, require_object};
+use crate::store::NewConnection;
 use crate::webhooks;
-
-use super::KeyPath;
 
 /// Which credential endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,16 +168,16 @@ pub(super) async fn handle(
     headers: HeaderMap,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    if let Some(status) = state.faults().credential_status {
+    if let Some(status) = state.store.faults().credential_status {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return Err(ApiError::new(status, "server_error", "An unexpected error occurred (fault injected)"));
     }
-    require_json_content_type(&headers)?;
+    JsonContentType::check(&headers)?;
     let q = AuthQuery::parse(query.as_deref());
     let caller = authenticate_query(&state, &q)?;
     let credentials = kind.validate(parse_json(&body.0)?)?;
 
-    check_connection_id(&caller, &q)?;
+    check_connection_id(caller.session().is_some(), &q)?;
     let integration = state.integration(&key).ok_or_else(|| ApiError::unknown_provider_config(&key))?;
     if integration.auth_mode != kind.auth_mode() {
         return Err(ApiError::bad_request(
@@ -203,7 +201,7 @@ pub(super) async fn handle(
     let mut connection_id = q.connection_id.clone().unwrap_or_else(uuid_v4);
     let mut reconnected = None;
     if let Some(reconnect) = session.and_then(|s| s.settings.reconnect_connection_id.as_ref()) {
-        let Some(existing) = state.find_connection(&key, reconnect) else {
+        let Some(existing) = state.store.find_connection(&key, reconnect) else {
             return Err(ApiError::bad_request(
                 "invalid_connection",
                 "The connection being reconnected no longer exists",
@@ -255,7 +253,7 @@ pub(super) async fn handle(
     stored.extend(credentials);
     // Two-step: `assertionOption` signs the token request; Nango does not keep it.
     stored.remove("assertionOption");
-    let (connection, upsert) = state.upsert_connection(NewConnection {
+    let (connection, upsert) = state.store.upsert_connection(NewConnection {
         integration,
         connection_id,
         end_user: session.and_then(|s| s.settings.end_user.clone()),

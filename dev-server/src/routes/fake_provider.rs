@@ -14,9 +14,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::extract::{RawBody, query_pairs};
+use crate::app::AppState;
+use crate::extract::RawBody;
 use crate::html::{self, AuthorizeView};
-use crate::state::{AppState, AuthCode, CODE_LEN, MAX_CODES, lock, random_hex};
+use crate::ids::random_hex;
+use crate::schema::query_pairs;
+use crate::store::{AuthCode, CODE_LEN, CodeRefused};
 
 use super::no_store;
 
@@ -51,8 +54,7 @@ fn authorize_request(app: &AppState, params: &BTreeMap<String, String>) -> Resul
     if state.is_empty() {
         return Err("invalid_request: missing state".into());
     }
-    let flows = lock(&app.flows);
-    let Some(flow) = flows.get(&state).filter(|f| f.expires_at > app.now()) else {
+    let Some(flow) = app.store.flow(&state).filter(|f| f.expires_at > app.now()) else {
         return Err("invalid_request: no authorization in progress has this state".into());
     };
     let redirect_uri = get("redirect_uri");
@@ -85,8 +87,9 @@ pub(super) async fn authorize_page(
             return (StatusCode::BAD_REQUEST, Html(html::provider_error_page(&message))).into_response();
         }
     };
-    let integration_name = lock(&state.flows)
-        .get(&request.state)
+    let integration_name = state
+        .store
+        .flow(&request.state)
         .and_then(|f| state.integration(&f.provider_config_key))
         .map_or_else(|| "An application".to_owned(), |i| i.display_name.clone());
     let view = AuthorizeView {
@@ -121,37 +124,15 @@ pub(super) async fn authorize_decision(State(state): State<Arc<AppState>>, body:
     match params.get("decision").map(String::as_str) {
         Some("approve") => {
             let code = random_hex(CODE_LEN / 2);
-            let issued = {
-                let mut flows = lock(&state.flows);
-                let mut codes = lock(&state.codes);
-                match flows.get_mut(&request.state) {
-                    // One code per flow: approving again replaces the previous code.
-                    Some(flow) => {
-                        if let Some(old) = flow.code.take() {
-                            let _ = codes.remove(&old);
-                        }
-                        let now = state.now();
-                        if codes.len() >= MAX_CODES {
-                            codes.retain(|_, c| c.expires_at > now && !c.used);
-                        }
-                        let new = AuthCode {
-                            client_id: request.client_id,
-                            redirect_uri: request.redirect_uri.clone(),
-                            code_challenge: request.code_challenge,
-                            scope: request.scope,
-                            expires_at: now
-                                + std::time::Duration::from_secs(state.config.oauth_code_ttl_secs),
-                            used: false,
-                        };
-                        let stored = codes.insert(code.clone(), new).is_ok();
-                        if stored {
-                            flow.code = Some(code.clone());
-                        }
-                        stored
-                    }
-                    None => false,
-                }
+            let issued = AuthCode {
+                client_id: request.client_id,
+                redirect_uri: request.redirect_uri.clone(),
+                code_challenge: request.code_challenge,
+                scope: request.scope,
+                expires_at: state.now() + std::time::Duration::from_secs(state.config.oauth_code_ttl_secs),
+                used: false,
             };
+            let issued = state.store.issue_code(&request.state, code.clone(), issued);
             if !issued {
                 return (
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -211,18 +192,19 @@ pub(super) async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap
     }
     let now = state.now();
     let scope = {
-        let mut codes = lock(&state.codes);
-        let Some(code) = codes.get_mut(get("code")) else {
-            return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "Unknown authorization code");
+        let code = match state.store.use_code(get("code")) {
+            Ok(code) => code,
+            Err(CodeRefused::Unknown) => {
+                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "Unknown authorization code");
+            }
+            Err(CodeRefused::AlreadyUsed) => {
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "The authorization code was already used",
+                );
+            }
         };
-        if code.used {
-            return token_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "The authorization code was already used",
-            );
-        }
-        code.used = true;
         if code.expires_at <= now {
             return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "The authorization code expired");
         }
@@ -246,7 +228,7 @@ pub(super) async fn token(State(state): State<Arc<AppState>>, headers: HeaderMap
 /// refresh grant).
 fn issue_tokens(state: &AppState, scope: String) -> Response {
     let refresh_token = format!("fake_refresh_{}", random_hex(20));
-    state.remember_refresh_token(refresh_token.clone(), scope.clone());
+    state.store.remember_refresh_token(refresh_token.clone(), scope.clone());
     no_store(
         Json(json!({
             "access_token": format!("fake_access_{}", random_hex(20)),
@@ -263,14 +245,14 @@ fn issue_tokens(state: &AppState, scope: String) -> Response {
 /// new pair (rotation); an unknown, used or expired one (or one whose connection was deleted
 /// or re-authorized), or the `refresh_grant_error` fault, is `invalid_grant`.
 fn refresh_grant(state: &AppState, refresh_token: &str) -> Response {
-    if state.faults().refresh_grant_error {
+    if state.store.faults().refresh_grant_error {
         return token_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
             "The refresh token was revoked (fault injected)",
         );
     }
-    let Some(scope) = state.take_refresh_token(refresh_token) else {
+    let Some(scope) = state.store.take_refresh_token(refresh_token) else {
         return token_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",

@@ -6,27 +6,27 @@ mod connections;
 mod credentials;
 mod fake_provider;
 mod oauth;
-pub(crate) mod telemetry;
+mod telemetry;
 mod ws;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::Request;
 use axum::http::header::{self, HeaderValue};
-use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::config::is_valid_provider_config_key;
+use crate::app::AppState;
+
 use crate::error::{ApiError, FieldError};
 use crate::html;
-use crate::state::AppState;
 
+use connections::{MERGE, REPLACE};
 use credentials::Kind;
 
 /// A static directory with `index.html` fallback for client-side routing.
@@ -59,13 +59,19 @@ pub(crate) fn api_router(state: Arc<AppState>) -> Router {
         .route("/fake-oauth/token", post(fake_provider::token))
         .route("/connection", get(connections::list))
         .route("/connections", get(connections::list).post(connections::post_import))
-        .route("/connection/metadata", post(connections::post_metadata).patch(connections::patch_metadata))
-        .route("/connections/metadata", post(connections::post_metadata).patch(connections::patch_metadata))
+        .route(
+            "/connection/metadata",
+            post(connections::metadata::<REPLACE>).patch(connections::metadata::<MERGE>),
+        )
+        .route(
+            "/connections/metadata",
+            post(connections::metadata::<REPLACE>).patch(connections::metadata::<MERGE>),
+        )
         .route("/connection/{connection_id}", get(connections::get_one).delete(connections::delete_one))
         .route("/connections/{connection_id}", get(connections::get_one).delete(connections::delete_one))
         .route(
             "/connection/{connection_id}/metadata",
-            post(connections::legacy_post_metadata).patch(connections::legacy_patch_metadata),
+            post(connections::legacy_metadata::<REPLACE>).patch(connections::legacy_metadata::<MERGE>),
         );
     if state.config.fault_routes {
         router =
@@ -150,7 +156,7 @@ async fn set_faults(
         )])
     })?;
     state.log(format!("faults set: {faults:?}"));
-    *crate::state::lock(&state.faults) = faults;
+    state.store.set_faults(faults);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -160,7 +166,7 @@ async fn delay(
     req: Request,
     next: Next,
 ) -> Response {
-    let ms = crate::state::lock(&state.faults).delay_ms;
+    let ms = state.store.faults().delay_ms;
     if ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
@@ -172,7 +178,7 @@ pub(crate) fn connect_ui_router(state: Arc<AppState>) -> Router {
     match &state.config.connect_ui_dir {
         Some(dir) => Router::new().fallback_service(static_dir(dir)),
         None => Router::new().fallback(get(move |headers: axum::http::HeaderMap| {
-            let api = state.api_base_from_other_port(&headers);
+            let api = state.origins.api_base_from_other_port(&headers);
             async move { Html(html::connect_ui_placeholder(&api)) }
         })),
     }
@@ -211,12 +217,14 @@ async fn cors(
     let requested_headers = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
     // Nango's telemetry CORS names the Connect UI's origin; a caller without `Origin` gets it.
     let connect_ui_origin = (credentialed && origin.is_none())
-        .then(|| HeaderValue::from_str(state.connect_ui_base(req.headers()).trim_end_matches('/')).ok())
+        .then(|| {
+            HeaderValue::from_str(state.origins.connect_ui_base(req.headers()).trim_end_matches('/')).ok()
+        })
         .flatten();
 
     if dev_helper {
         let allowed =
-            origin.as_ref().and_then(|o| o.to_str().ok()).filter(|o| state.is_demo_origin_allowed(o));
+            origin.as_ref().and_then(|o| o.to_str().ok()).filter(|o| state.origins.is_demo_origin_allowed(o));
         let allowed = allowed.and_then(|o| HeaderValue::from_str(o).ok());
         let browser_cross_site = req
             .headers()
@@ -291,28 +299,4 @@ async fn cors(
         h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED_HEADERS));
     }
     response
-}
-
-/// The `{key}` path segment of the auth endpoints, checked against Nango's
-/// `providerConfigKeySchema` (400 `invalid_uri_params`).
-#[derive(Debug)]
-pub(crate) struct KeyPath(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let invalid = |message: String| ApiError {
-            errors: vec![FieldError::new("invalid_string", message, &["providerConfigKey"])],
-            ..ApiError::bad_request("invalid_uri_params", "The URL path is invalid").bare()
-        };
-        let axum::extract::Path(key) = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|e| invalid(e.body_text()))?;
-        if is_valid_provider_config_key(&key) {
-            Ok(Self(key))
-        } else {
-            Err(invalid("Invalid integration key".into()))
-        }
-    }
 }

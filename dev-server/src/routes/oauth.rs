@@ -14,11 +14,14 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use crate::config::{AuthMode, is_valid_provider_config_key};
+use crate::app::AppState;
+use crate::config::AuthMode;
 use crate::error::ApiError;
-use crate::extract::{AuthQuery, authenticate_query, check_connection_id, query_pairs};
+use crate::extract::authenticate_query;
 use crate::html::{self, FlowOutcome};
-use crate::state::{AppState, NewConnection, PendingFlow, StateEnd, WsCommand, lock, random_hex, uuid_v4};
+use crate::ids::{is_valid_provider_config_key, random_hex, uuid_v4};
+use crate::schema::{AuthQuery, check_connection_id, query_pairs};
+use crate::store::{NewConnection, PendingFlow, StateEnd, WsCommand};
 
 use crate::webhooks;
 
@@ -58,7 +61,7 @@ fn fail_flow(
                 obj.insert("connection_id".into(), json!(id));
             }
         }
-        state.push(ws, &push);
+        state.store.push(ws, &push);
     }
     let page = html::callback_page(&FlowOutcome::Error {
         error_type: error_type.to_owned(),
@@ -100,10 +103,10 @@ pub(super) async fn connect(
     let q = AuthQuery::parse(Some(query.as_str()).filter(|q| q.len() <= MAX_CONNECT_QUERY));
     if let Some(ws) = q.ws_client_id.as_deref() {
         // A flow names this socket: it is no longer idle.
-        state.tell_socket(ws, WsCommand::Claimed);
+        state.store.tell_socket(ws, WsCommand::Claimed);
     }
     let key = path.map(|Path(k)| k).ok();
-    let faults = state.faults();
+    let faults = state.store.faults();
     if faults.oauth_connect_json_error {
         // What a real Nango does on a failed start (e.g. an expired session): a JSON error in
         // the popup, nothing on the socket.
@@ -125,7 +128,7 @@ pub(super) async fn connect(
                 && let Some(ws) = q.ws_client_id.as_deref()
             {
                 state.log("oauth/connect: fault injected, dropping the flow's WebSocket");
-                state.tell_socket(ws, WsCommand::Drop);
+                state.store.tell_socket(ws, WsCommand::Drop);
             }
             let response = (StatusCode::FOUND, [(header::LOCATION, location)], "Redirecting to the provider")
                 .into_response();
@@ -162,7 +165,7 @@ fn start_flow(
     let key = key
         .filter(|k| is_valid_provider_config_key(k))
         .ok_or_else(|| ApiError::bad_request("invalid_uri_params", "Invalid integration key"))?;
-    check_connection_id(&caller, q)?;
+    check_connection_id(caller.session().is_some(), q)?;
     let mut connection_id = q.connection_id.clone().unwrap_or_else(uuid_v4);
     // Nango's `WSErrBuilder` texts, type `provider_config_err`.
     let Some(integration) = state.integration(key) else {
@@ -194,7 +197,7 @@ fn start_flow(
         .into());
     }
     if let Some(reconnect) = session.and_then(|s| s.settings.reconnect_connection_id.as_ref()) {
-        if state.find_connection(key, reconnect).is_none() {
+        if state.store.find_connection(key, reconnect).is_none() {
             return Err(ApiError::bad_request(
                 "invalid_connection",
                 "The connection being reconnected no longer exists",
@@ -232,7 +235,7 @@ fn start_flow(
         .and_then(Value::as_str)
         .map_or_else(|| integration.scopes.join(" "), str::to_owned);
 
-    let api_base = state.api_base(headers);
+    let api_base = state.origins.api_base(headers);
     let redirect_uri = format!("{api_base}{CALLBACK_PATH}");
     let oauth_state = random_hex(32);
     let code_verifier = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
@@ -276,19 +279,12 @@ fn start_flow(
         end_user: session.and_then(|s| s.settings.end_user.clone()),
         organization: session.and_then(|s| s.settings.organization.clone()),
         tags: session.map(|s| s.settings.connection_tags()),
-        expires_at: state.flow_expiry(session.map(|s| s.as_ref())),
+        expires_at: state.store.flow_expiry(session.map(|s| s.as_ref())),
         scope,
         code_challenge,
         code: None,
     };
-    if lock(&state.flows).insert(oauth_state, flow).is_err() {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too_many_pending_flows",
-            "Too many OAuth flows (or too many bytes in them) in progress on this dev server",
-        )
-        .into());
-    }
+    state.store.start_flow(oauth_state, flow).map_err(ApiError::from)?;
     Ok(authorize.into())
 }
 
@@ -310,7 +306,7 @@ pub(super) async fn callback(State(state): State<Arc<AppState>>, RawQuery(query)
             "The callback has no state parameter",
         ),
         Some(oauth_state) => {
-            let flow = lock(&state.flows).remove(oauth_state);
+            let flow = state.store.take_flow(oauth_state);
             match flow {
                 Some(flow) => finish_flow(&state, oauth_state, flow, &pairs).await,
                 None => replayed_or_unknown(&state, oauth_state),
@@ -321,7 +317,7 @@ pub(super) async fn callback(State(state): State<Arc<AppState>>, RawQuery(query)
 }
 
 fn replayed_or_unknown(state: &AppState, oauth_state: &str) -> Response {
-    let ended = lock(&state.used_states).get(oauth_state).cloned();
+    let ended = state.store.ended_flow(oauth_state);
     let Some(ended) = ended else {
         return fail_flow(
             state,
@@ -376,13 +372,13 @@ async fn finish_flow(
     };
 
     let expired = state.now() >= flow.expires_at;
-    let session_gone = flow.session_token.as_deref().is_some_and(|t| state.session(t).is_err());
+    let session_gone = flow.session_token.as_deref().is_some_and(|t| state.store.session(t).is_err());
     if session_gone || expired {
         let end = if session_gone { StateEnd::SessionExpired } else { StateEnd::FlowExpired };
-        state.end_flow(oauth_state.to_owned(), &flow, end);
+        state.store.end_flow(oauth_state.to_owned(), &flow, end);
         return replayed_or_unknown(state, oauth_state);
     }
-    state.end_flow(oauth_state.to_owned(), &flow, StateEnd::Used);
+    state.store.end_flow(oauth_state.to_owned(), &flow, StateEnd::Used);
 
     if let Some(error) = get("error") {
         let mut context = format!("error: {error}");
@@ -410,7 +406,7 @@ async fn finish_flow(
         Err(message) => return fail("token_err", &message),
     };
     let credentials = oauth2_credentials(state, tokens, None);
-    let stored = state.upsert_connection(NewConnection {
+    let stored = state.store.upsert_connection(NewConnection {
         integration,
         connection_id: flow.connection_id.clone(),
         end_user: flow.end_user.clone(),
@@ -422,12 +418,15 @@ async fn finish_flow(
     });
     let (connection, upsert) = match stored {
         Ok(stored) => stored,
-        Err(err) => return fail(err.code, &err.message),
+        Err(err) => {
+            let err = ApiError::from(err);
+            return fail(err.code, &err.message);
+        }
     };
     state.log(format!("{key}: connection {cid} stored (OAUTH2)"));
     webhooks::send(state, &webhooks::auth_body(&connection, upsert.into(), None));
     if let Some(ws) = ws {
-        state.push(
+        state.store.push(
             ws,
             &json!({
                 "message_type": "success",
@@ -450,7 +449,7 @@ fn oauth2_credentials(
     let expires_at = tokens
         .get("expires_in")
         .and_then(Value::as_u64)
-        .map(|secs| crate::state::iso(state.now() + std::time::Duration::from_secs(secs)));
+        .map(|secs| crate::clock::iso(state.now() + std::time::Duration::from_secs(secs)));
     let refresh_token =
         tokens.get("refresh_token").and_then(Value::as_str).or(previous_refresh).map(str::to_owned);
     let mut tokens = tokens;

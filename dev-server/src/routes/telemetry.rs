@@ -9,10 +9,11 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::config::is_valid_provider_config_key;
+use crate::app::AppState;
 use crate::error::{ApiError, FieldError};
-use crate::extract::{RawBody, Validator, parse_json, require_empty_query, require_object};
-use crate::state::{AppState, lock};
+use crate::extract::RawBody;
+use crate::ids::is_valid_provider_config_key;
+use crate::schema::{Validator, parse_json, require_empty_query, require_object};
 
 /// The events Nango's telemetry endpoint accepts.
 const EVENTS: &[&str] = &[
@@ -37,9 +38,6 @@ const EVENTS: &[&str] = &[
 /// off, not by more).
 const MAX_CLOCK_SKEW: Duration = Duration::from_secs(2 * 60 * 60);
 
-/// How many accepted beacons the server remembers for `GET /dev/telemetry` (the oldest go).
-pub(crate) const MAX_RECORDED: usize = 1_000;
-
 /// `POST /connect/telemetry` (token in the body, sent with `navigator.sendBeacon`) → 204.
 /// Any content type is accepted: `sendBeacon` with a string sends `text/plain`. As Nango: an
 /// empty query, a known `event`, a date `timestamp` (ISO 8601 text or milliseconds) within two
@@ -57,7 +55,7 @@ pub(super) async fn post(
             "Authentication failed. The request is missing the token.",
         ));
     }
-    state.session(token)?;
+    state.store.session(token)?;
     require_empty_query(query.as_deref())?;
     let mut v = Validator::new(&obj);
     if let Some(event) = v.string("event", 1)
@@ -102,11 +100,7 @@ pub(super) async fn post(
     }
     v.deny_unknown(&["token", "event", "timestamp", "dimensions"]);
     v.finish()?;
-    let mut recorded = lock(&state.telemetry);
-    if recorded.len() >= MAX_RECORDED {
-        recorded.pop_front();
-    }
-    recorded.push_back(Value::Object(obj));
+    state.store.record_telemetry(Value::Object(obj));
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -126,6 +120,6 @@ fn timestamp(value: &Value) -> Option<SystemTime> {
 
 /// `GET /dev/telemetry` (only with `fault_routes`) → `{data: [beacon, …]}`, oldest first.
 pub(super) async fn recorded(State(state): State<Arc<AppState>>) -> Json<Value> {
-    let beacons: Vec<Value> = lock(&state.telemetry).iter().cloned().collect();
+    let beacons: Vec<Value> = state.store.telemetry();
     Json(json!({ "data": beacons }))
 }

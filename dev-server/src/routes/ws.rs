@@ -1,7 +1,6 @@
 //! The WebSocket endpoint: `connection_ack` with a fresh id, then the flow's result.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::Json;
@@ -13,8 +12,10 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tower::ServiceExt as _;
 
+use crate::app::AppState;
 use crate::error::ApiError;
-use crate::state::{AppState, WsCommand, lock, uuid_v4};
+use crate::ids::uuid_v4;
+use crate::store::WsCommand;
 
 use super::StaticDir;
 
@@ -25,26 +26,6 @@ const READ_BUFFER: usize = 4 * 1024;
 /// Write buffer of each socket: the server sends a few short JSON messages.
 const WRITE_BUFFER: usize = 4 * 1024;
 const MAX_WRITE_BUFFER: usize = 64 * 1024;
-
-/// One counted open socket: reserved before the upgrade, released on drop (also when the
-/// upgrade never happens), so that a burst cannot pass the cap.
-struct SocketSlot(Arc<AppState>);
-
-impl SocketSlot {
-    fn reserve(state: &Arc<AppState>) -> Option<Self> {
-        state
-            .open_sockets
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < state.max_sockets).then_some(n + 1))
-            .ok()
-            .map(|_| Self(Arc::clone(state)))
-    }
-}
-
-impl Drop for SocketSlot {
-    fn drop(&mut self) {
-        self.0.open_sockets.fetch_sub(1, Ordering::SeqCst);
-    }
-}
 
 /// `GET` on the websockets path: upgrades WebSocket requests; a plain `GET` gets the root
 /// static mount when there is one, else a short JSON description.
@@ -57,7 +38,7 @@ pub(super) async fn handler(
     match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
         Ok(upgrade) => {
             let origin = parts.headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or("null"));
-            if let Some(origin) = origin.filter(|o| !state.is_websocket_origin_allowed(o)) {
+            if let Some(origin) = origin.filter(|o| !state.origins.is_websocket_origin_allowed(o)) {
                 state.log(format!("WebSocket refused: origin {origin:?} is not allowed"));
                 return ApiError::new(
                     StatusCode::FORBIDDEN,
@@ -66,13 +47,9 @@ pub(super) async fn handler(
                 )
                 .into_response();
             }
-            let Some(slot) = SocketSlot::reserve(&state) else {
-                return ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "too_many_websockets",
-                    "Too many open WebSockets on this dev server",
-                )
-                .into_response();
+            let slot = match state.store.reserve_socket() {
+                Ok(slot) => slot,
+                Err(full) => return ApiError::from(full).into_response(),
             };
             upgrade
                 .read_buffer_size(READ_BUFFER)
@@ -81,7 +58,7 @@ pub(super) async fn handler(
                 .max_message_size(MAX_CLIENT_MESSAGE)
                 .max_frame_size(MAX_CLIENT_MESSAGE)
                 .on_upgrade(move |socket| async move {
-                    run_socket(&slot.0, socket).await;
+                    run_socket(&state, socket).await;
                     drop(slot);
                 })
         }
@@ -106,7 +83,7 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
 async fn run_socket(state: &Arc<AppState>, mut socket: WebSocket) {
     let id = uuid_v4();
     let (tx, mut rx) = mpsc::unbounded_channel::<WsCommand>();
-    lock(&state.ws_clients).insert(id.clone(), tx);
+    state.store.subscribe_socket(id.clone(), tx);
     let ack = json!({ "message_type": "connection_ack", "ws_client_id": id }).to_string();
     let mut shutdown = state.shutdown.clone();
     if socket.send(Message::Text(ack.into())).await.is_ok() && !*shutdown.borrow() {
@@ -151,5 +128,5 @@ async fn run_socket(state: &Arc<AppState>, mut socket: WebSocket) {
             }
         }
     }
-    lock(&state.ws_clients).remove(&id);
+    state.store.unsubscribe_socket(&id);
 }
