@@ -5,7 +5,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::config::{ClientConfig, ClientToken, NangoConfig};
-use crate::protocol::{AuthMode, AuthPlan, plan_auth};
+use crate::protocol::{AuthCall, AuthPlan, plan_auth};
 use crate::task::{AuthFuture, PendingAuth};
 use crate::text::concat;
 use crate::{AuthError, AuthOptions, ConnectUi, ConnectUiOptions, platform};
@@ -123,18 +123,18 @@ impl Nango {
     /// Natively (feature `native`) the work starts when the future is first polled: the
     /// socket opens, and the system browser once Nango acknowledges it.
     pub fn auth(&self, provider_config_key: &str, options: AuthOptions) -> AuthFuture {
-        self.start(AuthMode::Auth, provider_config_key, options, None)
+        self.start(AuthCall::Auth, provider_config_key, options, None)
     }
 
     /// Re-authorizes an existing connection; needs a connect session token (made with
     /// `/connect/sessions/reconnect`), else `missing_connect_session_token`.
     pub fn reconnect(&self, provider_config_key: &str, options: AuthOptions) -> AuthFuture {
-        self.start(AuthMode::Reconnect, provider_config_key, options, None)
+        self.start(AuthCall::Reconnect, provider_config_key, options, None)
     }
 
     /// Creates a connection to an integration that needs no auth (auth mode `NONE`).
     pub fn create(&self, provider_config_key: &str, options: AuthOptions) -> AuthFuture {
-        self.start(AuthMode::Create, provider_config_key, options, None)
+        self.start(AuthCall::Create, provider_config_key, options, None)
     }
 
     /// Ends the pending auth, if any, with a `cancelled` error.
@@ -177,27 +177,27 @@ impl Nango {
     ///
     /// ```
     /// use nango_frontend::{AuthOptions, Credentials, Nango, NangoConfig};
-    /// use nango_frontend::protocol::{AuthMode, AuthPlan};
+    /// use nango_frontend::protocol::{AuthCall, AuthPlan};
     /// let nango = Nango::new(NangoConfig::new().public_key("pk").host("http://localhost:3003")).unwrap();
-    /// let plan = nango.plan(AuthMode::Auth, "stripe", &AuthOptions::new().credentials(Credentials::api_key("k")));
+    /// let plan = nango.plan(AuthCall::Auth, "stripe", &AuthOptions::new().credentials(Credentials::api_key("k")));
     /// let Ok(AuthPlan::Post(post)) = plan else { panic!() };
     /// assert_eq!(post.url, "http://localhost:3003/api-auth/api-key/stripe?public_key=pk");
     /// assert_eq!(post.body.as_deref(), Some(r#"{"apiKey":"k"}"#));
     /// ```
     pub fn plan(
         &self,
-        mode: AuthMode,
+        call: AuthCall,
         provider_config_key: &str,
         options: &AuthOptions,
     ) -> Result<AuthPlan, AuthError> {
-        plan_auth(&self.inner.config(), mode, provider_config_key, options)
+        plan_auth(&self.inner.config(), call, provider_config_key, options)
     }
 
     /// Starts an auth; `token`, when given, is this call's connect session token (the client's
     /// own configuration is not changed).
     pub(crate) fn start(
         &self,
-        mode: AuthMode,
+        call: AuthCall,
         key: &str,
         options: AuthOptions,
         token: Option<String>,
@@ -206,7 +206,7 @@ impl Nango {
         if let Some(token) = token {
             config.config.token = Some(ClientToken::ConnectSession(token));
         }
-        let plan = match plan_auth(&config, mode, key, &options) {
+        let plan = match plan_auth(&config, call, key, &options) {
             Ok(plan) => plan,
             Err(error) => return AuthFuture::ready(Err(error)),
         };

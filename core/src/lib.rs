@@ -79,7 +79,7 @@ mod json;
 mod options;
 pub mod protocol;
 mod runner;
-mod state;
+mod snapshot;
 mod subscribe;
 mod task;
 mod text;
@@ -109,7 +109,7 @@ pub use protocol::connect_ui::{
     Theme, ThemeColors, ThemeSettings,
 };
 pub use runner::AuthRunner;
-pub use state::{AuthState, ConnectUiSnapshot};
+pub use snapshot::{AuthState, ConnectUiSnapshot};
 pub use subscribe::Subscription;
 pub use task::AuthFuture;
 pub use token::{SESSION_TOKEN_LIFETIME, SessionTokens, TOKEN_TIMEOUT, TokenFuture, TokenSource};

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use crate::options::effective_timeout;
-use crate::protocol::AuthMode;
+use crate::protocol::AuthCall;
 use crate::subscribe::{Listeners, Subscription};
 use crate::task::Background;
 use crate::{AuthError, AuthFuture, AuthOptions, AuthState, AuthSuccess, Nango, SessionTokens, TokenSource};
@@ -126,23 +126,23 @@ impl AuthRunner {
 
     /// Connects an account (see [`Nango::auth`]).
     pub fn auth(&self, provider_config_key: &str, options: AuthOptions) {
-        self.run(AuthMode::Auth, provider_config_key, options);
+        self.run(AuthCall::Auth, provider_config_key, options);
     }
 
     /// Re-authorizes a connection (see [`Nango::reconnect`]).
     pub fn reconnect(&self, provider_config_key: &str, options: AuthOptions) {
-        self.run(AuthMode::Reconnect, provider_config_key, options);
+        self.run(AuthCall::Reconnect, provider_config_key, options);
     }
 
     /// Creates a connection that needs no auth (see [`Nango::create`]).
     pub fn create(&self, provider_config_key: &str, options: AuthOptions) {
-        self.run(AuthMode::Create, provider_config_key, options);
+        self.run(AuthCall::Create, provider_config_key, options);
     }
 
     /// Starts a run, replacing (cancelling) the current one. With a token at hand, or no token
     /// source, the auth starts before this returns; otherwise once the token arrives (a popup
     /// opened after that wait may be blocked by strict browsers; credential POSTs are not).
-    pub fn run(&self, mode: AuthMode, provider_config_key: &str, options: AuthOptions) {
+    pub fn run(&self, call: AuthCall, provider_config_key: &str, options: AuthOptions) {
         let (id, previous) = {
             let mut run = self.inner.run.borrow_mut();
             run.0 += 1;
@@ -157,15 +157,15 @@ impl AuthRunner {
         self.inner.set_state(AuthState::Pending);
         let tokens = self.inner.tokens.borrow().clone();
         let future = match tokens.map(|tokens| (tokens.fresh(), tokens)) {
-            None => client.start(mode, provider_config_key, options, None),
-            Some((Some(token), _)) => client.start(mode, provider_config_key, options, Some(token)),
+            None => client.start(call, provider_config_key, options, None),
+            Some((Some(token), _)) => client.start(call, provider_config_key, options, Some(token)),
             Some((None, tokens)) => {
                 // The token phase is part of the run: bounded by its timeout, cancelled with it.
                 let token = tokens.get_within(effective_timeout(options.timeout));
                 let key = provider_config_key.to_owned();
                 AuthFuture::from_work(async move {
                     let token = token.await?;
-                    client.start(mode, &key, options, Some(token)).await
+                    client.start(call, &key, options, Some(token)).await
                 })
             }
         };

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use nango_frontend::protocol::oauth::{FlowInput, FlowStep};
-use nango_frontend::protocol::{AuthMode, AuthPlan, PopupLayout, parse_auth_response};
+use nango_frontend::protocol::{AuthCall, AuthPlan, PopupLayout, parse_auth_response};
 use nango_frontend::{
     AuthError, AuthOptions, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions, Credentials, Json,
     Nango, NangoConfig, Theme,
@@ -122,9 +122,9 @@ fn run_auth(scenario: &Value) {
     let nango = Nango::new(config(&input["nango"])).unwrap();
     let (key, opts) = options(input["args"].as_array().unwrap());
     let mode = match input["call"].as_str().unwrap() {
-        "auth" => AuthMode::Auth,
-        "reconnect" => AuthMode::Reconnect,
-        "create" => AuthMode::Create,
+        "auth" => AuthCall::Auth,
+        "reconnect" => AuthCall::Reconnect,
+        "create" => AuthCall::Create,
         other => panic!("{other}"),
     };
     let plan = nango.plan(mode, &key, &opts);
@@ -295,7 +295,7 @@ fn values_with_reserved_characters_survive_the_query() {
         .param("sub domain", "x y&z")
         .authorization_param("prompt", Some("a&b#c".into()))
         .authorization_param("scope", None);
-    let Ok(AuthPlan::Popup(flow)) = nango.plan(AuthMode::Auth, "git hub", &options) else { panic!() };
+    let Ok(AuthPlan::Popup(flow)) = nango.plan(AuthCall::Auth, "git hub", &options) else { panic!() };
     let (base, pairs) = decoded(flow.connect_url());
     assert_eq!(base, "https://h.example/oauth/connect/git%20hub");
     let want = [

@@ -7,7 +7,7 @@
 
 use nango_frontend::protocol::connect_ui::parse_message;
 use nango_frontend::protocol::oauth::{FlowInput, FlowStep, WsMessage, parse_ws_message};
-use nango_frontend::protocol::{AuthMode, AuthPlan, parse_auth_response};
+use nango_frontend::protocol::{AuthCall, AuthPlan, parse_auth_response};
 use nango_frontend::{AuthErrorType, AuthOptions, ConnectUiOptions, Credentials, Json, Nango, NangoConfig};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -111,7 +111,7 @@ proptest! {
     #[test]
     fn websocket_frames(frame in text()) {
         let mut flow = match Nango::new(NangoConfig::new().public_key("pk")).unwrap()
-            .plan(AuthMode::Auth, "k", &AuthOptions::new()).unwrap()
+            .plan(AuthCall::Auth, "k", &AuthOptions::new()).unwrap()
         {
             AuthPlan::Popup(flow) => flow,
             other => panic!("{other:?}"),
@@ -140,7 +140,7 @@ proptest! {
     fn user_given_urls(host in text(), path in text(), base in text()) {
         match Nango::new(NangoConfig::new().host(host.clone()).websockets_path(path)) {
             Ok(n) => {
-                let plan = n.plan(AuthMode::Auth, "k", &AuthOptions::new());
+                let plan = n.plan(AuthCall::Auth, "k", &AuthOptions::new());
                 prop_assert_eq!(plan.unwrap_err().kind, AuthErrorType::MissingAuthToken);
             }
             Err(e) => prop_assert_eq!(e.kind, AuthErrorType::InvalidHostUrl),
@@ -155,7 +155,7 @@ proptest! {
     fn credentials_from_json(data in json(), key in "\\PC{0,12}") {
         let nango = Nango::new(NangoConfig::new().connect_session_token("t")).unwrap();
         if let Ok(credentials) = Credentials::from_json(Json::parse(&data.to_string()).unwrap()) {
-            let _ = nango.plan(AuthMode::Auth, &key, &AuthOptions::new().credentials(credentials));
+            let _ = nango.plan(AuthCall::Auth, &key, &AuthOptions::new().credentials(credentials));
         }
     }
 }

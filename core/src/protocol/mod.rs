@@ -11,5 +11,5 @@ mod plan;
 pub(crate) mod response;
 
 pub(crate) use plan::plan_auth;
-pub use plan::{AuthMode, AuthPlan, PopupLayout, PostRequest};
+pub use plan::{AuthCall, AuthPlan, PopupLayout, PostRequest};
 pub use response::{AuthSuccess, parse_auth_response, parse_token_response};

@@ -10,7 +10,7 @@ use crate::{AuthError, AuthErrorType};
 
 /// Which entry point is being called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthMode {
+pub enum AuthCall {
     /// `auth()`: OAuth popup, or a credential POST when credentials are given.
     Auth,
     /// `reconnect()`: as `auth()`, but needs a connect session token.
@@ -54,11 +54,11 @@ pub enum AuthPlan {
 /// (`missing_auth_token`, `missing_connect_session_token`).
 pub(crate) fn plan_auth(
     config: &ClientConfig,
-    mode: AuthMode,
+    call: AuthCall,
     provider_config_key: &str,
     options: &AuthOptions,
 ) -> Result<AuthPlan, AuthError> {
-    if mode == AuthMode::Reconnect {
+    if call == AuthCall::Reconnect {
         config.ensure_session_token()?;
     }
     config.ensure_token()?;
@@ -71,7 +71,7 @@ pub(crate) fn plan_auth(
             body: body.map(|b| b.to_json_string()),
         })
     };
-    if mode == AuthMode::Create {
+    if call == AuthCall::Create {
         return Ok(post("/auth/unauthenticated", None));
     }
     let Some(credentials) = &options.credentials else {

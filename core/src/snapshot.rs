@@ -1,4 +1,4 @@
-//! State that UI adapters render: pure reducers, shared by the Yew and Dioxus adapters.
+//! Snapshots that UI adapters render: pure reducers, shared by the adapters.
 
 use crate::{AuthError, AuthSuccess, ConnectUiEvent};
 
