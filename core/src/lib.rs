@@ -75,6 +75,7 @@ mod client;
 mod config;
 mod connect_ui;
 mod error;
+mod generation;
 mod json;
 mod options;
 pub mod protocol;

@@ -7,6 +7,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use crate::generation::{Generation, Ticket};
 use crate::options::effective_timeout;
 use crate::protocol::AuthCall;
 use crate::subscribe::{Listeners, Subscription};
@@ -52,9 +53,9 @@ struct Inner {
     client: RefCell<Result<Nango, AuthError>>,
     tokens: RefCell<Option<SessionTokens>>,
     state: RefCell<AuthState>,
-    /// The current run: its number (a result of an older run is ignored) and its work in the
+    /// The current run: its generation (a result of an older run is ignored) and its work in the
     /// background (dropping it cancels the auth, or the token fetch before it).
-    run: RefCell<(u64, Option<Background>)>,
+    run: RefCell<(Generation, Option<Background>)>,
     /// The token fetched ahead, while under way (dropped, so aborted, on release).
     prefetch: RefCell<Option<Background>>,
     listeners: Rc<Listeners<AuthState>>,
@@ -145,8 +146,7 @@ impl AuthRunner {
     pub fn run(&self, call: AuthCall, provider_config_key: &str, options: AuthOptions) {
         let (id, previous) = {
             let mut run = self.inner.run.borrow_mut();
-            run.0 += 1;
-            (run.0, run.1.take())
+            (run.0.next(), run.1.take())
         };
         drop(previous);
         let client = self.inner.client.borrow().clone();
@@ -177,8 +177,7 @@ impl AuthRunner {
     pub fn cancel(&self) {
         let (id, future) = {
             let mut run = self.inner.run.borrow_mut();
-            run.0 += 1;
-            (run.0, run.1.take())
+            (run.0.next(), run.1.take())
         };
         drop(future);
         if self.snapshot().is_pending() {
@@ -217,8 +216,8 @@ impl Inner {
     }
 
     /// Records the result of run `id`, if it is still the current one.
-    fn end(&self, id: u64, result: Result<AuthSuccess, AuthError>) {
-        if self.run.borrow().0 == id {
+    fn end(&self, id: Ticket, result: Result<AuthSuccess, AuthError>) {
+        if self.run.borrow().0.is_current(id) {
             let tokens = self.tokens.borrow().clone();
             if let (Err(error), Some(tokens)) = (&result, &tokens)
                 && error.is_session_refused()
@@ -240,7 +239,7 @@ impl Inner {
     }
 
     /// Runs `future` as run `id`, in the background.
-    fn start(self: &Rc<Self>, id: u64, mut future: AuthFuture) {
+    fn start(self: &Rc<Self>, id: Ticket, mut future: AuthFuture) {
         if future.is_finished() {
             // Refused before any I/O (or outside a browser): the result is there already.
             if let Poll::Ready(result) = Pin::new(&mut future).poll(&mut Context::from_waker(Waker::noop())) {
@@ -258,7 +257,7 @@ impl Inner {
             return self.end(id, Err(crate::platform::no_executor()));
         }
         let mut run = self.run.borrow_mut();
-        if run.0 == id {
+        if run.0.is_current(id) {
             run.1 = Some(work);
         }
     }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crate::AuthError;
+use crate::generation::Generation;
 
 /// A boxed token future.
 pub type TokenFuture = Pin<Box<dyn Future<Output = Result<String, AuthError>>>>;
@@ -110,8 +111,8 @@ impl TokenSource {
 pub struct SessionTokens {
     source: Rc<RefCell<TokenSource>>,
     cached: Rc<RefCell<Option<(String, Duration)>>>,
-    /// Counts source changes and invalidations: a fetch that started before one is not cached.
-    generation: Rc<std::cell::Cell<u32>>,
+    /// Moves on at source changes and invalidations: a fetch that started before one is not cached.
+    generation: Rc<Generation>,
 }
 
 /// Never shows the cached token.
@@ -179,14 +180,14 @@ impl SessionTokens {
                 if let Some(token) = this.fresh() {
                     return Ok(token);
                 }
-                let generation = this.generation.get();
+                let ticket = this.generation.current();
                 // Called unborrowed: the app's function may replace the source itself.
                 let source = this.source.borrow().clone();
                 let Some(fetch) = source.fetch() else {
                     return Err(AuthError::missing_auth_token());
                 };
                 let token = fetch.await?;
-                if this.generation.get() == generation {
+                if this.generation.is_current(ticket) {
                     *this.cached.borrow_mut() = Some((token.clone(), crate::platform::now()));
                     return Ok(token);
                 }
@@ -200,7 +201,7 @@ impl SessionTokens {
     /// Forgets the cached token (e.g. after the server said it expired, or the user signed
     /// out); a fetch under way no longer fills the cache.
     pub fn invalidate(&self) {
-        self.generation.set(self.generation.get().wrapping_add(1));
+        self.generation.next();
         self.cached.borrow_mut().take();
     }
 }

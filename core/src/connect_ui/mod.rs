@@ -12,6 +12,7 @@ use std::task::{Context, Poll};
 use futures_channel::mpsc;
 use futures_core::Stream;
 
+use crate::generation::{Generation, Ticket};
 use crate::platform::Dom;
 use crate::protocol::connect_ui::{ConnectUiEvent, ConnectUiOptions, parse_message};
 use crate::snapshot::ConnectUiSnapshot;
@@ -41,8 +42,8 @@ pub(crate) struct UiState {
     fetch: Option<Background>,
     ready: bool,
     pub dom: Option<Dom>,
-    /// Counts shows, so that a token fetched for an earlier one is not handed to a later one.
-    shows: u64,
+    /// Moves on at each show: a token fetched for an earlier show is not handed to a later one.
+    shows: Generation,
     snapshot: ConnectUiSnapshot,
     /// Subscribers and watchers in one list: an event is `Some`, a change without one (a show,
     /// a failed show, a close) is `None`.
@@ -156,7 +157,7 @@ impl ConnectUi {
             fetch: None,
             ready: false,
             dom: None,
-            shows: 0,
+            shows: Generation::default(),
             snapshot: ConnectUiSnapshot::default(),
             listeners: Rc::default(),
         };
@@ -225,12 +226,11 @@ impl ConnectUi {
         let (stale, show) = {
             let mut state = write(&self.state);
             state.ready = false;
-            state.shows += 1;
             state.origin = plan.origin;
             state.iframe_url = plan.iframe_url;
             state.token = plan.token;
             state.fetch = None;
-            (state.dom.take(), state.shows)
+            (state.dom.take(), state.shows.next())
         };
         if let Some(dom) = stale {
             dom.remove();
@@ -374,9 +374,9 @@ trait ShowTokens {
     fn set_source(&self, source: TokenSource);
     /// Forgets the cached token (the Connect UI said the session expired, or the app asked).
     fn invalidate(&self);
-    /// Hands show number `show` the cached token, or fetches one and hands it over if that
+    /// Hands the show `show` the cached token, or fetches one and hands it over if that
     /// show is still current.
-    fn hand_over(&self, ui: &UiRef, show: u64);
+    fn hand_over(&self, ui: &UiRef, show: Ticket);
     #[cfg(test)]
     fn cache(&self) -> SessionTokens;
     /// The tokens themselves (natively, to open the Connect UI's link).
@@ -393,7 +393,7 @@ impl ShowTokens for SessionTokens {
         SessionTokens::invalidate(self);
     }
 
-    fn hand_over(&self, ui: &UiRef, show: u64) {
+    fn hand_over(&self, ui: &UiRef, show: Ticket) {
         fetch_token(ui, self, show);
     }
 
@@ -408,7 +408,7 @@ impl ShowTokens for SessionTokens {
     }
 }
 
-fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
+fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: Ticket) {
     if let Some(token) = tokens.fresh() {
         write(ui).token = Some(token);
         return;
@@ -419,7 +419,7 @@ fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
         // An answer for a show that is no longer current is ignored, a failure as a token.
         let current = {
             let state = read(&ui);
-            state.shows == show && state.explicit.is_none() && state.dom.is_some()
+            state.shows.is_current(show) && state.explicit.is_none() && state.dom.is_some()
         };
         match result {
             Ok(token) if current => {
@@ -449,7 +449,7 @@ fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: u64) {
 /// (Nango's auth webhook). A token still to fetch opens the link when it arrives; its failure
 /// is an `error` event, as in the browser. Outside a tokio runtime: `unsupported_environment`.
 #[cfg(all(not(browser), feature = "native"))]
-fn open_link(ui: &UiRef, fetch: bool, show: u64) -> Result<(), AuthError> {
+fn open_link(ui: &UiRef, fetch: bool, show: Ticket) -> Result<(), AuthError> {
     // As an auth: nothing of the native driver runs outside a tokio runtime (server-side
     // rendering with the feature on opens no browser).
     if !crate::native::has_runtime() {
@@ -475,7 +475,7 @@ fn open_link(ui: &UiRef, fetch: bool, show: u64) -> Result<(), AuthError> {
             let weak = Rc::downgrade(ui);
             let fetch = Background::spawn(tokens.get(), move |result| {
                 let Some(ui) = weak.upgrade() else { return };
-                if read(&ui).shows != show {
+                if !read(&ui).shows.is_current(show) {
                     return;
                 }
                 if let Err(error) = result.and_then(|token: String| open(&token)) {
