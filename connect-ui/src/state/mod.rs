@@ -140,10 +140,10 @@ impl State {
                 self.selected = None;
                 self.form = None;
                 self.confirm = None;
-                self.provider_request.forget();
+                self.provider_request.give_up();
                 self.phase = Phase::Loading;
                 let ticket = self.tickets.next();
-                self.session_request.expect(ticket);
+                self.session_request.wait_for(ticket);
                 effects.push(Effect::LoadSession { token, ticket });
                 effects.extend(self.beacon(Event::Open, None));
                 effects
@@ -232,7 +232,7 @@ impl State {
                 }
                 self.phase = Phase::Connecting;
                 self.confirm = None;
-                self.auth.expect(id);
+                self.auth.wait_for(id);
                 self.beacon(Event::ClickConnect, None).into_iter().collect()
             }
             Action::AuthDone { id, result } => {
@@ -391,7 +391,7 @@ impl State {
 
     /// Cancels the running auth, if any: its result is no longer awaited.
     fn stop_auth(&mut self) -> Vec<Effect> {
-        if self.auth.forget() { vec![Effect::CancelAuth] } else { Vec::new() }
+        if self.auth.give_up() { vec![Effect::CancelAuth] } else { Vec::new() }
     }
 
     fn select(&mut self, key: &str) -> Vec<Effect> {
@@ -399,7 +399,7 @@ impl State {
             return Vec::new();
         };
         let ticket = self.tickets.next();
-        self.provider_request.expect(ticket);
+        self.provider_request.wait_for(ticket);
         let effect = Effect::LoadProvider { provider: integration.provider.clone(), ticket };
         self.selected = Some(integration);
         self.form = None;

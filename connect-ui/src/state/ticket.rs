@@ -40,7 +40,7 @@ impl<T> Default for Awaited<T> {
 
 impl<T: PartialEq> Awaited<T> {
     /// From now on, only the answer that brings back `ticket` is taken.
-    pub(super) fn expect(&mut self, ticket: T) {
+    pub(super) fn wait_for(&mut self, ticket: T) {
         self.0 = Some(ticket);
     }
 
@@ -54,7 +54,7 @@ impl<T: PartialEq> Awaited<T> {
     }
 
     /// Awaits nothing any more; whether something was awaited.
-    pub(super) fn forget(&mut self) -> bool {
+    pub(super) fn give_up(&mut self) -> bool {
         self.0.take().is_some()
     }
 }
