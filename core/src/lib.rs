@@ -103,7 +103,7 @@ pub use config::{ClientToken, DEFAULT_CONNECT_UI_URL, DEFAULT_HOST, NangoConfig}
 pub use connect_ui::{ConnectUi, ConnectUiEvents};
 pub use error::{AuthError, AuthErrorType};
 pub use json::{Json, JsonNumber, JsonObject};
-pub use options::{AuthOptions, Credentials, DEFAULT_AUTH_TIMEOUT};
+pub use options::{AuthOptions, Credentials, DEFAULT_AUTH_TIMEOUT, UseAuthOptions};
 pub use protocol::AuthSuccess;
 pub use protocol::connect_ui::{
     ConnectCallback, ConnectUiEvent, ConnectUiOptions, ConnectUiSettings, ErrorCallback, EventCallback,

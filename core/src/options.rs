@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::json::{Json, JsonObject};
-use crate::{AuthError, AuthErrorType};
+use crate::{AuthError, AuthErrorType, TokenSource};
 
 /// How long an auth may run when [`AuthOptions::timeout`] is not set: 25 minutes, below the
 /// 30-minute life of a connect session token (`docs/auth-lifecycle.md`).
@@ -140,6 +140,38 @@ impl fmt::Debug for AuthOptions {
             .field("assertion_option", &hidden(self.assertion_option.is_some()))
             .field("timeout", &self.timeout)
             .finish()
+    }
+}
+
+/// Options of the adapters' `use_auth_with_options` hooks (`nango-yew`, `nango-dioxus`,
+/// `nango-leptos`, which re-export it): where the hook's [`AuthRunner`](crate::AuthRunner) gets
+/// connect session tokens ([`set_token_source`](crate::AuthRunner::set_token_source)).
+///
+/// ```
+/// use nango_frontend::{TokenSource, UseAuthOptions};
+/// let options = UseAuthOptions::new().session_token(TokenSource::backend("/api/nango-session"));
+/// assert!(options.session_token.is_some());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UseAuthOptions {
+    /// Where connect session tokens come from. The hook fetches one when the component mounts,
+    /// so that a run can open its popup at once; each run gets it for itself (the provider's
+    /// client is not changed). Without a source, the provider client's own token (or public
+    /// key) is used.
+    pub session_token: Option<TokenSource>,
+}
+
+impl UseAuthOptions {
+    /// No token source: the provider client's own token is used.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets where session tokens come from.
+    pub fn session_token(mut self, source: TokenSource) -> Self {
+        self.session_token = Some(source);
+        self
     }
 }
 

@@ -67,13 +67,13 @@
 
 #![deny(missing_docs)]
 
-mod options;
 mod provider;
 mod use_auth;
 mod use_connect_ui;
 
 pub use nango_frontend::*;
-pub use options::{UseAuthOptions, UseConnectUiOptions};
 pub use provider::{NangoProvider, NangoProviderProps, use_nango};
 pub use use_auth::{UseAuthHandle, use_auth, use_auth_with_options};
-pub use use_connect_ui::{UseConnectUiHandle, use_connect_ui, use_connect_ui_with_options};
+pub use use_connect_ui::{
+    UseConnectUiHandle, UseConnectUiOptions, use_connect_ui, use_connect_ui_with_options,
+};

@@ -2,9 +2,9 @@
 //! [`AuthRunner`].
 
 use dioxus::prelude::*;
-use nango_frontend::{AuthOptions, AuthRunner, AuthState, Subscription};
+use nango_frontend::{AuthOptions, AuthRunner, AuthState, Subscription, UseAuthOptions};
 
-use crate::{UseAuthOptions, use_nango};
+use crate::use_nango;
 
 /// The handle [`use_auth`] returns: commands, and the state as a signal. `Copy`.
 #[derive(Clone, Copy, PartialEq)]

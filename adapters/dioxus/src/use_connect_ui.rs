@@ -1,9 +1,64 @@
 //! `use_connect_ui`: Nango's Connect UI as a `Copy` handle over the core's [`ConnectUi`].
 
 use dioxus::prelude::*;
-use nango_frontend::{AuthError, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiSnapshot, Subscription};
+use nango_frontend::{
+    AuthError, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions, ConnectUiSnapshot, Subscription,
+    TokenSource,
+};
 
-use crate::{UseConnectUiOptions, use_nango};
+use crate::use_nango;
+
+/// Options of [`use_connect_ui_with_options`]: the core's [`ConnectUiOptions`] (the callbacks
+/// go straight into them) and the session token source. Every render's options are handed to
+/// the core: the newest callbacks are called, the newest token source is used (the same source
+/// keeps its cached token), the other options are read when [`open`](UseConnectUiHandle::open)
+/// shows the Connect UI.
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct UseConnectUiOptions {
+    /// The core's options: URLs (the API's defaults to the provider's host), language, theme,
+    /// closed-window detection, callbacks.
+    pub connect_ui: ConnectUiOptions,
+    /// Where session tokens come from; without one, the [`NangoProvider`](crate::NangoProvider)
+    /// client's session token is used, or [`set_session_token`](UseConnectUiHandle::set_session_token).
+    pub session_token: Option<TokenSource>,
+}
+
+impl UseConnectUiOptions {
+    /// The defaults: Nango Cloud's Connect UI and API, no callbacks.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the core's options; the callbacks set before are kept where `options` has none.
+    pub fn connect_ui(mut self, mut options: ConnectUiOptions) -> Self {
+        let old = std::mem::take(&mut self.connect_ui);
+        options.on_event = options.on_event.or(old.on_event);
+        options.on_connect = options.on_connect.or(old.on_connect);
+        options.on_close = options.on_close.or(old.on_close);
+        options.on_error = options.on_error.or(old.on_error);
+        Self { connect_ui: options, ..self }
+    }
+    /// Sets where session tokens come from (a fixed token, or a fetch from your backend).
+    pub fn session_token(self, source: TokenSource) -> Self {
+        Self { session_token: Some(source), ..self }
+    }
+    /// Sets the callback for every event.
+    pub fn on_event(self, h: EventHandler<ConnectUiEvent>) -> Self {
+        Self { connect_ui: self.connect_ui.on_event(move |e| h.call(e.clone())), ..self }
+    }
+    /// Sets the callback for new connections.
+    pub fn on_connect(self, h: EventHandler<AuthSuccess>) -> Self {
+        Self { connect_ui: self.connect_ui.on_connect(move |c| h.call(c.clone())), ..self }
+    }
+    /// Sets the callback for the Connect UI closing itself (not after [`close`](UseConnectUiHandle::close)).
+    pub fn on_close(self, h: EventHandler<()>) -> Self {
+        Self { connect_ui: self.connect_ui.on_close(move || h.call(())), ..self }
+    }
+    /// Sets the callback for `Error` events and failures to show.
+    pub fn on_error(self, h: EventHandler<AuthError>) -> Self {
+        Self { connect_ui: self.connect_ui.on_error(move |e| h.call(e.clone())), ..self }
+    }
+}
 
 /// The handle [`use_connect_ui`] returns: commands, and the state as a signal (reading it
 /// subscribes the component). `Copy`.
@@ -40,8 +95,8 @@ pub fn use_connect_ui_with_options(options: UseConnectUiOptions) -> UseConnectUi
     });
     handle.with(|ui| {
         ui.set_client(client);
-        ui.set_token_source(options.session_token.clone());
-        ui.set_options(options.to_core());
+        ui.set_token_source(options.session_token);
+        ui.set_options(options.connect_ui);
     });
     use_drop(move || handle.with(ConnectUi::release));
     handle

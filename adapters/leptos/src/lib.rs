@@ -43,9 +43,13 @@
 
 #![deny(missing_docs, missing_debug_implementations)]
 
-mod hooks;
 mod provider;
+mod use_auth;
+mod use_connect_ui;
 
-pub use hooks::*;
 pub use nango_frontend::*;
 pub use provider::{NangoProvider, NangoProviderProps, use_nango};
+pub use use_auth::{UseAuthReturn, use_auth, use_auth_with_options};
+pub use use_connect_ui::{
+    UseConnectUiOptions, UseConnectUiReturn, use_connect_ui, use_connect_ui_with_options,
+};

@@ -1,10 +1,10 @@
 //! `use_auth`: headless auth (OAuth popup or credential POST), rendered from the core's
 //! [`AuthRunner`].
 
-use nango_frontend::{AuthOptions, AuthRunner, AuthState};
+use nango_frontend::{AuthOptions, AuthRunner, AuthState, UseAuthOptions};
 use yew::prelude::*;
 
-use crate::{UseAuthOptions, use_nango};
+use crate::use_nango;
 
 /// What [`use_auth`] returns: the state of the latest run, and commands.
 #[derive(Clone, Debug, PartialEq)]

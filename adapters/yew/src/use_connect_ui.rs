@@ -2,10 +2,67 @@
 
 use std::ops::Deref;
 
-use nango_frontend::{ConnectUi, ConnectUiSnapshot};
+use nango_frontend::{
+    AuthError, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions, ConnectUiSnapshot, TokenSource,
+};
 use yew::prelude::*;
 
-use crate::{UseConnectUiOptions, use_nango};
+use crate::use_nango;
+
+/// Options of [`use_connect_ui_with_options`]: the core's [`ConnectUiOptions`] (the callbacks
+/// go straight into them) and the session token source. Every render's options are handed to
+/// the core: the latest callbacks are called, the latest token source is used (the same source
+/// keeps its cached token), the other options apply at the next [`open`](UseConnectUiHandle::open).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UseConnectUiOptions {
+    /// The core's options: URLs (the API's defaults to the provider's host), language, theme,
+    /// closed-window detection, callbacks.
+    pub connect_ui: ConnectUiOptions,
+    /// Where session tokens come from; the Connect UI shows at once and gets the token when it
+    /// arrives. Without one, the provider's client token is used (or call `set_session_token`).
+    pub session_token: Option<TokenSource>,
+}
+
+impl UseConnectUiOptions {
+    /// The defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the core's options; the callbacks set before are kept where `options` has none.
+    pub fn connect_ui(mut self, mut options: ConnectUiOptions) -> Self {
+        let old = std::mem::take(&mut self.connect_ui);
+        options.on_event = options.on_event.or(old.on_event);
+        options.on_connect = options.on_connect.or(old.on_connect);
+        options.on_close = options.on_close.or(old.on_close);
+        options.on_error = options.on_error.or(old.on_error);
+        Self { connect_ui: options, ..self }
+    }
+    /// Sets where session tokens come from.
+    pub fn session_token(self, source: TokenSource) -> Self {
+        Self { session_token: Some(source), ..self }
+    }
+    /// Sets the callback called with every event.
+    pub fn on_event(self, callback: impl Into<Callback<ConnectUiEvent>>) -> Self {
+        let cb = callback.into();
+        Self { connect_ui: self.connect_ui.on_event(move |e| cb.emit(e.clone())), ..self }
+    }
+    /// Sets the callback called when an account was connected.
+    pub fn on_connect(self, callback: impl Into<Callback<AuthSuccess>>) -> Self {
+        let cb = callback.into();
+        Self { connect_ui: self.connect_ui.on_connect(move |c| cb.emit(c.clone())), ..self }
+    }
+    /// Sets the callback called when the Connect UI closed itself.
+    pub fn on_close(self, callback: impl Into<Callback<()>>) -> Self {
+        let cb = callback.into();
+        Self { connect_ui: self.connect_ui.on_close(move || cb.emit(())), ..self }
+    }
+    /// Sets the callback called with `Error` events, and when the Connect UI cannot be shown.
+    pub fn on_error(self, callback: impl Into<Callback<AuthError>>) -> Self {
+        let cb = callback.into();
+        Self { connect_ui: self.connect_ui.on_error(move |e| cb.emit(e.clone())), ..self }
+    }
+}
 
 /// What [`use_connect_ui`] returns: the Connect UI's state at this render (the fields of
 /// [`ConnectUiSnapshot`]: `is_open`, `is_ready`, `last_event`, `last_error`, `connections`)
@@ -74,8 +131,8 @@ pub fn use_connect_ui_with_options(options: UseConnectUiOptions) -> UseConnectUi
     let ui = use_memo((), |()| ConnectUi::default());
     let update = use_force_update();
     ui.set_client(client);
-    ui.set_token_source(options.session_token.clone());
-    ui.set_options(options.to_core());
+    ui.set_token_source(options.session_token);
+    ui.set_options(options.connect_ui);
     {
         let ui = (*ui).clone();
         use_effect_with((), move |()| {

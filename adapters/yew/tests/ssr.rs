@@ -67,3 +67,20 @@ async fn a_wrong_provider_setup_renders_the_fallback_instead_of_the_children() {
     assert_eq!(render::<Neither>().await, "<p>fallback:invalid_provider_setup</p>");
     assert_eq!(render::<NeitherNoFallback>().await, "", "no fallback: nothing");
 }
+
+#[test]
+fn callbacks_set_before_connect_ui_are_kept_unless_it_brings_its_own() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let closed = Rc::new(Cell::new(0));
+    let counter = closed.clone();
+    let options = UseConnectUiOptions::new()
+        .on_close(move |()| counter.set(counter.get() + 1))
+        .connect_ui(nango_yew::ConnectUiOptions::new().base_url("https://connect.example.com"));
+    assert_eq!(options.connect_ui.base_url.as_deref(), Some("https://connect.example.com"));
+    (options.connect_ui.on_close.clone().expect("on_close kept"))();
+    assert_eq!(closed.get(), 1, "the Yew callback is called through the core's options");
+    let own = nango_yew::ConnectUiOptions::new().on_close(|| {});
+    let replaced = options.connect_ui(own.clone());
+    assert_eq!(replaced.connect_ui, own, "the options' own callback wins");
+}

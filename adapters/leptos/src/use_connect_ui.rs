@@ -1,9 +1,8 @@
-//! The hooks: `Copy` handles over the core's [`ConnectUi`] and [`AuthRunner`].
+//! `use_connect_ui`: Nango's Connect UI as a `Copy` handle over the core's [`ConnectUi`].
 
 use leptos::prelude::*;
 use nango_frontend::{
-    AuthError, AuthOptions, AuthRunner, AuthState, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions,
-    Subscription, TokenSource,
+    AuthError, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions, Subscription, TokenSource,
 };
 
 use crate::use_nango;
@@ -119,81 +118,5 @@ impl UseConnectUiReturn {
     /// Hands the Connect UI a session token; it wins over every default until replaced.
     pub fn set_session_token(&self, token: impl Into<String>) {
         self.with(move |ui| ui.set_session_token(token));
-    }
-}
-
-/// Options of [`use_auth_with_options`].
-#[derive(Clone, Default, PartialEq, Debug)]
-#[non_exhaustive]
-pub struct UseAuthOptions {
-    /// Where connect session tokens come from: fetched on mount, so that a run opens its popup
-    /// at once, and given to each run only. Without one, the client's own token or key.
-    pub session_token: Option<TokenSource>,
-}
-
-impl UseAuthOptions {
-    /// No token source.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets where session tokens come from.
-    pub fn session_token(self, source: TokenSource) -> Self {
-        Self { session_token: Some(source) }
-    }
-}
-
-/// What [`use_auth`] returns (`Copy`): the state as a signal, and commands.
-#[derive(Clone, Copy, Debug)]
-pub struct UseAuthReturn {
-    /// Where the latest run is: `Idle`, `Pending`, `Connected(..)` or `Failed(..)`.
-    pub state: ReadSignal<AuthState>,
-    runner: StoredValue<(AuthRunner, Subscription), LocalStorage>,
-}
-
-/// Headless auth with the [`NangoProvider`](crate::NangoProvider) client and its token.
-pub fn use_auth() -> UseAuthReturn {
-    use_auth_with_options(UseAuthOptions::default())
-}
-
-/// Headless auth with the provider's client: a core [`AuthRunner`] mirrored into a signal,
-/// released on cleanup (a pending run is cancelled, its popup closed). Without a provider, runs
-/// end in `invalid_provider_setup`; under server-side rendering, in `unsupported_environment`.
-pub fn use_auth_with_options(options: impl Into<Signal<UseAuthOptions, LocalStorage>>) -> UseAuthReturn {
-    let (runner, options) = (AuthRunner::with_client(use_nango()), options.into());
-    let state = RwSignal::new(runner.snapshot());
-    let subscription = runner.subscribe(move |s| state.set(s.clone()));
-    let handle =
-        UseAuthReturn { state: state.read_only(), runner: StoredValue::new_local((runner, subscription)) };
-    let effect = ImmediateEffect::new_isomorphic(move || {
-        options.with(|o| handle.with(|runner| runner.set_token_source(o.session_token.clone())))
-    });
-    on_cleanup(move || {
-        drop(effect);
-        handle.with(AuthRunner::release);
-    });
-    handle
-}
-
-impl UseAuthReturn {
-    fn with(&self, f: impl FnOnce(&AuthRunner)) {
-        self.runner.try_with_value(|(runner, _)| f(runner));
-    }
-    /// Connects an account to `provider_config_key` (an OAuth popup, or a credential POST
-    /// when `options` has credentials), replacing a pending run. Call it in the click handler:
-    /// the popup opens before this returns (see [`AuthRunner::run`]).
-    pub fn run(&self, provider_config_key: &str, options: AuthOptions) {
-        self.with(|runner| runner.auth(provider_config_key, options));
-    }
-    /// Re-authorizes an existing connection (needs a reconnect session token).
-    pub fn reconnect(&self, provider_config_key: &str, options: AuthOptions) {
-        self.with(|runner| runner.reconnect(provider_config_key, options));
-    }
-    /// Creates a connection to an integration that needs no auth.
-    pub fn create(&self, provider_config_key: &str, options: AuthOptions) {
-        self.with(|runner| runner.create(provider_config_key, options));
-    }
-    /// Cancels the pending run (popup and socket closed): `Failed` with `cancelled`.
-    pub fn cancel(&self) {
-        self.with(AuthRunner::cancel);
     }
 }
