@@ -30,13 +30,9 @@ impl UseConnectUiOptions {
         Self::default()
     }
     /// Sets the core's options; the callbacks set before are kept where `options` has none.
-    pub fn connect_ui(mut self, mut options: ConnectUiOptions) -> Self {
-        let old = std::mem::take(&mut self.connect_ui);
-        options.on_event = options.on_event.or(old.on_event);
-        options.on_connect = options.on_connect.or(old.on_connect);
-        options.on_close = options.on_close.or(old.on_close);
-        options.on_error = options.on_error.or(old.on_error);
-        Self { connect_ui: options, ..self }
+    pub fn connect_ui(mut self, options: ConnectUiOptions) -> Self {
+        let earlier = std::mem::take(&mut self.connect_ui);
+        Self { connect_ui: options.or_callbacks_of(earlier), ..self }
     }
     /// Sets where session tokens come from (a fixed token, or a fetch from your backend).
     pub fn session_token(self, source: TokenSource) -> Self {

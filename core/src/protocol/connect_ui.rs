@@ -369,6 +369,16 @@ impl ConnectUiOptions {
         self
     }
 
+    /// These options, with `earlier`'s callbacks wherever these have none: what an adapter's
+    /// builder does when `connect_ui(options)` comes after `on_connect(…)` and the like.
+    pub fn or_callbacks_of(mut self, earlier: ConnectUiOptions) -> Self {
+        self.on_event = self.on_event.or(earlier.on_event);
+        self.on_connect = self.on_connect.or(earlier.on_connect);
+        self.on_close = self.on_close.or(earlier.on_close);
+        self.on_error = self.on_error.or(earlier.on_error);
+        self
+    }
+
     fn base(&self) -> Result<HttpUrl, AuthError> {
         let base = self.base_url.as_deref().unwrap_or(DEFAULT_CONNECT_UI_URL);
         HttpUrl::parse(base).ok_or_else(|| {
@@ -422,6 +432,25 @@ impl ConnectUiOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn callbacks_set_earlier_fill_only_what_the_options_lack() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let log = |tag: &'static str| {
+            let seen = seen.clone();
+            move || seen.borrow_mut().push(tag)
+        };
+        let (early_close, early_error, own_error) =
+            (log("early close"), log("early error"), log("own error"));
+        let earlier = ConnectUiOptions::new().on_close(early_close).on_error(move |_| early_error());
+        let merged = ConnectUiOptions::new().on_error(move |_| own_error()).or_callbacks_of(earlier);
+        (merged.on_close.as_ref().unwrap())();
+        (merged.on_error.as_ref().unwrap())(&AuthError::network("x"));
+        assert!(merged.on_event.is_none() && merged.on_connect.is_none());
+        assert_eq!(*seen.borrow(), ["early close", "own error"]);
+    }
 
     #[test]
     fn the_session_token_message_is_json_with_the_token_escaped() {
