@@ -209,9 +209,7 @@ impl Nango {
         connection_ids: &[String],
         metadata: &Map<String, Value>,
     ) -> Result<(), Error> {
-        let body = MetadataBody { connection_id: connection_ids, provider_config_key, metadata };
-        let _: Value = self.send(Method::POST, &["connections", "metadata"], &[], Some(&body)).await?;
-        Ok(())
+        self.metadata(Method::POST, provider_config_key, connection_ids, metadata).await
     }
 
     /// `PATCH /connections/metadata`: merges into the metadata of these connections.
@@ -221,8 +219,19 @@ impl Nango {
         connection_ids: &[String],
         metadata: &Map<String, Value>,
     ) -> Result<(), Error> {
+        self.metadata(Method::PATCH, provider_config_key, connection_ids, metadata).await
+    }
+
+    /// `POST` (replace) or `PATCH` (merge) `/connections/metadata`.
+    async fn metadata(
+        &self,
+        method: Method,
+        provider_config_key: &str,
+        connection_ids: &[String],
+        metadata: &Map<String, Value>,
+    ) -> Result<(), Error> {
         let body = MetadataBody { connection_id: connection_ids, provider_config_key, metadata };
-        let _: Value = self.send(Method::PATCH, &["connections", "metadata"], &[], Some(&body)).await?;
+        let _: Value = self.send(method, &["connections", "metadata"], &[], Some(&body)).await?;
         Ok(())
     }
 
