@@ -19,15 +19,18 @@ use axum::extract::ws::{Message, WebSocketUpgrade, rejection::WebSocketUpgradeRe
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use nango_frontend::native::set_opener;
-use nango_frontend::{AuthError, AuthOptions, AuthSuccess, Credentials, Json, Nango, NangoConfig};
+use nango_frontend::{AuthOptions, Nango, NangoConfig};
 use serde_json::Value;
 
-fn s(v: &Value) -> String {
-    v.as_str().unwrap().to_owned()
-}
+#[path = "../../../core/tests/js_sdk/mod.rs"]
+mod js_sdk;
+use js_sdk::{as_pair, decoded, expected_result, ops, s};
 
-fn ours(v: &Value) -> Json {
-    Json::parse(&v.to_string()).unwrap()
+/// The JS call's arguments as (key, options), as the protocol's conformance test reads them,
+/// with a timeout of a test's size.
+fn options(args: &[Value]) -> (String, AuthOptions) {
+    let (key, options) = js_sdk::options(args);
+    (key, options.timeout(Duration::from_secs(10)))
 }
 
 /// The recorded host, replaced by the local server's origin.
@@ -56,64 +59,6 @@ fn config(nango: &Value, origin: &str) -> NangoConfig {
     c
 }
 
-/// The JS call's arguments as (key, options), as `core/tests/conformance.rs` reads them.
-fn options(args: &[Value]) -> (String, AuthOptions) {
-    let key = s(&args[0]);
-    let mut o = AuthOptions::new().timeout(Duration::from_secs(10));
-    let mut rest = &args[1..];
-    if let Some(Value::String(id)) = rest.first() {
-        o = o.connection_id(id.clone());
-        rest = &rest[1..];
-    }
-    let Some(js) = rest.first() else { return (key, o) };
-    for (k, v) in js.get("params").and_then(Value::as_object).into_iter().flatten() {
-        o = o.param(k.clone(), s(v));
-    }
-    if let Some(h) = js.get("hmac") {
-        o = o.hmac(s(h));
-    }
-    if let Some(scopes) = js.get("user_scope").and_then(Value::as_array) {
-        o = o.user_scope(scopes.iter().map(s));
-    }
-    for (k, v) in js.get("authorization_params").and_then(Value::as_object).into_iter().flatten() {
-        o = o.authorization_param(k.clone(), v.as_str().map(str::to_owned));
-    }
-    if let Some(c) = js.get("credentials") {
-        o = o.credentials(Credentials::from_json(ours(c)).unwrap());
-    }
-    if js.get("detectClosedAuthWindow") == Some(&Value::Bool(true)) {
-        o = o.detect_closed_auth_window(true);
-    }
-    if let Some(a) = js.get("assertionOption") {
-        o = o.assertion_option(ours(a));
-    }
-    (key, o)
-}
-
-/// Scheme, host, port, path and the decoded query pairs (what the server reads).
-fn decoded(url: &str) -> (String, Vec<(String, String)>) {
-    let mut u = url::Url::parse(url).unwrap();
-    let pairs = u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    u.set_query(None);
-    (u.to_string(), pairs)
-}
-
-fn expected_result(scenario: &Value) -> Result<AuthSuccess, (String, String)> {
-    if let Some(e) = scenario.get("error") {
-        return Err((s(&e["type"]), s(&e["message"])));
-    }
-    Ok(AuthSuccess::from_json(&ours(&scenario["result"])).unwrap())
-}
-
-fn as_pair(r: Result<AuthSuccess, AuthError>) -> Result<AuthSuccess, (String, String)> {
-    r.map_err(|e| (e.error_type().to_owned(), e.message))
-}
-
-fn ops<'a>(scenario: &'a Value, op: &str) -> Vec<&'a Value> {
-    scenario["wire"].as_array().unwrap().iter().filter(|w| w["op"] == op).collect()
-}
-
-/// What the server received.
 #[derive(Debug, Clone)]
 struct Request {
     method: Method,
