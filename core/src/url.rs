@@ -115,7 +115,7 @@ pub(crate) fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
 fn normalize(input: &str, base: Option<&str>) -> Option<String> {
     // `new URL(input, input)` is `new URL(input)`: an absolute input ignores its base, and a
     // relative one fails either way. One constructor is one JS import fewer.
-    web_sys::Url::new_with_base(input, base.unwrap_or(input)).ok().map(|url| url.href())
+    crate::browser::href(input, base.unwrap_or(input))
 }
 
 /// `new URL(input, base).href`, or `None` when the URL Standard rejects it.

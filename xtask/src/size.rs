@@ -2,10 +2,10 @@
 
 use crate::cmd::timed;
 use crate::crates::target_dir;
-use crate::wasm::{bindgen, cargo_build, minify, optimize, sizes};
+use crate::wasm::{bindgen, bundle, cargo_build, optimize, sizes};
 
-/// Sizes of one build: `(raw, gzip)` of the optimized wasm, of wasm-bindgen's JS glue, and of
-/// the glue minified by esbuild.
+/// Sizes of one build: `(raw, gzip)` of the optimized wasm, of wasm-bindgen's JS glue bundled
+/// with the JS snippets it imports, and of that bundle minified by esbuild.
 pub(crate) struct Build {
     pub(crate) wasm: (u64, u64),
     pub(crate) js: (u64, u64),
@@ -36,9 +36,11 @@ pub(crate) fn build_probe(package: &str, features: &[&str], name: &str) -> Resul
     timed("wasm-bindgen", || bindgen(&copy, &out, "app"))?;
     let bg = out.join("app_bg.wasm");
     timed("wasm-opt -Oz", || optimize(&bg))?;
-    let min = out.join("app.min.js");
-    timed("esbuild --minify", || minify(&out.join("app.js"), &min))?;
-    Ok(Build { wasm: sizes(&bg)?, js: sizes(&out.join("app.js"))?, js_min: sizes(&min)? })
+    // The glue and the JS snippets it imports (the core's `driver.js`), as one file.
+    let (js, min) = (out.join("app.bundle.js"), out.join("app.min.js"));
+    timed("esbuild --bundle", || bundle(&out.join("app.js"), &js, false))?;
+    timed("esbuild --bundle --minify", || bundle(&out.join("app.js"), &min, true))?;
+    Ok(Build { wasm: sizes(&bg)?, js: sizes(&js)?, js_min: sizes(&min)? })
 }
 
 /// The official JS SDK, minified, gzip (esbuild bundle of `@nangohq/frontend` 0.71.10),

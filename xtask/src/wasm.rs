@@ -83,15 +83,16 @@ pub fn esbuild() -> Result<PathBuf, String> {
     if bin.exists() { Ok(bin) } else { Err("npm installed esbuild but no binary".into()) }
 }
 
-/// Minifies a JS module with esbuild into `out`.
-pub fn minify(js: &Path, out: &Path) -> Result<(), String> {
+/// Bundles a JS module with what it imports (wasm-bindgen's `snippets/`) into `out` with
+/// esbuild, minified or as written.
+pub fn bundle(js: &Path, out: &Path, minified: bool) -> Result<(), String> {
     let esbuild = esbuild()?;
-    run(Command::new(esbuild)
-        .arg(js)
-        .arg("--minify")
-        .arg("--format=esm")
-        .arg("--log-level=warning")
-        .arg(format!("--outfile={}", out.display())))
+    let mut cmd = Command::new(esbuild);
+    cmd.arg(js).args(["--bundle", "--format=esm", "--log-level=warning"]);
+    if minified {
+        cmd.arg("--minify");
+    }
+    run(cmd.arg(format!("--outfile={}", out.display())))
 }
 
 /// `wasm-opt -Oz` in place.
