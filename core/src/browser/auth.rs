@@ -8,7 +8,7 @@ use std::time::Duration;
 use wasm_bindgen::JsValue;
 
 use super::js::{self, Js, Refused};
-use super::{Request, log, parse};
+use super::{log, parse};
 use crate::options::effective_timeout;
 use crate::protocol::oauth::{FlowInput, FlowStep, OAuthFlow, session_refusal_of, ws_message};
 use crate::protocol::response::auth_result;
@@ -110,7 +110,7 @@ pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig) -> AuthFuture {
 
 /// Starts a credential POST; the request is sent before this returns.
 pub(crate) fn start_post(request: PostRequest, timeout: Option<Duration>) -> AuthFuture {
-    let sent = Request::send(&request.url, &super::nango_post_init(request.body.as_deref()));
+    let sent = super::fetch(&request.url, &super::nango_post_init(request.body.as_deref()));
     let task = TaskRef::default();
     let timer = timer_millis(effective_timeout(timeout)).and_then(|ms| {
         let wt = Rc::downgrade(&task);

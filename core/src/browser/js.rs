@@ -1,5 +1,11 @@
 //! The bindings to `driver.js`, and the one guard type that owns what it makes.
 
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -76,14 +82,68 @@ impl Js {
         Self::start(callback, |cb| flow(features, url, check, token, cb))
     }
 
-    /// A `fetch`; `done` gets `(0, body text, status)` or `(1, why, 0)`.
-    pub fn request(url: &str, init: &str, done: impl FnMut(u32, JsValue, f64) + 'static) -> Option<Self> {
-        Self::start(done, |cb| request(url, init, cb)).ok()
+    /// A `fetch`: reports `(0, body text, status)` or `(1, why, 0)`.
+    pub fn request(url: &str, init: &str) -> Reported {
+        Reported::start(|cb| request(url, init, cb))
     }
 
     /// Calls `fire` once after `ms`.
     pub fn timer(ms: u32, mut fire: impl FnMut() + 'static) -> Option<Self> {
         Self::start(move |_, _, _| fire(), |cb| timer(ms, cb)).ok()
+    }
+
+    /// Reports once after `ms`.
+    pub fn sleep(ms: u32) -> Reported {
+        Reported::start(|cb| timer(ms, cb))
+    }
+}
+
+/// The first report of something `driver.js` made, awaited; dropping it releases what was made
+/// (aborts the request, clears the timer).
+///
+/// One future type for every one-shot call (a plain cell, not a channel: nothing here crosses
+/// threads), so their code is in the wasm once.
+pub(crate) struct Reported {
+    _js: Option<Js>,
+    slot: Rc<Slot>,
+}
+
+#[derive(Default)]
+struct Slot {
+    report: Cell<Option<(u32, JsValue, f64)>>,
+    waker: Cell<Option<Waker>>,
+}
+
+impl Reported {
+    fn start(start: impl FnOnce(&Callback) -> JsValue) -> Self {
+        let slot = Rc::new(Slot::default());
+        let weak = Rc::downgrade(&slot);
+        let js = Js::start(
+            move |kind, value, number| {
+                if let Some(slot) = weak.upgrade() {
+                    slot.report.set(Some((kind, value, number)));
+                    if let Some(waker) = slot.waker.take() {
+                        waker.wake();
+                    }
+                }
+            },
+            start,
+        );
+        Self { _js: js.ok(), slot }
+    }
+}
+
+impl Future for Reported {
+    type Output = (u32, JsValue, f64);
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.slot.report.take() {
+            Some(report) => Poll::Ready(report),
+            None => {
+                self.slot.waker.set(Some(cx.waker().clone()));
+                Poll::Pending
+            }
+        }
     }
 }
 

@@ -12,10 +12,7 @@ mod js;
 mod tests;
 
 use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
-use futures_channel::oneshot;
 use wasm_bindgen::JsValue;
 
 use crate::AuthError;
@@ -40,14 +37,7 @@ pub(crate) fn now_ms() -> u64 {
 /// clears the timer.
 pub(crate) async fn sleep(duration: std::time::Duration) {
     let Some(ms) = auth::timer_millis(duration) else { return std::future::pending().await };
-    let (tx, rx) = oneshot::channel::<()>();
-    let mut tx = Some(tx);
-    let _timer = js::Js::timer(ms, move || {
-        if let Some(tx) = tx.take() {
-            let _ = tx.send(());
-        }
-    });
-    let _ = rx.await;
+    js::Js::sleep(ms).await;
 }
 
 /// The page's event loop polls background work to its end.
@@ -66,38 +56,19 @@ pub(crate) fn spawn(future: impl Future<Output = ()> + 'static) {
     wasm_bindgen_futures::spawn_local(future);
 }
 
-/// A `fetch` under way: resolves to the answer's status and text, or a `network_error`.
-/// Sent when made; dropping it aborts the request.
-pub(crate) struct Request {
-    _js: Option<js::Js>,
-    answer: oneshot::Receiver<Result<(u16, String), String>>,
-}
-
-impl Request {
-    /// `fetch(url, init)`, `init` as JSON text: a `RequestInit` from its JSON literal.
-    pub fn send(url: &str, init: &str) -> Self {
-        let (tx, answer) = oneshot::channel();
-        let mut tx = Some(tx);
-        let js = js::Js::request(url, init, move |kind, value, status| {
-            let text = value.as_string().unwrap_or_default();
-            // A status is a small whole number; `as` saturates anything else.
-            let answer = if kind == 0 { Ok((status as u16, text)) } else { Err(text) };
-            if let Some(tx) = tx.take() {
-                let _ = tx.send(answer);
-            }
-        });
-        Self { _js: js, answer }
-    }
-}
-
-impl Future for Request {
-    type Output = Result<(u16, String), AuthError>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.answer).poll(cx).map(|answer| match answer {
-            Ok(answer) => answer.map_err(AuthError::network),
-            Err(_) => Err(AuthError::network(String::from("the request went away"))),
-        })
+/// `fetch(url, init)`, `init` as JSON text (a `RequestInit` from its JSON literal): the
+/// answer's status and text, or a `network_error`. Sent when called; dropping the future aborts
+/// the request.
+pub(crate) fn fetch(
+    url: &str,
+    init: &str,
+) -> impl Future<Output = Result<(u16, String), AuthError>> + 'static {
+    let sent = js::Js::request(url, init);
+    async move {
+        let (kind, value, status) = sent.await;
+        let text = value.as_string().unwrap_or_default();
+        // A status is a small whole number; `as` saturates anything else.
+        if kind == 0 { Ok((status as u16, text)) } else { Err(AuthError::network(text)) }
     }
 }
 
@@ -111,7 +82,7 @@ pub(crate) async fn post_for_token(url: String) -> Result<String, AuthError> {
     // No body and no content type: a "simple" request, which needs no CORS preflight from the
     // app's backend. Dropping this future (a cancelled run, a closed Connect UI, a timeout)
     // aborts the request.
-    let (status, text) = Request::send(&url, r#"{"method":"POST"}"#).await?;
+    let (status, text) = fetch(&url, r#"{"method":"POST"}"#).await?;
     crate::protocol::response::token_result(status, parse(&text), &text)
 }
 
