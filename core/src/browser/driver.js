@@ -200,5 +200,19 @@ export function href(input, base) {
   } catch {}
 }
 
+/** `JSON.parse(text)`, or undefined when it is not JSON. */
+export function parse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {}
+}
+
+/** A field of a parsed JSON object (arrays count, as in JavaScript); undefined for anything
+ * else, or a missing field. */
+export const field = (value, key) => (value !== null && typeof value == "object" ? value[key] : undefined);
+
+/** Wall-clock milliseconds. */
+export const now = () => Date.now();
+
 /** Logs to the console (debug mode). */
 export const log = (message) => console.log("[nango] " + message);

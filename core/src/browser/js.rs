@@ -27,6 +27,9 @@ extern "C" {
     fn stop(handle: &JsValue);
     pub(crate) fn href(input: &str, base: &str) -> Option<String>;
     pub(super) fn log(message: &str);
+    pub(super) fn parse(text: &str) -> JsValue;
+    pub(super) fn field(value: &JsValue, key: &str) -> JsValue;
+    pub(super) fn now() -> f64;
 }
 
 /// Something `driver.js` made (an iframe with its listener, a popup with its socket and timer,

@@ -30,7 +30,7 @@ pub(crate) fn now() -> std::time::Duration {
 pub(crate) fn now_ms() -> u64 {
     // Whole milliseconds: `Duration::from_secs_f64` costs about 400 B gzip of wasm (its checks
     // and panic messages); a float-to-integer `as` saturates (NaN and negatives give 0).
-    js_sys::Date::now() as u64
+    js::now() as u64
 }
 
 /// Resolves after `duration`; never, for one longer than a browser timer holds. Dropping it
@@ -74,7 +74,7 @@ pub(crate) fn fetch(
 
 /// JSON text parsed by the browser (`None` if it is not JSON).
 pub(crate) fn parse(text: &str) -> Option<JsValue> {
-    js_sys::JSON::parse(text).ok()
+    Some(js::parse(text)).filter(|v| !v.is_undefined())
 }
 
 /// `POST url` and read a session token from the JSON answer.
@@ -106,10 +106,7 @@ pub(crate) fn log(message: &str) {
 /// Parsed JSON read in place (see [`JsonRead`](crate::json::JsonRead)).
 impl crate::json::JsonRead for JsValue {
     fn field(&self, key: &str) -> Option<Self> {
-        if !self.is_object() {
-            return None;
-        }
-        js_sys::Reflect::get(self, &key.into()).ok().filter(|v| !v.is_undefined())
+        Some(js::field(self, key)).filter(|v| !v.is_undefined())
     }
 
     fn string(&self) -> Option<String> {
