@@ -100,7 +100,10 @@ pub(crate) fn start_popup(flow: OAuthFlow, config: &NangoConfig) -> AuthFuture {
         Err(Refused::Failed(why)) => return AuthFuture::ready(Err(AuthError::network(why))),
     };
     let popup_closed = js::closed(&js.handle);
-    driver.borrow_mut().js = Some(js);
+    // Nothing else holds the driver yet (its callback only runs from the page's event loop).
+    if let Ok(mut d) = driver.try_borrow_mut() {
+        d.js = Some(js);
+    }
     // The first look starts the flow's clock.
     let (wd, wt) = (Rc::downgrade(&driver), Rc::downgrade(&task));
     feed(&wd, &wt, FlowInput::Poll { now_ms: super::now_ms(), popup_closed });
