@@ -132,6 +132,15 @@ impl Reported {
             },
             start,
         );
+        // `request` and `timer` always return a handle; were one refused, its report is the
+        // refusal, never a wait.
+        let js = js.map_err(|refused| {
+            let why = match refused {
+                Refused::Failed(why) => why,
+                Refused::Blocked => String::from("the browser refused the call"),
+            };
+            slot.report.set(Some((1, JsValue::from(why), 0.0)));
+        });
         Self { _js: js.ok(), slot }
     }
 }
