@@ -103,6 +103,11 @@ impl JsonObject {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The pairs, owned, in order.
+    pub(crate) fn into_pairs(self) -> Vec<(String, Json)> {
+        self.0
+    }
 }
 
 impl<K: Into<String>, V: Into<Json>> FromIterator<(K, V)> for JsonObject {

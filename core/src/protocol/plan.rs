@@ -1,6 +1,6 @@
 //! From a call and its options to what goes on the wire.
 
-use crate::config::ClientConfig;
+use crate::config::{AuthToken, ClientConfig};
 use crate::json::{Json, JsonObject};
 use crate::options::{AuthOptions, Credentials};
 use crate::protocol::oauth::OAuthFlow;
@@ -48,48 +48,55 @@ pub enum AuthPlan {
     Popup(OAuthFlow),
 }
 
-/// Plans an auth call: validates it and decides the request.
+/// Plans an auth call: validates it and decides the request. `options` is taken by value: the
+/// credentials go into the body without a copy.
 ///
 /// Errors are the ones the official SDK throws before touching the network
 /// (`missing_auth_token`, `missing_connect_session_token`).
 pub(crate) fn plan_auth(
     config: &ClientConfig,
+    token: AuthToken<'_>,
     call: AuthCall,
     provider_config_key: &str,
-    options: &AuthOptions,
+    mut options: AuthOptions,
 ) -> Result<AuthPlan, AuthError> {
     if call == AuthCall::Reconnect {
-        config.ensure_session_token()?;
+        token.ensure_session_token()?;
     }
-    config.ensure_token()?;
+    token.ensure_token()?;
     let key = encode_component(provider_config_key);
-    let host = &config.endpoints.host;
+    let (credentials, assertion_option) = (options.credentials.take(), options.assertion_option.take());
+    let host = config.endpoints.host.as_str();
     let post = |path: &str, body: Option<Json>| {
-        let query = query_string(config, options, false);
+        let query = query_string(token, &options, None);
         AuthPlan::Post(PostRequest {
-            url: concat(&[host.as_str(), path, "/", &key, &query]),
+            url: concat(&[host, path, "/", &key, &query]),
             body: body.map(|b| b.to_json_string()),
         })
     };
     if call == AuthCall::Create {
         return Ok(post("/auth/unauthenticated", None));
     }
-    let Some(credentials) = &options.credentials else {
-        return Ok(AuthPlan::Popup(popup(config, &key, options)));
+    let Some(credentials) = credentials else {
+        return Ok(AuthPlan::Popup(popup(config, token, &key, &options, None)));
     };
     let obj = |pairs: &[(&str, Option<&String>)]| {
         let object: JsonObject = pairs.iter().filter_map(|(k, v)| Some((*k, v.as_ref()?.as_str()))).collect();
         Some(Json::Object(object))
     };
     Ok(match credentials {
-        Credentials::OAuthClientOverride { .. } => AuthPlan::Popup(popup(config, &key, options)),
+        overrides @ Credentials::OAuthClientOverride { .. } => {
+            AuthPlan::Popup(popup(config, token, &key, &options, Some(&overrides)))
+        }
         Credentials::TwoStep(fields) => {
             let mut body: JsonObject = [("type", Json::from("TWO_STEP"))].into_iter().collect();
-            for (k, v) in fields.iter().filter(|(k, _)| *k != "type") {
-                body.insert(k, v.clone());
+            for (k, v) in fields.into_pairs() {
+                if k != "type" {
+                    body.insert(k, v);
+                }
             }
-            if let Some(option) = options.assertion_option.as_ref().filter(|o| !is_empty_object(o)) {
-                body.insert("assertionOption", option.clone());
+            if let Some(option) = assertion_option.filter(|o| !is_empty_object(o)) {
+                body.insert("assertionOption", option);
             }
             post("/auth/two-step", Some(Json::Object(body)))
         }
@@ -97,26 +104,26 @@ pub(crate) fn plan_auth(
             let ty = "SIGNATURE".to_owned();
             post(
                 "/auth/signature",
-                obj(&[("type", Some(&ty)), ("username", Some(username)), ("password", Some(password))]),
+                obj(&[("type", Some(&ty)), ("username", Some(&username)), ("password", Some(&password))]),
             )
         }
         Credentials::AwsSigV4 { role_arn, region } => {
-            post("/auth/aws-sigv4", obj(&[("role_arn", Some(role_arn)), ("region", region.as_ref())]))
+            post("/auth/aws-sigv4", obj(&[("role_arn", Some(&role_arn)), ("region", region.as_ref())]))
         }
         Credentials::Bill { username, password, organization_id, dev_key } => post(
             "/auth/bill",
             obj(&[
-                ("username", Some(username)),
-                ("password", Some(password)),
-                ("organization_id", Some(organization_id)),
-                ("dev_key", Some(dev_key)),
+                ("username", Some(&username)),
+                ("password", Some(&password)),
+                ("organization_id", Some(&organization_id)),
+                ("dev_key", Some(&dev_key)),
             ]),
         ),
-        Credentials::ApiKey { api_key } => post("/api-auth/api-key", obj(&[("apiKey", Some(api_key))])),
+        Credentials::ApiKey { api_key } => post("/api-auth/api-key", obj(&[("apiKey", Some(&api_key))])),
         Credentials::Basic { username, password } => {
             post("/api-auth/basic", obj(&[("username", username.as_ref()), ("password", password.as_ref())]))
         }
-        Credentials::Jwt(fields) => post("/auth/jwt", Some(Json::Object(fields.clone()))),
+        Credentials::Jwt(fields) => post("/auth/jwt", Some(Json::Object(fields))),
         Credentials::Tba {
             token_id,
             token_secret,
@@ -125,8 +132,8 @@ pub(crate) fn plan_auth(
         } => post(
             "/auth/tba",
             obj(&[
-                ("token_id", Some(token_id)),
-                ("token_secret", Some(token_secret)),
+                ("token_id", Some(&token_id)),
+                ("token_secret", Some(&token_secret)),
                 ("oauth_client_id_override", oauth_client_id_override.as_ref()),
                 ("oauth_client_secret_override", oauth_client_secret_override.as_ref()),
             ]),
@@ -146,7 +153,7 @@ pub(crate) fn plan_auth(
             post(
                 "/oauth2/auth",
                 obj(&[
-                    ("client_id", Some(client_id)),
+                    ("client_id", Some(&client_id)),
                     ("client_secret", client_secret.as_ref()),
                     ("client_private_key", client_private_key.as_ref()),
                     ("client_certificate", client_certificate.as_ref()),
@@ -162,8 +169,14 @@ fn is_empty_object(value: &Json) -> bool {
     value.as_object().is_some_and(JsonObject::is_empty)
 }
 
-fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
-    let query = query_string(config, options, true);
+fn popup(
+    config: &ClientConfig,
+    token: AuthToken<'_>,
+    key: &str,
+    options: &AuthOptions,
+    overrides: Option<&Credentials>,
+) -> OAuthFlow {
+    let query = query_string(token, options, overrides);
     let host = config.endpoints.host.as_str();
     let flow = OAuthFlow::new(
         concat(&[host, "/oauth/connect/", key, &query]),
@@ -171,15 +184,16 @@ fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
         options.detect_closed_auth_window,
         options.timeout,
     );
-    match config.session_token() {
+    match token.session_token() {
         Some(token) => flow.with_session_check(host, token),
         None => flow,
     }
 }
 
 /// The query of `docs/protocol.md` §2, every key and value percent-encoded (the official SDK leaves
-/// some raw: a JS bug that corrupts values holding `&` or `#`).
-fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrides: bool) -> String {
+/// some raw: a JS bug that corrupts values holding `&` or `#`). `overrides`: the OAuth client
+/// override credentials of a popup.
+fn query_string(token: AuthToken<'_>, options: &AuthOptions, overrides: Option<&Credentials>) -> String {
     let mut query = String::new();
     let mut add = |key: &str, value: &str| {
         query.push(if query.is_empty() { '?' } else { '&' });
@@ -190,10 +204,10 @@ fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrid
     if let Some(id) = &options.connection_id {
         add("connection_id", id);
     }
-    if let Some(key) = config.public_key() {
+    if let Some(key) = token.public_key() {
         add("public_key", key);
     }
-    if let Some(token) = config.session_token() {
+    if let Some(token) = token.session_token() {
         add("connect_session_token", token);
     }
     for (k, v) in &options.params {
@@ -205,9 +219,7 @@ fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrid
     if !options.user_scope.is_empty() {
         add("user_scope", &join(options.user_scope.iter().map(String::as_str), ","));
     }
-    if let (true, Some(Credentials::OAuthClientOverride { client_id, client_secret, refresh_token })) =
-        (with_oauth_overrides, &options.credentials)
-    {
+    if let Some(Credentials::OAuthClientOverride { client_id, client_secret, refresh_token }) = overrides {
         add("credentials[oauth_client_id_override]", client_id);
         add("credentials[oauth_client_secret_override]", client_secret);
         if let Some(token) = refresh_token {
