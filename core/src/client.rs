@@ -190,7 +190,13 @@ impl Nango {
         options: &AuthOptions,
     ) -> Result<AuthPlan, AuthError> {
         let token = self.inner.token();
-        plan_auth(&self.inner.config, AuthToken(token.as_ref()), call, provider_config_key, options.clone())
+        plan_auth(
+            &self.inner.config,
+            AuthToken(token.as_ref()),
+            call,
+            provider_config_key,
+            &mut options.clone(),
+        )
     }
 
     /// Starts an auth; `token`, when given, is this call's connect session token (the client's
@@ -199,13 +205,12 @@ impl Nango {
         &self,
         call: AuthCall,
         key: &str,
-        options: AuthOptions,
+        mut options: AuthOptions,
         token: Option<String>,
     ) -> AuthFuture {
         let token = token.map(ClientToken::ConnectSession).or_else(|| self.inner.token());
         let config = &self.inner.config;
-        let timeout = options.timeout;
-        let plan = match plan_auth(config, AuthToken(token.as_ref()), call, key, options) {
+        let plan = match plan_auth(config, AuthToken(token.as_ref()), call, key, &mut options) {
             Ok(plan) => plan,
             Err(error) => return AuthFuture::ready(Err(error)),
         };
@@ -218,7 +223,7 @@ impl Nango {
             platform::log(&concat(&["auth ", key, ": ", &crate::url::redact_query(target)]));
         }
         let future = match plan {
-            AuthPlan::Post(request) => platform::start_post(request, timeout),
+            AuthPlan::Post(request) => platform::start_post(request, options.timeout),
             AuthPlan::Popup(flow) => platform::start_popup(flow, &config.config),
         };
         self.inner.pending.set(future.pending());

@@ -403,10 +403,11 @@ mod tests {
             crate::NangoConfig::new().connect_session_token("nango_connect_session_secret"),
         )
         .unwrap();
-        let basic = AuthOptions::new().credentials(Credentials::basic("someone", "secret-password"));
+        let mut basic = AuthOptions::new().credentials(Credentials::basic("someone", "secret-password"));
         let token = crate::config::AuthToken(config.config.token.as_ref());
         let post =
-            crate::protocol::plan_auth(&config, token, crate::protocol::AuthCall::Auth, "b", basic).unwrap();
+            crate::protocol::plan_auth(&config, token, crate::protocol::AuthCall::Auth, "b", &mut basic)
+                .unwrap();
         let shown = format!("{post:?}");
         assert!(!shown.contains("secret") && !shown.contains("someone"), "{shown}");
         assert!(shown.contains("/api-auth/basic/b?connect_session_token=…"), "{shown}");
@@ -415,7 +416,7 @@ mod tests {
             token,
             crate::protocol::AuthCall::Auth,
             "g",
-            AuthOptions::new(),
+            &mut AuthOptions::new(),
         );
         let shown = format!("{:?}", popup.unwrap());
         assert!(!shown.contains("secret"), "{shown}");

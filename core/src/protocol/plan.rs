@@ -48,8 +48,8 @@ pub enum AuthPlan {
     Popup(OAuthFlow),
 }
 
-/// Plans an auth call: validates it and decides the request. `options` is taken by value: the
-/// credentials go into the body without a copy.
+/// Plans an auth call: validates it and decides the request. The credentials and the assertion
+/// option are taken out of `options`: the JSON fields go into the body without a copy.
 ///
 /// Errors are the ones the official SDK throws before touching the network
 /// (`missing_auth_token`, `missing_connect_session_token`).
@@ -58,7 +58,7 @@ pub(crate) fn plan_auth(
     token: AuthToken<'_>,
     call: AuthCall,
     provider_config_key: &str,
-    mut options: AuthOptions,
+    options: &mut AuthOptions,
 ) -> Result<AuthPlan, AuthError> {
     if call == AuthCall::Reconnect {
         token.ensure_session_token()?;
@@ -68,7 +68,7 @@ pub(crate) fn plan_auth(
     let (credentials, assertion_option) = (options.credentials.take(), options.assertion_option.take());
     let host = config.endpoints.host.as_str();
     let post = |path: &str, body: Option<Json>| {
-        let query = query_string(token, &options, None);
+        let query = query_string(token, options, None);
         AuthPlan::Post(PostRequest {
             url: concat(&[host, path, "/", &key, &query]),
             body: body.map(|b| b.to_json_string()),
@@ -77,18 +77,23 @@ pub(crate) fn plan_auth(
     if call == AuthCall::Create {
         return Ok(post("/auth/unauthenticated", None));
     }
-    let Some(credentials) = credentials else {
-        return Ok(AuthPlan::Popup(popup(config, token, &key, &options, None)));
+    let Some(mut credentials) = credentials else {
+        return Ok(AuthPlan::Popup(popup(config, token, &key, options, None)));
+    };
+    // The JSON fields, moved out; everything else is read in place.
+    let fields = match &mut credentials {
+        Credentials::TwoStep(fields) | Credentials::Jwt(fields) => std::mem::take(fields),
+        _ => JsonObject::new(),
     };
     let obj = |pairs: &[(&str, Option<&String>)]| {
         let object: JsonObject = pairs.iter().filter_map(|(k, v)| Some((*k, v.as_ref()?.as_str()))).collect();
         Some(Json::Object(object))
     };
-    Ok(match credentials {
+    Ok(match &credentials {
         overrides @ Credentials::OAuthClientOverride { .. } => {
-            AuthPlan::Popup(popup(config, token, &key, &options, Some(&overrides)))
+            AuthPlan::Popup(popup(config, token, &key, options, Some(overrides)))
         }
-        Credentials::TwoStep(fields) => {
+        Credentials::TwoStep(_) => {
             let mut body: JsonObject = [("type", Json::from("TWO_STEP"))].into_iter().collect();
             for (k, v) in fields.into_pairs() {
                 if k != "type" {
@@ -104,26 +109,26 @@ pub(crate) fn plan_auth(
             let ty = "SIGNATURE".to_owned();
             post(
                 "/auth/signature",
-                obj(&[("type", Some(&ty)), ("username", Some(&username)), ("password", Some(&password))]),
+                obj(&[("type", Some(&ty)), ("username", Some(username)), ("password", Some(password))]),
             )
         }
         Credentials::AwsSigV4 { role_arn, region } => {
-            post("/auth/aws-sigv4", obj(&[("role_arn", Some(&role_arn)), ("region", region.as_ref())]))
+            post("/auth/aws-sigv4", obj(&[("role_arn", Some(role_arn)), ("region", region.as_ref())]))
         }
         Credentials::Bill { username, password, organization_id, dev_key } => post(
             "/auth/bill",
             obj(&[
-                ("username", Some(&username)),
-                ("password", Some(&password)),
-                ("organization_id", Some(&organization_id)),
-                ("dev_key", Some(&dev_key)),
+                ("username", Some(username)),
+                ("password", Some(password)),
+                ("organization_id", Some(organization_id)),
+                ("dev_key", Some(dev_key)),
             ]),
         ),
-        Credentials::ApiKey { api_key } => post("/api-auth/api-key", obj(&[("apiKey", Some(&api_key))])),
+        Credentials::ApiKey { api_key } => post("/api-auth/api-key", obj(&[("apiKey", Some(api_key))])),
         Credentials::Basic { username, password } => {
             post("/api-auth/basic", obj(&[("username", username.as_ref()), ("password", password.as_ref())]))
         }
-        Credentials::Jwt(fields) => post("/auth/jwt", Some(Json::Object(fields))),
+        Credentials::Jwt(_) => post("/auth/jwt", Some(Json::Object(fields))),
         Credentials::Tba {
             token_id,
             token_secret,
@@ -132,8 +137,8 @@ pub(crate) fn plan_auth(
         } => post(
             "/auth/tba",
             obj(&[
-                ("token_id", Some(&token_id)),
-                ("token_secret", Some(&token_secret)),
+                ("token_id", Some(token_id)),
+                ("token_secret", Some(token_secret)),
                 ("oauth_client_id_override", oauth_client_id_override.as_ref()),
                 ("oauth_client_secret_override", oauth_client_secret_override.as_ref()),
             ]),
@@ -153,7 +158,7 @@ pub(crate) fn plan_auth(
             post(
                 "/oauth2/auth",
                 obj(&[
-                    ("client_id", Some(&client_id)),
+                    ("client_id", Some(client_id)),
                     ("client_secret", client_secret.as_ref()),
                     ("client_private_key", client_private_key.as_ref()),
                     ("client_certificate", client_certificate.as_ref()),
