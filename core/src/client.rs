@@ -208,9 +208,12 @@ impl Nango {
         mut options: AuthOptions,
         token: Option<String>,
     ) -> AuthFuture {
-        let token = token.map(ClientToken::ConnectSession).or_else(|| self.inner.token());
+        // The client's token is taken out for the plan and put back: read in place, not copied.
+        let (given, own) = (token.map(ClientToken::ConnectSession), self.inner.token.take());
         let config = &self.inner.config;
-        let plan = match plan_auth(config, AuthToken(token.as_ref()), call, key, &mut options) {
+        let plan = plan_auth(config, AuthToken(given.as_ref().or(own.as_ref())), call, key, &mut options);
+        self.inner.token.set(own);
+        let plan = match plan {
             Ok(plan) => plan,
             Err(error) => return AuthFuture::ready(Err(error)),
         };
