@@ -1,7 +1,7 @@
 //! Subscriber lists: the core objects ([`ConnectUi`](crate::ConnectUi),
 //! [`AuthRunner`](crate::AuthRunner)) tell adapters and apps what changed through these.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::fmt;
 use std::rc::{Rc, Weak};
 
@@ -9,14 +9,20 @@ type Callback<T> = Rc<dyn Fn(&T)>;
 
 /// The callbacks subscribed to one kind of value. Callbacks are called in subscription order
 /// with the list released, so they may subscribe, unsubscribe or use the object that notifies.
+///
+/// The list is a `Cell`, taken out and put back around each use: no borrow can panic, and no
+/// callback runs or is dropped while it is out (an unsubscribed callback is dropped after the
+/// list is back, so its drop may use the list too).
 pub(crate) struct Listeners<T: ?Sized> {
-    list: RefCell<Vec<(u32, Callback<T>)>>,
+    /// `(id, callback)`, ids ascending; an unsubscribed entry keeps its id without a callback
+    /// until the next `add` sweeps it.
+    list: Cell<Vec<(u32, Option<Callback<T>>)>>,
     next: Cell<u32>,
 }
 
 impl<T: ?Sized> Default for Listeners<T> {
     fn default() -> Self {
-        Self { list: RefCell::default(), next: Cell::new(0) }
+        Self { list: Cell::default(), next: Cell::new(0) }
     }
 }
 
@@ -28,9 +34,10 @@ trait Unsubscribe {
 
 impl<T: ?Sized> Unsubscribe for Listeners<T> {
     fn remove(&self, id: u32) {
-        if let Ok(mut list) = self.list.try_borrow_mut() {
-            list.retain(|(i, _)| *i != id);
-        }
+        let mut list = self.list.take();
+        let gone = list.iter_mut().find(|(i, _)| *i == id).and_then(|(_, callback)| callback.take());
+        self.list.set(list);
+        drop(gone);
     }
 }
 
@@ -40,7 +47,11 @@ impl<T: ?Sized + 'static> Listeners<T> {
         let id = self.next.get();
         // u32 ids (less wasm than u64): they wrap after 4 billion subscriptions to one list.
         self.next.set(id.wrapping_add(1));
-        self.list.borrow_mut().push((id, Rc::new(callback)));
+        let mut list = self.list.take();
+        // Only entries without a callback go: no drop of app code while the list is out.
+        list.retain(|(_, callback)| callback.is_some());
+        list.push((id, Some(Rc::new(callback))));
+        self.list.set(list);
         let list: Weak<dyn Unsubscribe> = Rc::downgrade(self) as Weak<Self>;
         Subscription(list, id)
     }
@@ -50,8 +61,12 @@ impl<T: ?Sized + 'static> Listeners<T> {
     pub fn notify(&self, value: &T) {
         let (mut next, end) = (0, self.next.get());
         loop {
-            let found =
-                self.list.borrow().iter().find(|(id, _)| *id >= next).map(|(id, cb)| (*id, cb.clone()));
+            let list = self.list.take();
+            let found = list
+                .iter()
+                .find(|(id, callback)| *id >= next && callback.is_some())
+                .and_then(|(id, callback)| Some((*id, callback.clone()?)));
+            self.list.set(list);
             match found {
                 Some((id, callback)) if id < end => {
                     next = id + 1;
@@ -64,8 +79,7 @@ impl<T: ?Sized + 'static> Listeners<T> {
 
     /// Drops every callback (their guards become no-ops).
     pub fn clear(&self) {
-        let dropped = std::mem::take(&mut *self.list.borrow_mut());
-        drop(dropped);
+        drop(self.list.take());
     }
 }
 
@@ -80,6 +94,14 @@ impl fmt::Debug for Subscription {
     }
 }
 
+impl Subscription {
+    /// A subscription to nothing: dropping it does nothing.
+    pub(crate) fn detached() -> Self {
+        let nothing: Weak<dyn Unsubscribe> = Weak::<Listeners<()>>::new();
+        Self(nothing, 0)
+    }
+}
+
 impl Drop for Subscription {
     fn drop(&mut self) {
         if let Some(list) = self.0.upgrade() {
@@ -91,6 +113,28 @@ impl Drop for Subscription {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::RefCell;
+
+    #[test]
+    fn a_callback_dropped_when_unsubscribed_may_subscribe_another() {
+        /// Subscribes a recorder to the list when dropped.
+        struct OnDrop(Rc<Listeners<u32>>, Rc<Cell<u32>>);
+        impl Drop for OnDrop {
+            fn drop(&mut self) {
+                let seen = self.1.clone();
+                std::mem::forget(self.0.add(move |v| seen.set(*v)));
+            }
+        }
+        let list: Rc<Listeners<u32>> = Rc::default();
+        let seen = Rc::new(Cell::new(0));
+        let on_drop = OnDrop(list.clone(), seen.clone());
+        let subscription = list.add(move |_| {
+            let _ = &on_drop;
+        });
+        drop(subscription);
+        list.notify(&7);
+        assert_eq!(seen.get(), 7, "the subscription made while the old callback was dropped is kept");
+    }
 
     #[test]
     fn callbacks_run_in_order_until_unsubscribed_and_may_reenter() {

@@ -2,7 +2,7 @@
 //! end it and release its browser resources at once.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::{Future, poll_fn};
 use std::pin::{Pin, pin};
@@ -44,14 +44,14 @@ impl Task {
         }
     }
 
+    /// Keeps `resources` until the task ends; a task that ended (or, never seen, one borrowed
+    /// at this moment) releases them at once.
     pub fn set_resources(task: &TaskRef, resources: Box<dyn Any>) {
-        let mut t = task.borrow_mut();
-        if t.finished {
-            drop(t);
-            drop(resources);
-        } else {
-            t.resources = Some(resources);
-        }
+        let released = match task.try_borrow_mut() {
+            Ok(mut t) if !t.finished => t.resources.replace(resources),
+            _ => Some(resources),
+        };
+        drop(released);
     }
 }
 
@@ -131,14 +131,19 @@ impl Future for AuthFuture {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<AuthResult> {
         let this = &mut *self;
         if let Some(work) = this.work.as_mut() {
-            if this.task.borrow().finished {
+            if this.task.try_borrow().is_ok_and(|t| t.finished) {
                 this.work = None;
             } else if let Poll::Ready(result) = work.as_mut().poll(cx) {
                 this.work = None;
                 Task::finish(&this.task, result);
             }
         }
-        let mut task = this.task.borrow_mut();
+        // The task is borrowed only inside `Task::finish`, which runs no other code: never seen
+        // here, and if it were, the future asks to be polled again.
+        let Ok(mut task) = this.task.try_borrow_mut() else {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        };
         if let Some(result) = task.result.take() {
             return Poll::Ready(result);
         }
@@ -169,11 +174,11 @@ impl Background {
         work: impl Future<Output = T> + 'static,
         then: impl FnOnce(T) + 'static,
     ) -> Self {
-        let output = Rc::new(RefCell::new(None));
+        let output = Rc::new(Cell::new(None));
         let out = output.clone();
         let work: Work<()> = Box::pin(async move {
             let value = work.await;
-            *out.borrow_mut() = Some(value);
+            out.set(Some(value));
         });
         let slot = Rc::new(RefCell::new(Some(work)));
         let weak = Rc::downgrade(&slot);
@@ -191,7 +196,7 @@ impl Background {
             })
             .await;
             // `None` when the handle was dropped first.
-            let value = output.borrow_mut().take();
+            let value = output.take();
             if let Some(value) = value {
                 then(value);
             }
@@ -234,7 +239,6 @@ mod tests {
     use super::*;
     use crate::AuthErrorType;
     use futures_util::FutureExt;
-    use std::cell::Cell;
 
     struct Flag(Rc<Cell<bool>>);
     impl Drop for Flag {
