@@ -1,7 +1,7 @@
 //! Subscriber lists: the core objects ([`ConnectUi`](crate::ConnectUi),
 //! [`AuthRunner`](crate::AuthRunner)) tell adapters and apps what changed through these.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
 
@@ -10,19 +10,18 @@ type Callback<T> = Rc<dyn Fn(&T)>;
 /// The callbacks subscribed to one kind of value. Callbacks are called in subscription order
 /// with the list released, so they may subscribe, unsubscribe or use the object that notifies.
 ///
-/// The list is a `Cell`, taken out and put back around each use: no borrow can panic, and no
-/// callback runs or is dropped while it is out (an unsubscribed callback is dropped after the
-/// list is back, so its drop may use the list too).
+/// The list is borrowed only by the few lines here, which run no callback and drop none (an
+/// unsubscribed callback is dropped once the list is released, so its drop may use the list
+/// too): a borrow never meets another, and none can panic (`try_borrow`, with a defined outcome
+/// if one ever did: nothing is added, removed or called).
 pub(crate) struct Listeners<T: ?Sized> {
-    /// `(id, callback)`, ids ascending; an unsubscribed entry keeps its id without a callback
-    /// until the next `add` sweeps it.
-    list: Cell<Vec<(u32, Option<Callback<T>>)>>,
+    list: RefCell<Vec<(u32, Callback<T>)>>,
     next: Cell<u32>,
 }
 
 impl<T: ?Sized> Default for Listeners<T> {
     fn default() -> Self {
-        Self { list: Cell::default(), next: Cell::new(0) }
+        Self { list: RefCell::default(), next: Cell::new(0) }
     }
 }
 
@@ -34,9 +33,18 @@ trait Unsubscribe {
 
 impl<T: ?Sized> Unsubscribe for Listeners<T> {
     fn remove(&self, id: u32) {
-        let mut list = self.list.take();
-        let gone = list.iter_mut().find(|(i, _)| *i == id).and_then(|(_, callback)| callback.take());
-        self.list.set(list);
+        let mut gone = None;
+        if let Ok(mut list) = self.list.try_borrow_mut() {
+            // A second handle on the callback: the list lets go of it here, the app's code in
+            // it is dropped below, with the list released.
+            list.retain(|(i, callback)| {
+                let keep = *i != id;
+                if !keep {
+                    gone = Some(callback.clone());
+                }
+                keep
+            });
+        }
         drop(gone);
     }
 }
@@ -44,14 +52,11 @@ impl<T: ?Sized> Unsubscribe for Listeners<T> {
 impl<T: ?Sized + 'static> Listeners<T> {
     /// Adds `callback` until the returned guard is dropped.
     pub fn add(self: &Rc<Self>, callback: impl Fn(&T) + 'static) -> Subscription {
+        let Ok(mut list) = self.list.try_borrow_mut() else { return Subscription::detached() };
         let id = self.next.get();
         // u32 ids (less wasm than u64): they wrap after 4 billion subscriptions to one list.
         self.next.set(id.wrapping_add(1));
-        let mut list = self.list.take();
-        // Only entries without a callback go: no drop of app code while the list is out.
-        list.retain(|(_, callback)| callback.is_some());
-        list.push((id, Some(Rc::new(callback))));
-        self.list.set(list);
+        list.push((id, Rc::new(callback)));
         let list: Weak<dyn Unsubscribe> = Rc::downgrade(self) as Weak<Self>;
         Subscription(list, id)
     }
@@ -61,12 +66,10 @@ impl<T: ?Sized + 'static> Listeners<T> {
     pub fn notify(&self, value: &T) {
         let (mut next, end) = (0, self.next.get());
         loop {
-            let list = self.list.take();
-            let found = list
-                .iter()
-                .find(|(id, callback)| *id >= next && callback.is_some())
-                .and_then(|(id, callback)| Some((*id, callback.clone()?)));
-            self.list.set(list);
+            let found =
+                self.list.try_borrow().ok().and_then(|list| {
+                    list.iter().find(|(id, _)| *id >= next).map(|(id, cb)| (*id, cb.clone()))
+                });
             match found {
                 Some((id, callback)) if id < end => {
                     next = id + 1;
@@ -77,9 +80,10 @@ impl<T: ?Sized + 'static> Listeners<T> {
         }
     }
 
-    /// Drops every callback (their guards become no-ops).
+    /// Drops every callback (their guards become no-ops), with the list released.
     pub fn clear(&self) {
-        drop(self.list.take());
+        let dropped = self.list.try_borrow_mut().map(|mut list| std::mem::take(&mut *list));
+        drop(dropped);
     }
 }
 
@@ -113,7 +117,6 @@ impl Drop for Subscription {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
 
     #[test]
     fn a_callback_dropped_when_unsubscribed_may_subscribe_another() {

@@ -2,7 +2,7 @@
 //! end it and release its browser resources at once.
 
 use std::any::Any;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 use std::future::{Future, poll_fn};
 use std::pin::{Pin, pin};
@@ -174,11 +174,14 @@ impl Background {
         work: impl Future<Output = T> + 'static,
         then: impl FnOnce(T) + 'static,
     ) -> Self {
-        let output = Rc::new(Cell::new(None));
+        let output = Rc::new(RefCell::new(None));
         let out = output.clone();
         let work: Work<()> = Box::pin(async move {
             let value = work.await;
-            out.set(Some(value));
+            // Only these two places borrow it, one after the other.
+            if let Ok(mut out) = out.try_borrow_mut() {
+                *out = Some(value);
+            }
         });
         let slot = Rc::new(RefCell::new(Some(work)));
         let weak = Rc::downgrade(&slot);
@@ -196,7 +199,7 @@ impl Background {
             })
             .await;
             // `None` when the handle was dropped first.
-            let value = output.take();
+            let value = output.try_borrow_mut().ok().and_then(|mut output| output.take());
             if let Some(value) = value {
                 then(value);
             }
@@ -239,6 +242,7 @@ mod tests {
     use super::*;
     use crate::AuthErrorType;
     use futures_util::FutureExt;
+    use std::cell::Cell;
 
     struct Flag(Rc<Cell<bool>>);
     impl Drop for Flag {
