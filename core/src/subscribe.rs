@@ -15,7 +15,9 @@ type Callback<T> = Rc<dyn Fn(&T)>;
 /// too): a borrow never meets another, and none can panic (`try_borrow`, with a defined outcome
 /// if one ever did: nothing is added, removed or called).
 pub(crate) struct Listeners<T: ?Sized> {
-    list: RefCell<Vec<(u32, Callback<T>)>>,
+    /// `(id, callback)`, ids ascending; an unsubscribed entry keeps its id without a callback
+    /// until the next `add` sweeps it.
+    list: RefCell<Vec<(u32, Option<Callback<T>>)>>,
     next: Cell<u32>,
 }
 
@@ -33,18 +35,9 @@ trait Unsubscribe {
 
 impl<T: ?Sized> Unsubscribe for Listeners<T> {
     fn remove(&self, id: u32) {
-        let mut gone = None;
-        if let Ok(mut list) = self.list.try_borrow_mut() {
-            // A second handle on the callback: the list lets go of it here, the app's code in
-            // it is dropped below, with the list released.
-            list.retain(|(i, callback)| {
-                let keep = *i != id;
-                if !keep {
-                    gone = Some(callback.clone());
-                }
-                keep
-            });
-        }
+        let gone = self.list.try_borrow_mut().ok().and_then(|mut list| {
+            list.iter_mut().find(|(i, _)| *i == id).and_then(|(_, callback)| callback.take())
+        });
         drop(gone);
     }
 }
@@ -56,7 +49,9 @@ impl<T: ?Sized + 'static> Listeners<T> {
         let id = self.next.get();
         // u32 ids (less wasm than u64): they wrap after 4 billion subscriptions to one list.
         self.next.set(id.wrapping_add(1));
-        list.push((id, Rc::new(callback)));
+        // Only entries without a callback go: nothing of the app's is dropped here.
+        list.retain(|(_, callback)| callback.is_some());
+        list.push((id, Some(Rc::new(callback))));
         let list: Weak<dyn Unsubscribe> = Rc::downgrade(self) as Weak<Self>;
         Subscription(list, id)
     }
@@ -66,10 +61,10 @@ impl<T: ?Sized + 'static> Listeners<T> {
     pub fn notify(&self, value: &T) {
         let (mut next, end) = (0, self.next.get());
         loop {
-            let found =
-                self.list.try_borrow().ok().and_then(|list| {
-                    list.iter().find(|(id, _)| *id >= next).map(|(id, cb)| (*id, cb.clone()))
-                });
+            let found = self.list.try_borrow().ok().and_then(|list| {
+                let (id, callback) = list.iter().find(|(id, callback)| *id >= next && callback.is_some())?;
+                Some((*id, callback.clone()?))
+            });
             match found {
                 Some((id, callback)) if id < end => {
                     next = id + 1;
