@@ -15,8 +15,8 @@ type Callback<T> = Rc<dyn Fn(&T)>;
 /// too): a borrow never meets another, and none can panic (`try_borrow`, with a defined outcome
 /// if one ever did: nothing is added, removed or called).
 pub(crate) struct Listeners<T: ?Sized> {
-    /// `(id, callback)`, ids ascending; an unsubscribed entry keeps its id without a callback
-    /// until the next `add` sweeps it.
+    /// `(id, callback)`, ids ascending. An `Option` so that `remove` can take the callback out
+    /// before the entry goes.
     list: RefCell<Vec<(u32, Option<Callback<T>>)>>,
     next: Cell<u32>,
 }
@@ -36,7 +36,10 @@ trait Unsubscribe {
 impl<T: ?Sized> Unsubscribe for Listeners<T> {
     fn remove(&self, id: u32) {
         let gone = self.list.try_borrow_mut().ok().and_then(|mut list| {
-            list.iter_mut().find(|(i, _)| *i == id).and_then(|(_, callback)| callback.take())
+            let gone = list.iter_mut().find(|(i, _)| *i == id).and_then(|(_, callback)| callback.take());
+            // Only the entry emptied above goes: nothing of the app's is dropped here.
+            list.retain(|(_, callback)| callback.is_some());
+            gone
         });
         drop(gone);
     }
@@ -45,13 +48,13 @@ impl<T: ?Sized> Unsubscribe for Listeners<T> {
 impl<T: ?Sized + 'static> Listeners<T> {
     /// Adds `callback` until the returned guard is dropped.
     pub fn add(self: &Rc<Self>, callback: impl Fn(&T) + 'static) -> Subscription {
-        let Ok(mut list) = self.list.try_borrow_mut() else { return Subscription::detached() };
         let id = self.next.get();
         // u32 ids (less wasm than u64): they wrap after 4 billion subscriptions to one list.
         self.next.set(id.wrapping_add(1));
-        // Only entries without a callback go: nothing of the app's is dropped here.
-        list.retain(|(_, callback)| callback.is_some());
-        list.push((id, Some(Rc::new(callback))));
+        // Were the list borrowed, the guard would stand for a callback never added.
+        if let Ok(mut list) = self.list.try_borrow_mut() {
+            list.push((id, Some(Rc::new(callback))));
+        }
         let list: Weak<dyn Unsubscribe> = Rc::downgrade(self) as Weak<Self>;
         Subscription(list, id)
     }
@@ -62,7 +65,7 @@ impl<T: ?Sized + 'static> Listeners<T> {
         let (mut next, end) = (0, self.next.get());
         loop {
             let found = self.list.try_borrow().ok().and_then(|list| {
-                let (id, callback) = list.iter().find(|(id, callback)| *id >= next && callback.is_some())?;
+                let (id, callback) = list.iter().find(|(id, _)| *id >= next)?;
                 Some((*id, callback.clone()?))
             });
             match found {
@@ -90,14 +93,6 @@ pub struct Subscription(Weak<dyn Unsubscribe>, u32);
 impl fmt::Debug for Subscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Subscription")
-    }
-}
-
-impl Subscription {
-    /// A subscription to nothing: dropping it does nothing.
-    pub(crate) fn detached() -> Self {
-        let nothing: Weak<dyn Unsubscribe> = Weak::<Listeners<()>>::new();
-        Self(nothing, 0)
     }
 }
 
