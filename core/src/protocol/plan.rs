@@ -1,7 +1,7 @@
 //! From a call and its options to what goes on the wire.
 
 use crate::config::{AuthToken, ClientConfig};
-use crate::json::{Json, JsonObject};
+use crate::json::{Json, JsonObject, write_string};
 use crate::options::{AuthOptions, Credentials};
 use crate::protocol::oauth::OAuthFlow;
 use crate::text::{concat, join};
@@ -67,12 +67,9 @@ pub(crate) fn plan_auth(
     let key = encode_component(provider_config_key);
     let (credentials, assertion_option) = (options.credentials.take(), options.assertion_option.take());
     let host = config.endpoints.host.as_str();
-    let post = |path: &str, body: Option<Json>| {
+    let post = |path: &str, body: Option<String>| {
         let query = query_string(token, options, None);
-        AuthPlan::Post(PostRequest {
-            url: concat(&[host, path, "/", &key, &query]),
-            body: body.map(|b| b.to_json_string()),
-        })
+        AuthPlan::Post(PostRequest { url: concat(&[host, path, "/", &key, &query]), body })
     };
     if call == AuthCall::Create {
         return Ok(post("/auth/unauthenticated", None));
@@ -85,10 +82,7 @@ pub(crate) fn plan_auth(
         Credentials::TwoStep(fields) | Credentials::Jwt(fields) => std::mem::take(fields),
         _ => JsonObject::new(),
     };
-    let obj = |pairs: &[(&str, Option<&String>)]| {
-        let object: JsonObject = pairs.iter().filter_map(|(k, v)| Some((*k, v.as_ref()?.as_str()))).collect();
-        Some(Json::Object(object))
-    };
+    let obj = |pairs: &[(&str, Option<&String>)]| Some(object_text(pairs));
     Ok(match &credentials {
         overrides @ Credentials::OAuthClientOverride { .. } => {
             AuthPlan::Popup(popup(config, token, &key, options, Some(overrides)))
@@ -103,7 +97,7 @@ pub(crate) fn plan_auth(
             if let Some(option) = assertion_option.filter(|o| !is_empty_object(o)) {
                 body.insert("assertionOption", option);
             }
-            post("/auth/two-step", Some(Json::Object(body)))
+            post("/auth/two-step", Some(Json::Object(body).to_json_string()))
         }
         Credentials::Signature { username, password } => {
             let ty = "SIGNATURE".to_owned();
@@ -128,7 +122,7 @@ pub(crate) fn plan_auth(
         Credentials::Basic { username, password } => {
             post("/api-auth/basic", obj(&[("username", username.as_ref()), ("password", password.as_ref())]))
         }
-        Credentials::Jwt(_) => post("/auth/jwt", Some(Json::Object(fields))),
+        Credentials::Jwt(_) => post("/auth/jwt", Some(Json::Object(fields).to_json_string())),
         Credentials::Tba {
             token_id,
             token_secret,
@@ -168,6 +162,24 @@ pub(crate) fn plan_auth(
         // JS bug: the official SDK throws `missing_credentials` here; Nango's endpoint takes no body.
         Credentials::OutboundInstallation => post("/auth/oauth-outbound", None),
     })
+}
+
+/// `{"key":"value",…}` of the pairs that have a value: a body of strings written at once, with
+/// no `Json` tree in between (the same text).
+fn object_text(pairs: &[(&str, Option<&String>)]) -> String {
+    let mut out = String::from("{");
+    for (key, value) in pairs {
+        if let Some(value) = value {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            write_string(&mut out, key);
+            out.push(':');
+            write_string(&mut out, value);
+        }
+    }
+    out.push('}');
+    out
 }
 
 fn is_empty_object(value: &Json) -> bool {
