@@ -73,6 +73,12 @@ fn write(ui: &UiRef) -> Option<RefMut<'_, UiState>> {
     ui.try_borrow_mut().ok()
 }
 
+/// The subscribers and watchers (a list of its own, were the state borrowed: what is added to it
+/// is never called). Not generic, so not copied into each `subscribe` of an app's closure.
+fn listeners(ui: &UiRef) -> Rc<Listeners<Option<ConnectUiEvent>>> {
+    read(ui).map(|state| state.listeners.clone()).unwrap_or_default()
+}
+
 /// What a show does: the iframe's origin and URL, and its token (or a fetch for one).
 #[derive(Debug, PartialEq)]
 struct ShowPlan {
@@ -344,9 +350,7 @@ impl ConnectUi {
 
     /// Calls `callback` with every event until the returned guard is dropped.
     pub fn subscribe(&self, callback: impl Fn(&ConnectUiEvent) + 'static) -> Subscription {
-        // A list of its own, were the state borrowed: the guard then stands for nothing.
-        let listeners = read(&self.state).map(|state| state.listeners.clone()).unwrap_or_default();
-        listeners.add(move |event| {
+        listeners(&self.state).add(move |event| {
             if let Some(event) = event {
                 callback(event);
             }
@@ -357,9 +361,8 @@ impl ConnectUi {
     /// a show, a failure to show, a close) until the returned guard is dropped: what UI
     /// adapters re-render from.
     pub fn watch(&self, callback: impl Fn(&ConnectUiSnapshot) + 'static) -> Subscription {
-        let listeners = read(&self.state).map(|state| state.listeners.clone()).unwrap_or_default();
         let ui = Rc::downgrade(&self.state);
-        listeners.add(move |_| {
+        listeners(&self.state).add(move |_| {
             if let Some(state) = ui.upgrade() {
                 callback(&ConnectUi { state }.snapshot());
             }
@@ -382,10 +385,7 @@ impl ConnectUi {
     }
 
     fn changed(&self) {
-        let listeners = read(&self.state).map(|state| state.listeners.clone());
-        if let Some(listeners) = listeners {
-            listeners.notify(&None);
-        }
+        listeners(&self.state).notify(&None);
     }
 }
 
