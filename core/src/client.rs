@@ -1,10 +1,10 @@
 //! The client: configuration plus the entry points.
 
-use std::cell::{Ref, RefCell, RefMut};
+use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 
-use crate::config::{ClientConfig, ClientToken, NangoConfig};
+use crate::config::{AuthToken, ClientConfig, ClientToken, NangoConfig};
 use crate::protocol::{AuthCall, AuthPlan, plan_auth};
 use crate::task::{AuthFuture, PendingAuth};
 use crate::text::concat;
@@ -30,32 +30,38 @@ pub struct Nango {
 }
 
 struct Inner {
-    config: RefCell<ClientConfig>,
-    pending: RefCell<PendingAuth>,
+    /// The configuration without its token (`config.token` is always `None`: the token is
+    /// `token`, the one part that changes).
+    config: ClientConfig,
+    token: Cell<Option<ClientToken>>,
+    pending: Cell<PendingAuth>,
 }
 
-/// The client's only borrows: a `RefCell` borrow records where it is called from for its panic
-/// message, and three such records are less wasm than ten.
+/// Cells rather than `RefCell`s: nothing here can be borrowed twice, so no borrow can panic
+/// (a `RefCell` borrow's panic links `core::fmt` padding and a location per call site).
 impl Inner {
-    fn config(&self) -> Ref<'_, ClientConfig> {
-        self.config.borrow()
+    /// The token, read without a borrow (taken out and put back).
+    fn token(&self) -> Option<ClientToken> {
+        let token = self.token.take();
+        let copy = token.clone();
+        self.token.set(token);
+        copy
     }
 
-    fn config_mut(&self) -> RefMut<'_, ClientConfig> {
-        self.config.borrow_mut()
-    }
-
-    fn pending(&self) -> RefMut<'_, PendingAuth> {
-        self.pending.borrow_mut()
+    fn session_token(&self) -> Option<String> {
+        match self.token() {
+            Some(ClientToken::ConnectSession(token)) => Some(token),
+            _ => None,
+        }
     }
 }
 
 impl fmt::Debug for Nango {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let config = self.inner.config();
+        let endpoints = &self.inner.config.endpoints;
         f.debug_struct("Nango")
-            .field("host", &config.endpoints.host)
-            .field("ws_url", &config.endpoints.ws_url)
+            .field("host", &endpoints.host)
+            .field("ws_url", &endpoints.ws_url)
             .finish_non_exhaustive()
     }
 }
@@ -69,13 +75,9 @@ impl PartialEq for Nango {
 impl Nango {
     /// Validates `config` (an invalid host is `invalid_host_url`) and makes a client.
     pub fn new(config: NangoConfig) -> Result<Self, AuthError> {
-        let config = ClientConfig::new(config)?;
-        Ok(Self {
-            inner: Rc::new(Inner {
-                config: RefCell::new(config),
-                pending: RefCell::new(PendingAuth::default()),
-            }),
-        })
+        let mut config = ClientConfig::new(config)?;
+        let token = Cell::new(config.config.token.take());
+        Ok(Self { inner: Rc::new(Inner { config, token, pending: Cell::default() }) })
     }
 
     /// The client a framework adapter's provider offers: `client`, or one made from `config`.
@@ -102,17 +104,17 @@ impl Nango {
 
     /// The configuration the client was made with.
     pub fn config(&self) -> NangoConfig {
-        self.inner.config().config.clone()
+        NangoConfig { token: self.inner.token(), ..self.inner.config.config.clone() }
     }
 
     /// The connect session token, if the client has one.
     pub fn session_token(&self) -> Option<String> {
-        self.inner.config().session_token().map(str::to_owned)
+        self.inner.session_token()
     }
 
     /// Replaces the connect session token, e.g. after fetching a fresh one.
     pub fn set_connect_session_token(&self, token: impl Into<String>) {
-        self.inner.config_mut().config.token = Some(ClientToken::ConnectSession(token.into()));
+        self.inner.token.set(Some(ClientToken::ConnectSession(token.into())));
     }
 
     /// Connects an account: an OAuth popup, or a credential POST when `options` carries
@@ -139,8 +141,7 @@ impl Nango {
 
     /// Ends the pending auth, if any, with a `cancelled` error.
     pub fn cancel_pending_auth(&self) {
-        let pending = std::mem::take(&mut *self.inner.pending());
-        pending.cancel(AuthError::cancelled("The auth was cancelled"));
+        self.inner.pending.take().cancel(AuthError::cancelled("The auth was cancelled"));
     }
 
     /// Opens the Connect UI with this client's defaults for what `options` leave out (see
@@ -156,20 +157,18 @@ impl Nango {
     /// API URL, unless `options` has them. (The JS SDK always defaults the API URL to Nango
     /// Cloud, which sends a Connect UI opened by a self-hosted or local client to the wrong API.)
     pub fn connect_ui_options(&self, mut options: ConnectUiOptions) -> ConnectUiOptions {
-        let config = self.inner.config();
         if options.session_token.is_none() {
-            options.session_token = config.session_token().map(str::to_owned);
+            options.session_token = self.inner.session_token();
         }
         if options.api_url.is_none() {
-            options.api_url = Some(config.endpoints.host.clone());
+            options.api_url = Some(self.inner.config.endpoints.host.clone());
         }
         options
     }
 
     /// What the Connect UI takes from this client: its host (as the API URL) and its session token.
     pub(crate) fn defaults(&self) -> (String, Option<String>) {
-        let config = self.inner.config();
-        (config.endpoints.host.clone(), config.session_token().map(str::to_owned))
+        (self.inner.config.endpoints.host.clone(), self.inner.session_token())
     }
 
     /// What an auth call would do, without doing it: the credential POST, or the OAuth flow
@@ -190,7 +189,14 @@ impl Nango {
         provider_config_key: &str,
         options: &AuthOptions,
     ) -> Result<AuthPlan, AuthError> {
-        plan_auth(&self.inner.config(), call, provider_config_key, options)
+        let token = self.inner.token();
+        plan_auth(
+            &self.inner.config,
+            AuthToken(token.as_ref()),
+            call,
+            provider_config_key,
+            &mut options.clone(),
+        )
     }
 
     /// Starts an auth; `token`, when given, is this call's connect session token (the client's
@@ -199,19 +205,19 @@ impl Nango {
         &self,
         call: AuthCall,
         key: &str,
-        options: AuthOptions,
+        mut options: AuthOptions,
         token: Option<String>,
     ) -> AuthFuture {
-        let mut config = self.inner.config().clone();
-        if let Some(token) = token {
-            config.config.token = Some(ClientToken::ConnectSession(token));
-        }
-        let plan = match plan_auth(&config, call, key, &options) {
+        // The client's token is taken out for the plan and put back: read in place, not copied.
+        let (given, own) = (token.map(ClientToken::ConnectSession), self.inner.token.take());
+        let config = &self.inner.config;
+        let plan = plan_auth(config, AuthToken(given.as_ref().or(own.as_ref())), call, key, &mut options);
+        self.inner.token.set(own);
+        let plan = match plan {
             Ok(plan) => plan,
             Err(error) => return AuthFuture::ready(Err(error)),
         };
-        let previous = std::mem::take(&mut *self.inner.pending());
-        previous.cancel(AuthError::cancelled("Another auth started on this client"));
+        self.inner.pending.take().cancel(AuthError::cancelled("Another auth started on this client"));
         if config.config.debug {
             let target = match &plan {
                 AuthPlan::Post(request) => request.url.as_str(),
@@ -223,7 +229,7 @@ impl Nango {
             AuthPlan::Post(request) => platform::start_post(request, options.timeout),
             AuthPlan::Popup(flow) => platform::start_popup(flow, &config.config),
         };
-        *self.inner.pending() = future.pending();
+        self.inner.pending.set(future.pending());
         future
     }
 }

@@ -144,7 +144,8 @@ pub(crate) struct Endpoints {
     pub ws_url: String,
 }
 
-/// A validated client configuration: what every auth call is planned from.
+/// A validated client configuration: what every auth call is planned from, with the token
+/// of the call ([`AuthToken`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ClientConfig {
     pub config: NangoConfig,
@@ -156,31 +157,38 @@ impl ClientConfig {
         let endpoints = config.validate()?;
         Ok(Self { config, endpoints })
     }
+}
 
-    pub fn session_token(&self) -> Option<&str> {
-        match &self.config.token {
+/// The token an auth call is made with (the client's, or one given for that call alone):
+/// passed beside the configuration, so that a call with its own token copies nothing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AuthToken<'a>(pub Option<&'a ClientToken>);
+
+impl<'a> AuthToken<'a> {
+    pub fn session_token(self) -> Option<&'a str> {
+        match self.0 {
             Some(ClientToken::ConnectSession(token)) => Some(token),
             _ => None,
         }
     }
 
-    pub fn public_key(&self) -> Option<&str> {
-        match &self.config.token {
+    pub fn public_key(self) -> Option<&'a str> {
+        match self.0 {
             Some(ClientToken::PublicKey(key)) => Some(key),
             _ => None,
         }
     }
 
     /// `missing_auth_token` unless a non-empty token or key is set.
-    pub fn ensure_token(&self) -> Result<(), AuthError> {
-        match &self.config.token {
+    pub fn ensure_token(self) -> Result<(), AuthError> {
+        match self.0 {
             Some(ClientToken::ConnectSession(t) | ClientToken::PublicKey(t)) if !t.is_empty() => Ok(()),
             _ => Err(AuthError::missing_auth_token()),
         }
     }
 
     /// `missing_connect_session_token` unless a session token is set.
-    pub fn ensure_session_token(&self) -> Result<(), AuthError> {
+    pub fn ensure_session_token(self) -> Result<(), AuthError> {
         match self.session_token() {
             Some(token) if !token.is_empty() => Ok(()),
             _ => Err(AuthError::new(

@@ -80,8 +80,16 @@ impl JsonObject {
 
     /// Removes `key` and returns its value.
     pub fn remove(&mut self, key: &str) -> Option<Json> {
-        let index = self.0.iter().position(|(k, _)| k == key)?;
-        Some(self.0.remove(index).1)
+        // `retain` rather than `Vec::remove`, whose index check links a formatted panic.
+        let mut removed = None;
+        self.0.retain_mut(|(k, v)| {
+            let hit = removed.is_none() && k == key;
+            if hit {
+                removed = Some(std::mem::take(v));
+            }
+            !hit
+        });
+        removed
     }
 
     /// Whether `key` is present.
@@ -102,6 +110,11 @@ impl JsonObject {
     /// Whether there are no keys.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The pairs, owned, in order.
+    pub(crate) fn into_pairs(self) -> Vec<(String, Json)> {
+        self.0
     }
 }
 
@@ -544,6 +557,15 @@ mod tests {
         }
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
         assert_eq!(Json::parse(&deep), None, "deep nesting is refused, not a stack overflow");
+    }
+
+    #[test]
+    fn remove_takes_the_key_out_and_keeps_the_order() {
+        let Some(Json::Object(mut object)) = Json::parse(r#"{"a":1,"type":"x","b":[2]}"#) else { panic!() };
+        assert_eq!(object.remove("type"), Some(Json::String("x".into())));
+        assert_eq!(object.remove("type"), None);
+        assert_eq!(object.remove("nope"), None);
+        assert_eq!(Json::Object(object).to_string(), r#"{"a":1,"b":[2]}"#);
     }
 
     #[test]

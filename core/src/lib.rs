@@ -71,6 +71,7 @@
 
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod cell;
 mod client;
 mod config;
 mod connect_ui;

@@ -60,7 +60,7 @@ impl Dom {
     pub fn is_connected(&self) -> bool {
         match *self {}
     }
-    pub fn post_token(&self, _token: &str, _origin: &str) {
+    pub fn post_token(&self, _token: &str) {
         match *self {}
     }
 }

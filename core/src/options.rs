@@ -403,13 +403,21 @@ mod tests {
             crate::NangoConfig::new().connect_session_token("nango_connect_session_secret"),
         )
         .unwrap();
-        let basic = AuthOptions::new().credentials(Credentials::basic("someone", "secret-password"));
-        let post = crate::protocol::plan_auth(&config, crate::protocol::AuthCall::Auth, "b", &basic).unwrap();
+        let mut basic = AuthOptions::new().credentials(Credentials::basic("someone", "secret-password"));
+        let token = crate::config::AuthToken(config.config.token.as_ref());
+        let post =
+            crate::protocol::plan_auth(&config, token, crate::protocol::AuthCall::Auth, "b", &mut basic)
+                .unwrap();
         let shown = format!("{post:?}");
         assert!(!shown.contains("secret") && !shown.contains("someone"), "{shown}");
         assert!(shown.contains("/api-auth/basic/b?connect_session_token=…"), "{shown}");
-        let popup =
-            crate::protocol::plan_auth(&config, crate::protocol::AuthCall::Auth, "g", &AuthOptions::new());
+        let popup = crate::protocol::plan_auth(
+            &config,
+            token,
+            crate::protocol::AuthCall::Auth,
+            "g",
+            &mut AuthOptions::new(),
+        );
         let shown = format!("{:?}", popup.unwrap());
         assert!(!shown.contains("secret"), "{shown}");
     }

@@ -7,6 +7,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use crate::cell::{copy, replace};
 use crate::generation::{Generation, Ticket};
 use crate::options::effective_timeout;
 use crate::protocol::AuthCall;
@@ -49,13 +50,17 @@ pub struct AuthRunner {
     inner: Rc<Inner>,
 }
 
+/// Each cell is read and replaced whole through [`crate::cell`]: no borrow can panic, and what
+/// a value replaces (the app's token source, a run's future) is dropped after the borrow.
 struct Inner {
     client: RefCell<Result<Nango, AuthError>>,
     tokens: RefCell<Option<SessionTokens>>,
     state: RefCell<AuthState>,
-    /// The current run: its generation (a result of an older run is ignored) and its work in the
-    /// background (dropping it cancels the auth, or the token fetch before it).
-    run: RefCell<(Generation, Option<Background>)>,
+    /// The current run's generation: a result of an older run is ignored.
+    runs: Generation,
+    /// The current run's work in the background (dropping it cancels the auth, or the token
+    /// fetch before it).
+    run: RefCell<Option<Background>>,
     /// The token fetched ahead, while under way (dropped, so aborted, on release).
     prefetch: RefCell<Option<Background>>,
     listeners: Rc<Listeners<AuthState>>,
@@ -86,6 +91,7 @@ impl AuthRunner {
             client: RefCell::new(client),
             tokens: RefCell::default(),
             state: RefCell::default(),
+            runs: Generation::default(),
             run: RefCell::default(),
             prefetch: RefCell::default(),
             listeners: Rc::default(),
@@ -95,23 +101,21 @@ impl AuthRunner {
 
     /// Replaces the client used by the next run.
     pub fn set_client(&self, client: Result<Nango, AuthError>) {
-        *self.inner.client.borrow_mut() = client;
+        drop(replace(&self.inner.client, client));
     }
 
     /// Sets where connect session tokens come from (`None`: the client's own token). An equal
     /// source keeps the cached token, so it can be passed at every render; a different one
     /// forgets it (see [`SessionTokens::set_source`]). The first source is fetched ahead.
     pub fn set_token_source(&self, source: Option<TokenSource>) {
-        let mut tokens = self.inner.tokens.borrow_mut();
-        match (source, tokens.as_ref()) {
-            (None, _) => *tokens = None,
+        match (source, copy(&self.inner.tokens).flatten()) {
+            (None, _) => drop(replace(&self.inner.tokens, None)),
             (Some(source), Some(current)) => {
                 current.set_source(source);
             }
             (Some(source), None) => {
                 let added = SessionTokens::new(source);
-                *tokens = Some(added.clone());
-                drop(tokens);
+                drop(replace(&self.inner.tokens, Some(added.clone())));
                 self.inner.prefetch(Some(added));
             }
         }
@@ -120,7 +124,7 @@ impl AuthRunner {
     /// Forgets the cached session token (e.g. when the user signs out): the next run fetches
     /// a fresh one from the token source.
     pub fn forget_cached_token(&self) {
-        if let Some(tokens) = &*self.inner.tokens.borrow() {
+        if let Some(tokens) = copy(&self.inner.tokens).flatten() {
             tokens.invalidate();
         }
     }
@@ -144,18 +148,15 @@ impl AuthRunner {
     /// source, the auth starts before this returns; otherwise once the token arrives (a popup
     /// opened after that wait may be blocked by strict browsers; credential POSTs are not).
     pub fn run(&self, call: AuthCall, provider_config_key: &str, options: AuthOptions) {
-        let (id, previous) = {
-            let mut run = self.inner.run.borrow_mut();
-            (run.0.next(), run.1.take())
-        };
+        let (id, previous) = (self.inner.runs.next(), replace(&self.inner.run, None));
         drop(previous);
-        let client = self.inner.client.borrow().clone();
-        let client = match client {
-            Ok(client) => client,
-            Err(error) => return self.inner.end(id, Err(error)),
+        let client = match copy(&self.inner.client) {
+            Some(Ok(client)) => client,
+            Some(Err(error)) => return self.inner.end(id, Err(error)),
+            None => return,
         };
         self.inner.set_state(AuthState::Pending);
-        let tokens = self.inner.tokens.borrow().clone();
+        let tokens = copy(&self.inner.tokens).flatten();
         let future = match tokens.map(|tokens| (tokens.fresh(), tokens)) {
             None => client.start(call, provider_config_key, options, None),
             Some((Some(token), _)) => client.start(call, provider_config_key, options, Some(token)),
@@ -175,10 +176,7 @@ impl AuthRunner {
     /// Cancels the current run, if any (its popup and socket are closed): the state becomes
     /// `Failed` with a `cancelled` error. A no-op when nothing is running.
     pub fn cancel(&self) {
-        let (id, future) = {
-            let mut run = self.inner.run.borrow_mut();
-            (run.0.next(), run.1.take())
-        };
+        let (id, future) = (self.inner.runs.next(), replace(&self.inner.run, None));
         drop(future);
         if self.snapshot().is_pending() {
             self.inner.end(id, Err(AuthError::cancelled("The auth was cancelled")));
@@ -190,14 +188,14 @@ impl AuthRunner {
     /// may hold this runner, so dropping it would not be enough).
     pub fn release(&self) {
         self.inner.listeners.clear();
-        self.inner.tokens.borrow_mut().take();
-        self.inner.prefetch.borrow_mut().take();
+        drop(replace(&self.inner.tokens, None));
+        drop(replace(&self.inner.prefetch, None));
         self.cancel();
     }
 
     /// The state of the latest run.
     pub fn snapshot(&self) -> AuthState {
-        self.inner.state.borrow().clone()
+        copy(&self.inner.state).unwrap_or_default()
     }
 
     /// Calls `callback` with each new state until the returned guard is dropped.
@@ -208,17 +206,16 @@ impl AuthRunner {
 
 impl Inner {
     fn set_state(&self, state: AuthState) {
-        if *self.state.borrow() == state {
-            return;
+        match replace(&self.state, state.clone()) {
+            Some(old) if old != state => self.listeners.notify(&state),
+            _ => {}
         }
-        self.state.replace(state.clone());
-        self.listeners.notify(&state);
     }
 
     /// Records the result of run `id`, if it is still the current one.
     fn end(&self, id: Ticket, result: Result<AuthSuccess, AuthError>) {
-        if self.run.borrow().0.is_current(id) {
-            let tokens = self.tokens.borrow().clone();
+        if self.runs.is_current(id) {
+            let tokens = copy(&self.tokens).flatten();
             if let (Err(error), Some(tokens)) = (&result, &tokens)
                 && error.is_session_refused()
             {
@@ -231,10 +228,11 @@ impl Inner {
 
     /// Fetches a token ahead when a fetching source has none cached.
     fn prefetch(&self, tokens: Option<SessionTokens>) {
-        let under_way = self.prefetch.borrow().as_ref().is_some_and(Background::is_running);
+        let under_way =
+            self.prefetch.try_borrow().is_ok_and(|p| p.as_ref().is_some_and(Background::is_running));
         if let Some(tokens) = tokens.filter(|t| !under_way && t.fresh().is_none()) {
             let ahead = Background::spawn(tokens.get(), drop);
-            self.prefetch.replace(Some(ahead));
+            drop(replace(&self.prefetch, Some(ahead)));
         }
     }
 
@@ -256,9 +254,8 @@ impl Inner {
             // Nothing here polls it again (no executor): a typed error, never a hang.
             return self.end(id, Err(crate::platform::no_executor()));
         }
-        let mut run = self.run.borrow_mut();
-        if run.0.is_current(id) {
-            run.1 = Some(work);
+        if self.runs.is_current(id) {
+            drop(replace(&self.run, Some(work)));
         }
     }
 }
@@ -334,6 +331,30 @@ mod tests {
         runner.auth("github", AuthOptions::new());
         assert_eq!(*seen.borrow(), ["pending", "network_error"]);
         assert_eq!(shared.config().token, Some(ClientToken::ConnectSession("client-token".into())));
+    }
+
+    #[test]
+    fn a_replaced_token_source_may_use_the_runner_when_dropped() {
+        /// Uses the runner when dropped, as an app's value held by a token function may.
+        struct OnDrop(AuthRunner, Rc<Cell<bool>>);
+        impl Drop for OnDrop {
+            fn drop(&mut self) {
+                self.0.forget_cached_token();
+                self.0.cancel();
+                self.1.set(true);
+            }
+        }
+        let runner = AuthRunner::new(client(None));
+        let dropped = Rc::new(Cell::new(false));
+        let held = OnDrop(runner.clone(), dropped.clone());
+        runner.set_token_source(Some(TokenSource::new(move || {
+            let _ = &held;
+            async { Ok("a".to_owned()) }
+        })));
+        runner.set_token_source(Some(TokenSource::fixed("b")));
+        assert!(dropped.get(), "the old source is gone");
+        let tokens = runner.inner.tokens.borrow().clone();
+        assert_eq!(tokens.and_then(|t| t.fresh()).as_deref(), Some("b"));
     }
 
     #[test]

@@ -9,8 +9,15 @@ type Callback<T> = Rc<dyn Fn(&T)>;
 
 /// The callbacks subscribed to one kind of value. Callbacks are called in subscription order
 /// with the list released, so they may subscribe, unsubscribe or use the object that notifies.
+///
+/// The list is borrowed only by the few lines here, which run no callback and drop none (an
+/// unsubscribed callback is dropped once the list is released, so its drop may use the list
+/// too): a borrow never meets another, and none can panic (`try_borrow`, with a defined outcome
+/// if one ever did: nothing is added, removed or called).
 pub(crate) struct Listeners<T: ?Sized> {
-    list: RefCell<Vec<(u32, Callback<T>)>>,
+    /// `(id, callback)`, ids ascending. An `Option` so that `remove` can take the callback out
+    /// before the entry goes.
+    list: RefCell<Vec<(u32, Option<Callback<T>>)>>,
     next: Cell<u32>,
 }
 
@@ -28,9 +35,13 @@ trait Unsubscribe {
 
 impl<T: ?Sized> Unsubscribe for Listeners<T> {
     fn remove(&self, id: u32) {
-        if let Ok(mut list) = self.list.try_borrow_mut() {
-            list.retain(|(i, _)| *i != id);
-        }
+        let gone = self.list.try_borrow_mut().ok().and_then(|mut list| {
+            let gone = list.iter_mut().find(|(i, _)| *i == id).and_then(|(_, callback)| callback.take());
+            // Only the entry emptied above goes: nothing of the app's is dropped here.
+            list.retain(|(_, callback)| callback.is_some());
+            gone
+        });
+        drop(gone);
     }
 }
 
@@ -40,7 +51,10 @@ impl<T: ?Sized + 'static> Listeners<T> {
         let id = self.next.get();
         // u32 ids (less wasm than u64): they wrap after 4 billion subscriptions to one list.
         self.next.set(id.wrapping_add(1));
-        self.list.borrow_mut().push((id, Rc::new(callback)));
+        // Were the list borrowed, the guard would stand for a callback never added.
+        if let Ok(mut list) = self.list.try_borrow_mut() {
+            list.push((id, Some(Rc::new(callback))));
+        }
         let list: Weak<dyn Unsubscribe> = Rc::downgrade(self) as Weak<Self>;
         Subscription(list, id)
     }
@@ -50,8 +64,10 @@ impl<T: ?Sized + 'static> Listeners<T> {
     pub fn notify(&self, value: &T) {
         let (mut next, end) = (0, self.next.get());
         loop {
-            let found =
-                self.list.borrow().iter().find(|(id, _)| *id >= next).map(|(id, cb)| (*id, cb.clone()));
+            let found = self.list.try_borrow().ok().and_then(|list| {
+                let (id, callback) = list.iter().find(|(id, _)| *id >= next)?;
+                Some((*id, callback.clone()?))
+            });
             match found {
                 Some((id, callback)) if id < end => {
                     next = id + 1;
@@ -62,9 +78,9 @@ impl<T: ?Sized + 'static> Listeners<T> {
         }
     }
 
-    /// Drops every callback (their guards become no-ops).
+    /// Drops every callback (their guards become no-ops), with the list released.
     pub fn clear(&self) {
-        let dropped = std::mem::take(&mut *self.list.borrow_mut());
+        let dropped = self.list.try_borrow_mut().map(|mut list| std::mem::take(&mut *list));
         drop(dropped);
     }
 }
@@ -91,6 +107,27 @@ impl Drop for Subscription {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_callback_dropped_when_unsubscribed_may_subscribe_another() {
+        /// Subscribes a recorder to the list when dropped.
+        struct OnDrop(Rc<Listeners<u32>>, Rc<Cell<u32>>);
+        impl Drop for OnDrop {
+            fn drop(&mut self) {
+                let seen = self.1.clone();
+                std::mem::forget(self.0.add(move |v| seen.set(*v)));
+            }
+        }
+        let list: Rc<Listeners<u32>> = Rc::default();
+        let seen = Rc::new(Cell::new(0));
+        let on_drop = OnDrop(list.clone(), seen.clone());
+        let subscription = list.add(move |_| {
+            let _ = &on_drop;
+        });
+        drop(subscription);
+        list.notify(&7);
+        assert_eq!(seen.get(), 7, "the subscription made while the old callback was dropped is kept");
+    }
 
     #[test]
     fn callbacks_run_in_order_until_unsubscribed_and_may_reenter() {

@@ -44,14 +44,14 @@ impl Task {
         }
     }
 
+    /// Keeps `resources` until the task ends; a task that ended (or, never seen, one borrowed
+    /// at this moment) releases them at once.
     pub fn set_resources(task: &TaskRef, resources: Box<dyn Any>) {
-        let mut t = task.borrow_mut();
-        if t.finished {
-            drop(t);
-            drop(resources);
-        } else {
-            t.resources = Some(resources);
-        }
+        let released = match task.try_borrow_mut() {
+            Ok(mut t) if !t.finished => t.resources.replace(resources),
+            _ => Some(resources),
+        };
+        drop(released);
     }
 }
 
@@ -131,14 +131,19 @@ impl Future for AuthFuture {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<AuthResult> {
         let this = &mut *self;
         if let Some(work) = this.work.as_mut() {
-            if this.task.borrow().finished {
+            if this.task.try_borrow().is_ok_and(|t| t.finished) {
                 this.work = None;
             } else if let Poll::Ready(result) = work.as_mut().poll(cx) {
                 this.work = None;
                 Task::finish(&this.task, result);
             }
         }
-        let mut task = this.task.borrow_mut();
+        // The task is borrowed only inside `Task::finish`, which runs no other code: never seen
+        // here, and if it were, the future asks to be polled again.
+        let Ok(mut task) = this.task.try_borrow_mut() else {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        };
         if let Some(result) = task.result.take() {
             return Poll::Ready(result);
         }
@@ -173,7 +178,10 @@ impl Background {
         let out = output.clone();
         let work: Work<()> = Box::pin(async move {
             let value = work.await;
-            *out.borrow_mut() = Some(value);
+            // Only these two places borrow it, one after the other.
+            if let Ok(mut out) = out.try_borrow_mut() {
+                *out = Some(value);
+            }
         });
         let slot = Rc::new(RefCell::new(Some(work)));
         let weak = Rc::downgrade(&slot);
@@ -191,7 +199,7 @@ impl Background {
             })
             .await;
             // `None` when the handle was dropped first.
-            let value = output.borrow_mut().take();
+            let value = output.try_borrow_mut().ok().and_then(|mut output| output.take());
             if let Some(value) = value {
                 then(value);
             }

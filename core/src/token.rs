@@ -8,6 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crate::AuthError;
+use crate::cell::{copy, replace};
 use crate::generation::Generation;
 
 /// A boxed token future.
@@ -138,10 +139,11 @@ impl SessionTokens {
     /// Replaces the source. A different source forgets the cached token (it was the old
     /// source's: another user's, maybe); an equal one keeps it. Returns whether it changed.
     pub fn set_source(&self, source: TokenSource) -> bool {
-        if *self.source.borrow() == source {
+        if self.source.try_borrow().map_or(true, |current| *current == source) {
             return false;
         }
-        *self.source.borrow_mut() = source;
+        // The old source (the app's function, maybe) is dropped after the borrow.
+        drop(replace(&self.source, source));
         self.invalidate();
         true
     }
@@ -152,11 +154,12 @@ impl SessionTokens {
     }
 
     fn fresh_at(&self, now: Duration) -> Option<String> {
-        match &*self.source.borrow() {
+        match &*self.source.try_borrow().ok()? {
             TokenSource::Fixed(token) => Some(token.clone()),
             TokenSource::Backend(_) | TokenSource::Fetch(_) => self
                 .cached
-                .borrow()
+                .try_borrow()
+                .ok()?
                 .as_ref()
                 .filter(|(_, at)| now.saturating_sub(*at) < REFRESH_AFTER)
                 .map(|(token, _)| token.clone()),
@@ -182,13 +185,12 @@ impl SessionTokens {
                 }
                 let ticket = this.generation.current();
                 // Called unborrowed: the app's function may replace the source itself.
-                let source = this.source.borrow().clone();
-                let Some(fetch) = source.fetch() else {
+                let Some(fetch) = copy(&this.source).and_then(|source| source.fetch()) else {
                     return Err(AuthError::missing_auth_token());
                 };
                 let token = fetch.await?;
                 if this.generation.is_current(ticket) {
-                    *this.cached.borrow_mut() = Some((token.clone(), crate::platform::now()));
+                    drop(replace(&this.cached, Some((token.clone(), crate::platform::now()))));
                     return Ok(token);
                 }
             }
@@ -202,7 +204,7 @@ impl SessionTokens {
     /// out); a fetch under way no longer fills the cache.
     pub fn invalidate(&self) {
         self.generation.next();
-        self.cached.borrow_mut().take();
+        drop(replace(&self.cached, None));
     }
 }
 

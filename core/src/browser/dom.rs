@@ -16,9 +16,10 @@ pub(crate) struct Dom(Js);
 
 impl Dom {
     pub fn mount(ui: &UiRef) -> Result<Self, AuthError> {
-        let (src, origin) = {
-            let state = ui.borrow();
-            (state.iframe_url.clone(), state.origin.clone())
+        // The show has just written these and holds no borrow (see `crate::cell`).
+        let Ok((src, origin)) = ui.try_borrow().map(|state| (state.iframe_url.clone(), state.origin.clone()))
+        else {
+            return Err(AuthError::unsupported());
         };
         // The driver checks each message's origin and source (the iframe's own window) first.
         let weak = Rc::downgrade(ui);
@@ -41,7 +42,7 @@ impl Dom {
     }
 
     /// Posts the session token to the Connect UI's origin only (the JS SDK uses `"*"`).
-    pub fn post_token(&self, token: &str, _origin: &str) {
+    pub fn post_token(&self, token: &str) {
         js::post(&self.0.handle, &session_token_message(token));
     }
 

@@ -60,15 +60,23 @@ impl Drop for UiState {
 
 pub(crate) type UiRef = Rc<RefCell<UiState>>;
 
-/// The module's one place that borrows the state: a `RefCell` borrow records where it is
-/// called from for its panic message, and one such record is less wasm than thirty.
-fn read(ui: &UiRef) -> Ref<'_, UiState> {
-    ui.borrow()
+/// The module's one place that borrows the state, without a panic: the state is borrowed only
+/// by code that runs no app code (callbacks are called, and app values dropped, after the
+/// borrow ends), so a borrow never meets another. Were one to, `None`: commands are then no-ops
+/// and queries answer as for a closed handle.
+fn read(ui: &UiRef) -> Option<Ref<'_, UiState>> {
+    ui.try_borrow().ok()
 }
 
 /// See [`read`].
-fn write(ui: &UiRef) -> RefMut<'_, UiState> {
-    ui.borrow_mut()
+fn write(ui: &UiRef) -> Option<RefMut<'_, UiState>> {
+    ui.try_borrow_mut().ok()
+}
+
+/// The subscribers and watchers (a list of its own, were the state borrowed: what is added to it
+/// is never called). Not generic, so not copied into each `subscribe` of an app's closure.
+fn listeners(ui: &UiRef) -> Rc<Listeners<Option<ConnectUiEvent>>> {
+    read(ui).map(|state| state.listeners.clone()).unwrap_or_default()
 }
 
 /// What a show does: the iframe's origin and URL, and its token (or a fetch for one).
@@ -177,27 +185,37 @@ impl ConnectUi {
     /// stays as it is, and its token keeps going to its own origin. Invalid URLs are reported
     /// by that show. Subscribers, the snapshot and the connections made are kept.
     pub fn set_options(&self, options: ConnectUiOptions) {
-        let mut state = write(&self.state);
+        let Some(mut state) = write(&self.state) else { return };
         if options.session_token.is_some() {
             state.explicit.clone_from(&options.session_token);
         }
-        state.options = options;
+        let replaced = std::mem::replace(&mut state.options, options);
+        drop(state);
+        // The old callbacks are the app's: dropped with the state released.
+        drop(replaced);
     }
 
     /// Sets the client whose defaults fill what the options leave out (API URL, token).
     pub fn set_client(&self, client: Option<Nango>) {
-        write(&self.state).client = client;
+        let replaced = write(&self.state).map(|mut state| std::mem::replace(&mut state.client, client));
+        drop(replaced);
     }
 
     /// Sets where session tokens come from (`None`: none). An equal source keeps the cached
     /// token; a different one forgets it (see [`SessionTokens::set_source`]).
     pub fn set_token_source(&self, source: Option<TokenSource>) {
-        let mut state = write(&self.state);
-        match (source, state.tokens.as_ref()) {
-            (None, _) => state.tokens = None,
-            (Some(source), Some(tokens)) => tokens.set_source(source),
-            (Some(source), None) => state.tokens = Some(Rc::new(SessionTokens::new(source))),
-        }
+        let Some(mut state) = write(&self.state) else { return };
+        // The old source (the app's function, maybe) is dropped with the state released.
+        let replaced = match (source, state.tokens.clone()) {
+            (None, _) => state.tokens.take(),
+            (Some(source), Some(tokens)) => {
+                drop(state);
+                return tokens.set_source(source);
+            }
+            (Some(source), None) => state.tokens.replace(Rc::new(SessionTokens::new(source))),
+        };
+        drop(state);
+        drop(replaced);
     }
 
     /// Shows the Connect UI (again); a no-op while it is open. Outside a browser this is an
@@ -209,11 +227,10 @@ impl ConnectUi {
             return Ok(());
         }
         let result = self.mount();
-        let on_error = {
-            let mut state = write(&self.state);
+        let on_error = write(&self.state).and_then(|mut state| {
             state.snapshot.last_error = result.as_ref().err().cloned();
             state.options.on_error.clone()
-        };
+        });
         if let (Err(error), Some(on_error)) = (&result, on_error) {
             on_error(error);
         }
@@ -222,16 +239,17 @@ impl ConnectUi {
     }
 
     fn mount(&self) -> Result<(), AuthError> {
-        let plan = plan_show(&read(&self.state))?;
-        let (stale, show) = {
-            let mut state = write(&self.state);
+        let Some(plan) = read(&self.state).map(|state| plan_show(&state)) else { return Ok(()) };
+        let plan = plan?;
+        let (stale, fetch, show) = {
+            let Some(mut state) = write(&self.state) else { return Ok(()) };
             state.ready = false;
             state.origin = plan.origin;
             state.iframe_url = plan.iframe_url;
             state.token = plan.token;
-            state.fetch = None;
-            (state.dom.take(), state.shows.next())
+            (state.dom.take(), state.fetch.take(), state.shows.next())
         };
+        drop(fetch);
         if let Some(dom) = stale {
             dom.remove();
         }
@@ -240,7 +258,7 @@ impl ConnectUi {
         #[cfg_attr(all(not(browser), feature = "native"), allow(unreachable_code))]
         let dom = Dom::mount(&self.state)?;
         let tokens = {
-            let mut state = write(&self.state);
+            let Some(mut state) = write(&self.state) else { return Ok(()) };
             state.dom = Some(dom);
             state.tokens.clone().filter(|_| plan.fetch)
         };
@@ -252,7 +270,7 @@ impl ConnectUi {
 
     /// What this handle has seen: open/ready, the latest event and error, connections made.
     pub fn snapshot(&self) -> ConnectUiSnapshot {
-        let mut snapshot = read(&self.state).snapshot.clone();
+        let mut snapshot = read(&self.state).map(|state| state.snapshot.clone()).unwrap_or_default();
         snapshot.is_open = self.is_open();
         snapshot.is_ready = snapshot.is_open && self.is_ready();
         snapshot
@@ -261,10 +279,11 @@ impl ConnectUi {
     /// Closes the Connect UI: removes the iframe and the listener and restores page scrolling.
     /// Subscribers do not get a `Close` event for a close the app asked for.
     pub fn close(&self) {
-        let (dom, fetch) = {
-            let mut state = write(&self.state);
+        let Some((dom, fetch)) = write(&self.state).map(|mut state| {
             state.ready = false;
             (state.dom.take(), state.fetch.take())
+        }) else {
+            return;
         };
         drop(fetch);
         if let Some(dom) = dom {
@@ -277,29 +296,32 @@ impl ConnectUi {
     /// subscribers, callbacks, client and token source. For a component that unmounts (its
     /// callbacks may hold this handle, so dropping it would not be enough).
     pub fn release(&self) {
-        let held = {
-            let mut state = write(&self.state);
-            state.listeners.clear();
-            (std::mem::take(&mut state.options), state.client.take(), state.tokens.take())
-        };
+        let held = write(&self.state).map(|mut state| {
+            let listeners = state.listeners.clone();
+            (listeners, std::mem::take(&mut state.options), state.client.take(), state.tokens.take())
+        });
+        // The subscribers and callbacks are the app's: dropped with the state released.
+        if let Some((listeners, ..)) = &held {
+            listeners.clear();
+        }
         drop(held);
         self.close();
     }
 
     /// Whether the iframe is in the page.
     pub fn is_open(&self) -> bool {
-        read(&self.state).dom.as_ref().is_some_and(Dom::is_connected)
+        read(&self.state).is_some_and(|state| state.dom.as_ref().is_some_and(Dom::is_connected))
     }
 
     /// Whether the Connect UI said `ready` (and got the token if one is known).
     pub fn is_ready(&self) -> bool {
-        read(&self.state).ready
+        read(&self.state).is_some_and(|state| state.ready)
     }
 
     /// Forgets the token source's cached token (e.g. when the user signs out): the next show
     /// fetches a fresh one. A token the app set itself stays until it sets another.
     pub fn forget_cached_token(&self) {
-        let tokens = read(&self.state).tokens.clone();
+        let tokens = read(&self.state).and_then(|state| state.tokens.clone());
         if let Some(tokens) = tokens {
             tokens.invalidate();
         }
@@ -309,7 +331,7 @@ impl ConnectUi {
     /// token of every later show too, until the app sets another.
     pub fn set_session_token(&self, token: impl Into<String>) {
         let token = token.into();
-        let mut state = write(&self.state);
+        let Some(mut state) = write(&self.state) else { return };
         state.explicit = Some(token.clone());
         state.token = Some(token);
         if state.ready {
@@ -319,7 +341,7 @@ impl ConnectUi {
 
     /// The URL the iframe loads (or would load at the next show, while closed).
     pub fn iframe_url(&self) -> String {
-        let state = read(&self.state);
+        let Some(state) = read(&self.state) else { return String::new() };
         match (&state.dom, plan_show(&state)) {
             (None, Ok(plan)) => plan.iframe_url,
             _ => state.iframe_url.clone(),
@@ -328,8 +350,7 @@ impl ConnectUi {
 
     /// Calls `callback` with every event until the returned guard is dropped.
     pub fn subscribe(&self, callback: impl Fn(&ConnectUiEvent) + 'static) -> Subscription {
-        let listeners = read(&self.state).listeners.clone();
-        listeners.add(move |event| {
+        listeners(&self.state).add(move |event| {
             if let Some(event) = event {
                 callback(event);
             }
@@ -340,8 +361,8 @@ impl ConnectUi {
     /// a show, a failure to show, a close) until the returned guard is dropped: what UI
     /// adapters re-render from.
     pub fn watch(&self, callback: impl Fn(&ConnectUiSnapshot) + 'static) -> Subscription {
-        let (listeners, ui) = (read(&self.state).listeners.clone(), Rc::downgrade(&self.state));
-        listeners.add(move |_| {
+        let ui = Rc::downgrade(&self.state);
+        listeners(&self.state).add(move |_| {
             if let Some(state) = ui.upgrade() {
                 callback(&ConnectUi { state }.snapshot());
             }
@@ -364,8 +385,7 @@ impl ConnectUi {
     }
 
     fn changed(&self) {
-        let listeners = read(&self.state).listeners.clone();
-        listeners.notify(&None);
+        listeners(&self.state).notify(&None);
     }
 }
 
@@ -410,23 +430,25 @@ impl ShowTokens for SessionTokens {
 
 fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: Ticket) {
     if let Some(token) = tokens.fresh() {
-        write(ui).token = Some(token);
+        if let Some(mut state) = write(ui) {
+            state.token = Some(token);
+        }
         return;
     }
     let weak = Rc::downgrade(ui);
     let fetch = Background::spawn(tokens.get(), move |result| {
         let Some(ui) = weak.upgrade() else { return };
         // An answer for a show that is no longer current is ignored, a failure as a token.
-        let current = {
-            let state = read(&ui);
+        let current = read(&ui).is_some_and(|state| {
             state.shows.is_current(show) && state.explicit.is_none() && state.dom.is_some()
-        };
+        });
         match result {
             Ok(token) if current => {
-                let mut state = write(&ui);
-                state.token = Some(token);
-                if state.ready {
-                    post_token(&state);
+                if let Some(mut state) = write(&ui) {
+                    state.token = Some(token);
+                    if state.ready {
+                        post_token(&state);
+                    }
                 }
             }
             Err(error) if current => dispatch(
@@ -439,7 +461,9 @@ fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: Ticket) {
             _ => {}
         }
     });
-    write(ui).fetch = Some(fetch);
+    // A fetch it replaces (the app's future) is dropped with the state released.
+    let replaced = write(ui).map(|mut state| state.fetch.replace(fetch));
+    drop(replaced);
 }
 
 /// Natively (feature `native`): the Connect UI in the system browser (the thread's
@@ -455,9 +479,10 @@ fn open_link(ui: &UiRef, fetch: bool, show: Ticket) -> Result<(), AuthError> {
     if !crate::native::has_runtime() {
         return Err(crate::native::no_runtime());
     }
-    let (url, token, tokens) = {
-        let state = read(ui);
+    let Some((url, token, tokens)) = read(ui).map(|state| {
         (state.iframe_url.clone(), state.token.clone(), state.tokens.as_ref().map(|t| t.sessions()))
+    }) else {
+        return Ok(());
     };
     let open = move |token: &str| {
         let link = crate::text::concat(&[&url, "&session_token=", &crate::url::encode_form(token)]);
@@ -475,7 +500,7 @@ fn open_link(ui: &UiRef, fetch: bool, show: Ticket) -> Result<(), AuthError> {
             let weak = Rc::downgrade(ui);
             let fetch = Background::spawn(tokens.get(), move |result| {
                 let Some(ui) = weak.upgrade() else { return };
-                if !read(&ui).shows.is_current(show) {
+                if !read(&ui).is_some_and(|state| state.shows.is_current(show)) {
                     return;
                 }
                 if let Err(error) = result.and_then(|token: String| open(&token)) {
@@ -487,7 +512,8 @@ fn open_link(ui: &UiRef, fetch: bool, show: Ticket) -> Result<(), AuthError> {
                 // Nothing here polls the fetch again (no executor): say so, never wait.
                 return Err(crate::platform::no_executor());
             }
-            write(ui).fetch = Some(fetch);
+            let replaced = write(ui).map(|mut state| state.fetch.replace(fetch));
+            drop(replaced);
             Ok(())
         }
         _ => Err(AuthError::missing_auth_token()),
@@ -517,9 +543,9 @@ pub(crate) fn deliver(ui: &UiRef, event: Option<ConnectUiEvent>) {
 }
 
 fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
-    let (options, listeners, closed_dom) = {
-        let mut state = write(ui);
-        let mut closed_dom = None;
+    let (options, listeners, closed_dom, closed_fetch) = {
+        let Some(mut state) = write(ui) else { return };
+        let (mut closed_dom, mut closed_fetch) = (None, None);
         match &event {
             ConnectUiEvent::Ready => {
                 state.ready = true;
@@ -527,7 +553,7 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
             }
             ConnectUiEvent::Close => {
                 state.ready = false;
-                state.fetch = None;
+                closed_fetch = state.fetch.take();
                 closed_dom = state.dom.take();
             }
             ConnectUiEvent::Error { error_type, .. } if crate::error::is_session_refused(error_type) => {
@@ -540,8 +566,9 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
         state.snapshot.apply(&event);
         let o = &state.options;
         let callbacks = (o.on_event.clone(), o.on_connect.clone(), o.on_close.clone(), o.on_error.clone());
-        (callbacks, state.listeners.clone(), closed_dom)
+        (callbacks, state.listeners.clone(), closed_dom, closed_fetch)
     };
+    drop(closed_fetch);
     let (on_event, on_connect, on_close, on_error) = options;
     if let Some(dom) = closed_dom {
         dom.remove();
@@ -572,7 +599,7 @@ fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
 
 fn post_token(state: &UiState) {
     if let (Some(token), Some(dom)) = (&state.token, &state.dom) {
-        dom.post_token(token, &state.origin);
+        dom.post_token(token);
     }
 }
 

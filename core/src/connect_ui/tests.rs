@@ -194,3 +194,28 @@ fn outside_a_browser_show_is_a_typed_error() {
     let err = ConnectUi::open(ConnectUiOptions::new()).unwrap_err();
     assert_eq!(err.kind, crate::AuthErrorType::UnsupportedEnvironment);
 }
+
+#[test]
+fn replaced_callbacks_and_token_sources_are_dropped_with_the_state_released() {
+    /// Uses the handle when dropped, as an app's value held by a callback may.
+    struct OnDrop(ConnectUi, &'static str);
+    impl Drop for OnDrop {
+        fn drop(&mut self) {
+            self.0.set_session_token(self.1);
+        }
+    }
+    let ui = ConnectUi::new(ConnectUiOptions::new()).unwrap();
+    let held = OnDrop(ui.clone(), "from-a-callback");
+    ui.set_options(ConnectUiOptions::new().on_close(move || {
+        let _ = &held;
+    }));
+    ui.set_options(ConnectUiOptions::new());
+    assert_eq!(ui.state.borrow().explicit.as_deref(), Some("from-a-callback"));
+    let held = OnDrop(ui.clone(), "from-a-token-source");
+    ui.set_token_source(Some(TokenSource::new(move || {
+        let _ = &held;
+        async { Ok("t".to_owned()) }
+    })));
+    ui.set_token_source(None);
+    assert_eq!(ui.state.borrow().explicit.as_deref(), Some("from-a-token-source"));
+}

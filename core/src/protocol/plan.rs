@@ -1,7 +1,7 @@
 //! From a call and its options to what goes on the wire.
 
-use crate::config::ClientConfig;
-use crate::json::{Json, JsonObject};
+use crate::config::{AuthToken, ClientConfig};
+use crate::json::{Json, JsonObject, write_string};
 use crate::options::{AuthOptions, Credentials};
 use crate::protocol::oauth::OAuthFlow;
 use crate::text::{concat, join};
@@ -48,50 +48,56 @@ pub enum AuthPlan {
     Popup(OAuthFlow),
 }
 
-/// Plans an auth call: validates it and decides the request.
+/// Plans an auth call: validates it and decides the request. The credentials and the assertion
+/// option are taken out of `options`: the JSON fields go into the body without a copy.
 ///
 /// Errors are the ones the official SDK throws before touching the network
 /// (`missing_auth_token`, `missing_connect_session_token`).
 pub(crate) fn plan_auth(
     config: &ClientConfig,
+    token: AuthToken<'_>,
     call: AuthCall,
     provider_config_key: &str,
-    options: &AuthOptions,
+    options: &mut AuthOptions,
 ) -> Result<AuthPlan, AuthError> {
     if call == AuthCall::Reconnect {
-        config.ensure_session_token()?;
+        token.ensure_session_token()?;
     }
-    config.ensure_token()?;
+    token.ensure_token()?;
     let key = encode_component(provider_config_key);
-    let host = &config.endpoints.host;
-    let post = |path: &str, body: Option<Json>| {
-        let query = query_string(config, options, false);
-        AuthPlan::Post(PostRequest {
-            url: concat(&[host.as_str(), path, "/", &key, &query]),
-            body: body.map(|b| b.to_json_string()),
-        })
+    let (credentials, assertion_option) = (options.credentials.take(), options.assertion_option.take());
+    let host = config.endpoints.host.as_str();
+    let post = |path: &str, body: Option<String>| {
+        let query = query_string(token, options, None);
+        AuthPlan::Post(PostRequest { url: concat(&[host, path, "/", &key, &query]), body })
     };
     if call == AuthCall::Create {
         return Ok(post("/auth/unauthenticated", None));
     }
-    let Some(credentials) = &options.credentials else {
-        return Ok(AuthPlan::Popup(popup(config, &key, options)));
+    let Some(mut credentials) = credentials else {
+        return Ok(AuthPlan::Popup(popup(config, token, &key, options, None)));
     };
-    let obj = |pairs: &[(&str, Option<&String>)]| {
-        let object: JsonObject = pairs.iter().filter_map(|(k, v)| Some((*k, v.as_ref()?.as_str()))).collect();
-        Some(Json::Object(object))
+    // The JSON fields, moved out; everything else is read in place.
+    let fields = match &mut credentials {
+        Credentials::TwoStep(fields) | Credentials::Jwt(fields) => std::mem::take(fields),
+        _ => JsonObject::new(),
     };
-    Ok(match credentials {
-        Credentials::OAuthClientOverride { .. } => AuthPlan::Popup(popup(config, &key, options)),
-        Credentials::TwoStep(fields) => {
+    let obj = |pairs: &[(&str, Option<&String>)]| Some(object_text(pairs));
+    Ok(match &credentials {
+        overrides @ Credentials::OAuthClientOverride { .. } => {
+            AuthPlan::Popup(popup(config, token, &key, options, Some(overrides)))
+        }
+        Credentials::TwoStep(_) => {
             let mut body: JsonObject = [("type", Json::from("TWO_STEP"))].into_iter().collect();
-            for (k, v) in fields.iter().filter(|(k, _)| *k != "type") {
-                body.insert(k, v.clone());
+            for (k, v) in fields.into_pairs() {
+                if k != "type" {
+                    body.insert(k, v);
+                }
             }
-            if let Some(option) = options.assertion_option.as_ref().filter(|o| !is_empty_object(o)) {
-                body.insert("assertionOption", option.clone());
+            if let Some(option) = assertion_option.filter(|o| !is_empty_object(o)) {
+                body.insert("assertionOption", option);
             }
-            post("/auth/two-step", Some(Json::Object(body)))
+            post("/auth/two-step", Some(Json::Object(body).to_json_string()))
         }
         Credentials::Signature { username, password } => {
             let ty = "SIGNATURE".to_owned();
@@ -116,7 +122,7 @@ pub(crate) fn plan_auth(
         Credentials::Basic { username, password } => {
             post("/api-auth/basic", obj(&[("username", username.as_ref()), ("password", password.as_ref())]))
         }
-        Credentials::Jwt(fields) => post("/auth/jwt", Some(Json::Object(fields.clone()))),
+        Credentials::Jwt(_) => post("/auth/jwt", Some(Json::Object(fields).to_json_string())),
         Credentials::Tba {
             token_id,
             token_secret,
@@ -158,12 +164,36 @@ pub(crate) fn plan_auth(
     })
 }
 
+/// `{"key":"value",…}` of the pairs that have a value: a body of strings written at once, with
+/// no `Json` tree in between (the same text).
+fn object_text(pairs: &[(&str, Option<&String>)]) -> String {
+    let mut out = String::from("{");
+    for (key, value) in pairs {
+        if let Some(value) = value {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            write_string(&mut out, key);
+            out.push(':');
+            write_string(&mut out, value);
+        }
+    }
+    out.push('}');
+    out
+}
+
 fn is_empty_object(value: &Json) -> bool {
     value.as_object().is_some_and(JsonObject::is_empty)
 }
 
-fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
-    let query = query_string(config, options, true);
+fn popup(
+    config: &ClientConfig,
+    token: AuthToken<'_>,
+    key: &str,
+    options: &AuthOptions,
+    overrides: Option<&Credentials>,
+) -> OAuthFlow {
+    let query = query_string(token, options, overrides);
     let host = config.endpoints.host.as_str();
     let flow = OAuthFlow::new(
         concat(&[host, "/oauth/connect/", key, &query]),
@@ -171,15 +201,16 @@ fn popup(config: &ClientConfig, key: &str, options: &AuthOptions) -> OAuthFlow {
         options.detect_closed_auth_window,
         options.timeout,
     );
-    match config.session_token() {
+    match token.session_token() {
         Some(token) => flow.with_session_check(host, token),
         None => flow,
     }
 }
 
 /// The query of `docs/protocol.md` §2, every key and value percent-encoded (the official SDK leaves
-/// some raw: a JS bug that corrupts values holding `&` or `#`).
-fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrides: bool) -> String {
+/// some raw: a JS bug that corrupts values holding `&` or `#`). `overrides`: the OAuth client
+/// override credentials of a popup.
+fn query_string(token: AuthToken<'_>, options: &AuthOptions, overrides: Option<&Credentials>) -> String {
     let mut query = String::new();
     let mut add = |key: &str, value: &str| {
         query.push(if query.is_empty() { '?' } else { '&' });
@@ -190,10 +221,10 @@ fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrid
     if let Some(id) = &options.connection_id {
         add("connection_id", id);
     }
-    if let Some(key) = config.public_key() {
+    if let Some(key) = token.public_key() {
         add("public_key", key);
     }
-    if let Some(token) = config.session_token() {
+    if let Some(token) = token.session_token() {
         add("connect_session_token", token);
     }
     for (k, v) in &options.params {
@@ -205,9 +236,7 @@ fn query_string(config: &ClientConfig, options: &AuthOptions, with_oauth_overrid
     if !options.user_scope.is_empty() {
         add("user_scope", &join(options.user_scope.iter().map(String::as_str), ","));
     }
-    if let (true, Some(Credentials::OAuthClientOverride { client_id, client_secret, refresh_token })) =
-        (with_oauth_overrides, &options.credentials)
-    {
+    if let Some(Credentials::OAuthClientOverride { client_id, client_secret, refresh_token }) = overrides {
         add("credentials[oauth_client_id_override]", client_id);
         add("credentials[oauth_client_secret_override]", client_secret);
         if let Some(token) = refresh_token {
