@@ -55,19 +55,21 @@
 //!
 //! ## Layers
 //! [`protocol`] is pure Rust (URLs, bodies, message parsing, the OAuth state machine), tested
-//! natively against the official SDK's recorded traffic. The browser layer (web-sys) only
-//! performs its decisions. Outside a browser (server-side rendering) everything compiles, auth
+//! natively against the official SDK's recorded traffic. The browser layer (`driver.js` and its
+//! bindings) only performs its decisions. Outside a browser (server-side rendering) everything compiles, auth
 //! resolves to `unsupported_environment` and the Connect UI cannot be shown. With the `native`
 //! feature, the native driver performs the same decisions in desktop apps and command-line
 //! programs (the system browser in place of the popup; see `native`, documented in a native
 //! build: `cargo doc --features native`).
 //!
 //! ## Size
-//! The core adds about 29 KB gzip to a wasm app (`cargo xtask size`). To stay small, the wasm
-//! build leans on what the browser already has: data the browser has parsed (`postMessage`
-//! data, `JSON.parse` of socket frames and bodies) is read in place through the same parsers the
-//! native build runs on [`Json`], and URLs are normalized by the browser's `URL`
-//! (the `url` crate natively). In-crate browser tests check both give the native results.
+//! The core adds about 26 KB gzip to a wasm app (`cargo xtask size`). To stay small, the wasm
+//! build leans on what the browser already has: the page APIs are called from one small JS
+//! module (`browser/driver.js`) in a handful of coarse calls, instead of a web-sys binding (JS
+//! glue plus a wasm import) per method; data the browser has parsed (`postMessage` data,
+//! `JSON.parse` of socket frames and bodies) is read in place through the same parsers the
+//! native build runs on [`Json`]; and URLs are normalized by the browser's `URL` (the `url`
+//! crate natively). In-crate browser tests check both give the native results.
 
 #![deny(missing_docs, missing_debug_implementations)]
 
