@@ -11,7 +11,9 @@
 //!   starters `examples/yew-trunk` and `examples/dioxus-cli` with them, offline (a local
 //!   `wasm-bindgen`); a tool that fails is reported and the starter built by the xtask instead.
 //!   Not part of `test` (the tools take over half an hour to compile on a fresh machine).
-//! - `size`: what the core adds to a wasm app (wasm-bindgen + `wasm-opt -Oz`, gzip).
+//! - `size [--adapters [yew|dioxus|leptos]…]`: what the core adds to a wasm app (wasm-bindgen +
+//!   `wasm-opt -Oz`, gzip); `--adapters`: per framework, its minimal app without and with the
+//!   adapter, the added bytes and the adapter's own share (added minus the core's addition).
 //! - `bench [--skip-size] [--skip-load] [--cycles N] [--only yew|dioxus|leptos]`: sizes, event
 //!   latency, open cost and leaks beside the official JS SDK in headless Chromium (prints;
 //!   `docs/benchmarks.md` has a run); `--only` keeps one framework's rows.
@@ -42,7 +44,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test::test(),
         Some("examples") => examples::examples(rest),
-        Some("size") => size::size(),
+        Some("size") => size::size(rest),
         Some("starters") => starters::starters(rest),
         Some("bench") => bench::bench(),
         Some("robustness") => robustness::robustness(args.get(1).map(String::as_str).unwrap_or("100000")),
@@ -50,7 +52,7 @@ fn main() -> ExitCode {
         _ => {
             eprintln!(
                 "usage: cargo xtask <examples [--build-only] [--wasm-opt] [--desktop] [--nango-host URL] [--connect-ui-url URL] \
-                 [--api-port N] [--connect-ui-port N] [--secret-key KEY] [--public-key UUID] | test | size | starters [yew-trunk] [dioxus-cli] | bench | robustness [CASES] | real-nango record>"
+                 [--api-port N] [--connect-ui-port N] [--secret-key KEY] [--public-key UUID] | test | size [--adapters [yew|dioxus|leptos]…] | starters [yew-trunk] [dioxus-cli] | bench | robustness [CASES] | real-nango record>"
             );
             return ExitCode::from(2);
         }

@@ -49,8 +49,57 @@ pub(crate) const JS_SDK_GZIP: u64 = 3_966;
 /// The budget: the core adds at most this much, gzip.
 pub(crate) const BUDGET_GZIP: u64 = 30 * 1024;
 
-pub fn size() -> Result<(), String> {
+/// The adapters' minimal apps in `framework-probe`: framework, its plain app's feature, the
+/// feature that adds the adapter.
+pub(crate) const ADAPTERS: [(&str, &str, &str); 3] =
+    [("Yew", "yew", "nango-yew"), ("Dioxus", "dioxus", "nango-dioxus"), ("Leptos", "leptos", "nango-leptos")];
+
+/// A framework's minimal app without and with its adapter.
+pub(crate) fn adapter_builds(base: &str, with: &str) -> Result<(Build, Build), String> {
+    Ok((
+        build_probe("framework-probe", &[base], &format!("{base}-app"))?,
+        build_probe("framework-probe", &[with], &format!("{with}-app"))?,
+    ))
+}
+
+/// `cargo xtask size [--adapters [yew|dioxus|leptos]…]`.
+pub fn size(args: &[String]) -> Result<(), String> {
     crate::setup::ensure_wasm_target()?;
+    match args.split_first() {
+        None => core_size(),
+        Some((flag, names)) if flag == "--adapters" => adapter_size(names),
+        Some((other, _)) => {
+            Err(format!("size: unknown argument {other} (expected --adapters [yew|dioxus|leptos]…)"))
+        }
+    }
+}
+
+/// Per adapter (all, or those named): the plain app, the app with the adapter, what that adds
+/// and the adapter's own share of it (the addition minus the core's addition to an empty app).
+fn adapter_size(names: &[String]) -> Result<(), String> {
+    if let Some(name) = names.iter().find(|n| !ADAPTERS.iter().any(|(_, base, _)| base == n)) {
+        return Err(format!("size --adapters: unknown framework {name} (expected yew, dioxus or leptos)"));
+    }
+    let core =
+        build(&["core"], "core")?.total_gzip_min().saturating_sub(build(&[], "empty")?.total_gzip_min());
+    let mut rows = Vec::new();
+    for (framework, base, with) in ADAPTERS {
+        if names.is_empty() || names.iter().any(|n| n == base) {
+            let (plain, adapted) = adapter_builds(base, with)?;
+            rows.push((framework, plain.total_gzip_min(), adapted.total_gzip_min()));
+        }
+    }
+    println!("\ngzip B, wasm-opt -Oz wasm + esbuild-minified glue; the core adds {core} B to an empty app\n");
+    println!("| framework | app B | app with adapter B | added B | adapter's own share B |");
+    println!("|---|---|---|---|---|");
+    for (framework, plain, adapted) in rows {
+        let added = adapted.saturating_sub(plain);
+        println!("| {framework} | {plain} | {adapted} | {added} | {} |", added as i64 - core as i64);
+    }
+    Ok(())
+}
+
+fn core_size() -> Result<(), String> {
     let empty = build(&[], "empty")?;
     let ui = build(&["ui"], "ui")?;
     let auth = build(&["auth"], "auth")?;

@@ -43,11 +43,35 @@
 
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod field;
+mod options;
 mod provider;
 mod use_auth;
 mod use_connect_ui;
 
 pub use nango_frontend::*;
+
+/// What the provider and the hooks keep in Leptos' arena, as one type: each type stored there
+/// is its own copy of the arena's code (issue 27). A `Subscription` is only kept: dropping it
+/// unsubscribes.
+#[allow(dead_code)]
+pub(crate) enum Held {
+    Nango(Nango),
+    Ui(ConnectUi, Subscription),
+    Auth(AuthRunner, Subscription),
+}
+
+/// A [`Held`] value in the arena of the current owner, released with it.
+pub(crate) type Stored = leptos::prelude::StoredValue<Held, leptos::prelude::LocalStorage>;
+
+/// Runs `f` on what `stored` holds, if it is still there: one copy of the arena's code for
+/// every access.
+pub(crate) fn with_held(stored: Stored, f: &mut dyn FnMut(&Held)) {
+    use leptos::prelude::WithValue;
+    stored.try_with_value(|held| f(held));
+}
+pub use field::UiField;
+pub use options::HookOptions;
 pub use provider::{NangoProvider, NangoProviderProps, use_nango};
 pub use use_auth::{UseAuthReturn, use_auth, use_auth_with_options};
 pub use use_connect_ui::{

@@ -4,9 +4,11 @@ use leptos::context::Provider;
 use leptos::prelude::*;
 use nango_frontend::{AuthError, Nango, NangoConfig};
 
+use crate::{Held, Stored, with_held};
+
 /// The context (a newtype, ours alone); the client is not `Send`: it stays in its thread's arena.
 #[derive(Clone, Copy)]
-struct NangoContext(StoredValue<Nango, LocalStorage>);
+struct NangoContext(Stored);
 
 /// Provides a [`Nango`] client to its children (for [`use_nango`] and the hooks), built from
 /// `config` or given as `client` (exactly one). A wrong setup never panics: neither or both
@@ -34,13 +36,21 @@ pub fn NangoProvider(
     /// The part of the app that uses Nango.
     children: Children,
 ) -> Result<impl IntoView, AuthError> {
-    let client = NangoContext(StoredValue::new_local(Nango::from_provider(client, config)?));
+    let client = NangoContext(StoredValue::new_local(Held::Nango(Nango::from_provider(client, config)?)));
     Ok(view! { <Provider value=client>{children()}</Provider> })
 }
 
 /// The client of the nearest [`NangoProvider`], or an `invalid_provider_setup` error naming it.
 pub fn use_nango() -> Result<Nango, AuthError> {
-    use_context::<NangoContext>().and_then(|NangoContext(client)| client.try_get_value()).ok_or_else(|| {
+    let mut client = None;
+    if let Some(NangoContext(held)) = use_context::<NangoContext>() {
+        with_held(held, &mut |held| {
+            if let Held::Nango(nango) = held {
+                client = Some(nango.clone());
+            }
+        });
+    }
+    client.ok_or_else(|| {
         AuthError::invalid_provider_setup(
             "use_nango() found no Nango client: wrap this component in \
              <NangoProvider config=NangoConfig::new()…> (or client=nango)",

@@ -2,16 +2,16 @@
 //! [`AuthRunner`].
 
 use leptos::prelude::*;
-use nango_frontend::{AuthOptions, AuthRunner, AuthState, Subscription, UseAuthOptions};
+use nango_frontend::{AuthOptions, AuthRunner, AuthState, UseAuthOptions};
 
-use crate::use_nango;
+use crate::{Held, HookOptions, Stored, use_nango, with_held};
 
 /// What [`use_auth`] returns (`Copy`): the state as a signal, and commands.
 #[derive(Clone, Copy, Debug)]
 pub struct UseAuthReturn {
     /// Where the latest run is: `Idle`, `Pending`, `Connected(..)` or `Failed(..)`.
     pub state: ReadSignal<AuthState>,
-    runner: StoredValue<(AuthRunner, Subscription), LocalStorage>,
+    runner: Stored,
 }
 
 /// Headless auth with the [`NangoProvider`](crate::NangoProvider) client and its token.
@@ -22,17 +22,16 @@ pub fn use_auth() -> UseAuthReturn {
 /// Headless auth with the provider's client: a core [`AuthRunner`] mirrored into a signal,
 /// released on cleanup (a pending run is cancelled, its popup closed). Without a provider, runs
 /// end in `invalid_provider_setup`; under server-side rendering, in `unsupported_environment`.
-pub fn use_auth_with_options(options: impl Into<Signal<UseAuthOptions, LocalStorage>>) -> UseAuthReturn {
-    let (runner, options) = (AuthRunner::with_client(use_nango()), options.into());
+pub fn use_auth_with_options(options: impl HookOptions<UseAuthOptions>) -> UseAuthReturn {
+    let runner = AuthRunner::with_client(use_nango());
     let state = RwSignal::new(runner.snapshot());
     let subscription = runner.subscribe(move |s| state.set(s.clone()));
-    let handle =
-        UseAuthReturn { state: state.read_only(), runner: StoredValue::new_local((runner, subscription)) };
-    let effect = ImmediateEffect::new_isomorphic(move || {
-        options.with(|o| handle.with(|runner| runner.set_token_source(o.session_token.clone())))
-    });
+    let handle = UseAuthReturn {
+        state: state.read_only(),
+        runner: StoredValue::new_local(Held::Auth(runner, subscription)),
+    };
+    options.watch(move |o| handle.with(|runner| runner.set_token_source(o.session_token.clone())));
     on_cleanup(move || {
-        drop(effect);
         handle.with(AuthRunner::release);
     });
     handle
@@ -40,7 +39,18 @@ pub fn use_auth_with_options(options: impl Into<Signal<UseAuthOptions, LocalStor
 
 impl UseAuthReturn {
     fn with(&self, f: impl FnOnce(&AuthRunner)) {
-        self.runner.try_with_value(|(runner, _)| f(runner));
+        if let Some(runner) = self.runner() {
+            f(&runner);
+        }
+    }
+    fn runner(&self) -> Option<AuthRunner> {
+        let mut runner = None;
+        with_held(self.runner, &mut |held| {
+            if let Held::Auth(r, _) = held {
+                runner = Some(r.clone());
+            }
+        });
+        runner
     }
     /// Connects an account to `provider_config_key` (an OAuth popup, or a credential POST
     /// when `options` has credentials), replacing a pending run. Call it in the click handler:

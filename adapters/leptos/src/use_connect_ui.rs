@@ -1,11 +1,9 @@
 //! `use_connect_ui`: Nango's Connect UI as a `Copy` handle over the core's [`ConnectUi`].
 
 use leptos::prelude::*;
-use nango_frontend::{
-    AuthError, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions, Subscription, TokenSource,
-};
+use nango_frontend::{AuthError, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions, TokenSource};
 
-use crate::use_nango;
+use crate::{Held, HookOptions, Stored, UiField, use_nango, with_held};
 
 /// Options of [`use_connect_ui_with_options`]: the core's and the session token source.
 #[derive(Clone, Default, PartialEq, Debug)]
@@ -52,16 +50,16 @@ impl UseConnectUiOptions {
 #[derive(Clone, Copy, Debug)]
 pub struct UseConnectUiReturn {
     /// Whether the iframe is in the page.
-    pub is_open: Signal<bool>,
+    pub is_open: UiField<bool>,
     /// Whether the Connect UI said `ready`.
-    pub is_ready: Signal<bool>,
+    pub is_ready: UiField<bool>,
     /// The latest event.
-    pub last_event: Signal<Option<ConnectUiEvent>>,
+    pub last_event: UiField<Option<ConnectUiEvent>>,
     /// The latest error: an `Error` event, or a failure to show.
-    pub last_error: Signal<Option<AuthError>>,
+    pub last_error: UiField<Option<AuthError>>,
     /// The connections made through this hook, oldest first.
-    pub connections: Signal<Vec<AuthSuccess>>,
-    ui: StoredValue<(ConnectUi, Subscription), LocalStorage>,
+    pub connections: UiField<Vec<AuthSuccess>>,
+    ui: Stored,
 }
 
 /// The Connect UI with default options (the provider's client, if any, gives the token and API).
@@ -72,32 +70,50 @@ pub fn use_connect_ui() -> UseConnectUiReturn {
 /// The Connect UI of this component (see [`ConnectUi`] for what each show uses), mirrored into
 /// signals, released on cleanup (iframe and listener removed). Works without a provider; under
 /// server-side rendering `open` records `unsupported_environment`.
-pub fn use_connect_ui_with_options(
-    options: impl Into<Signal<UseConnectUiOptions, LocalStorage>>,
-) -> UseConnectUiReturn {
-    let (ui, options) = (ConnectUi::default(), options.into());
+pub fn use_connect_ui_with_options(options: impl HookOptions<UseConnectUiOptions>) -> UseConnectUiReturn {
+    let ui = ConnectUi::default();
     ui.set_client(use_nango().ok());
     let snapshot = RwSignal::new(ui.snapshot());
-    let watch = ui.watch(move |s| snapshot.set(s.clone()));
-    let ui = StoredValue::new_local((ui, watch));
+    let (is_open, is_ready, last_event, last_error) = (
+        UiField::new(snapshot, |s| &s.is_open),
+        UiField::new(snapshot, |s| &s.is_ready),
+        UiField::new(snapshot, |s| &s.last_event),
+        UiField::new(snapshot, |s| &s.last_error),
+    );
+    let connections = UiField::new(snapshot, |s| &s.connections);
+    // The new snapshot replaces the old one untracked; then only the changed fields notify.
+    let watch = ui.watch(move |new| {
+        let changed = snapshot.with_untracked(|old| {
+            [
+                (old.is_open != new.is_open, is_open.changed),
+                (old.is_ready != new.is_ready, is_ready.changed),
+                (old.last_event != new.last_event, last_event.changed),
+                (old.last_error != new.last_error, last_error.changed),
+                (old.connections != new.connections, connections.changed),
+            ]
+        });
+        *snapshot.write_untracked() = new.clone();
+        for (changed, trigger) in changed {
+            if changed {
+                trigger.notify();
+            }
+        }
+    });
     let handle = UseConnectUiReturn {
-        is_open: Memo::new(move |_| snapshot.with(|s| s.is_open)).into(),
-        is_ready: Memo::new(move |_| snapshot.with(|s| s.is_ready)).into(),
-        last_event: Memo::new(move |_| snapshot.with(|s| s.last_event.clone())).into(),
-        last_error: Memo::new(move |_| snapshot.with(|s| s.last_error.clone())).into(),
-        connections: Memo::new(move |_| snapshot.with(|s| s.connections.clone())).into(),
-        ui,
+        is_open,
+        is_ready,
+        last_event,
+        last_error,
+        connections,
+        ui: StoredValue::new_local(Held::Ui(ui, watch)),
     };
-    let effect = ImmediateEffect::new_isomorphic(move || {
-        options.with(|o| {
-            handle.with(|ui| {
-                ui.set_token_source(o.session_token.clone());
-                ui.set_options(o.connect_ui.clone());
-            })
+    options.watch(move |o| {
+        handle.with(|ui| {
+            ui.set_token_source(o.session_token.clone());
+            ui.set_options(o.connect_ui.clone());
         })
     });
     on_cleanup(move || {
-        drop(effect);
         handle.with(ConnectUi::release);
     });
     handle
@@ -105,7 +121,15 @@ pub fn use_connect_ui_with_options(
 
 impl UseConnectUiReturn {
     fn with(&self, f: impl FnOnce(&ConnectUi)) {
-        self.ui.try_with_value(|(ui, _)| f(ui));
+        let mut ui = None;
+        with_held(self.ui, &mut |held| {
+            if let Held::Ui(u, _) = held {
+                ui = Some(u.clone());
+            }
+        });
+        if let Some(ui) = ui {
+            f(&ui);
+        }
     }
     /// Shows the Connect UI (a no-op while open); a failure goes to `last_error` and `on_error`.
     pub fn open(&self) {

@@ -6,7 +6,7 @@ use super::Report;
 use super::sdk::Sdk;
 use crate::cmd::timed;
 use crate::crates::{CRATES, Serve, root, target_dir};
-use crate::size::{BUDGET_GZIP, JS_SDK_GZIP, build_probe};
+use crate::size::{ADAPTERS, BUDGET_GZIP, JS_SDK_GZIP, adapter_builds, build_probe};
 use crate::wasm::{bindgen, cargo_build, optimize, sizes};
 
 pub(super) fn kb(bytes: u64) -> String {
@@ -25,16 +25,8 @@ pub(super) fn size_rows(report: &mut Report, sdk: &Sdk, only: Option<&str>) -> R
     if only.is_none() {
         core_row(report, &js_cell, js)?;
     }
-    for (framework, base, with, label) in [
-        ("Yew", "yew", "nango-yew", "nango-yew"),
-        ("Dioxus", "dioxus", "nango-dioxus", "nango-dioxus"),
-        ("Leptos", "leptos", "nango-leptos", "nango-leptos"),
-    ]
-    .into_iter()
-    .filter(|(_, base, _, _)| wanted(base))
-    {
-        let plain = build_probe("framework-probe", &[base], &format!("{base}-app"))?;
-        let adapted = build_probe("framework-probe", &[with], &format!("{with}-app"))?;
+    for (framework, base, label) in ADAPTERS.into_iter().filter(|(_, base, _)| wanted(base)) {
+        let (plain, adapted) = adapter_builds(base, label)?;
         let added = adapted.total_gzip_min().saturating_sub(plain.total_gzip_min());
         report.row(
             format!("size: {label} (+ core) added to a minimal {framework} app (gzip)"),
