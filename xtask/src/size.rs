@@ -74,8 +74,12 @@ pub fn size(args: &[String]) -> Result<(), String> {
     }
 }
 
-/// Per adapter (all, or those named): the plain app, the app with the adapter, what that adds
-/// and the adapter's own share of it (the addition minus the core's addition to an empty app).
+/// Per adapter (all, or those named): the plain app, the app with the adapter, what that adds,
+/// and the adapter's own share of it, two ways: the addition minus the core's addition to an
+/// empty app, and the app with the adapter minus the same app making the hooks' core calls
+/// directly (`framework-probe` feature `core-calls`), which leaves out the core code the size
+/// probe does not call (the auth runner, token sources, snapshots) and the code the framework
+/// already has.
 fn adapter_size(names: &[String]) -> Result<(), String> {
     if let Some(name) = names.iter().find(|n| !ADAPTERS.iter().any(|(_, base, _)| base == n)) {
         return Err(format!("size --adapters: unknown framework {name} (expected yew, dioxus or leptos)"));
@@ -86,15 +90,22 @@ fn adapter_size(names: &[String]) -> Result<(), String> {
     for (framework, base, with) in ADAPTERS {
         if names.is_empty() || names.iter().any(|n| n == base) {
             let (plain, adapted) = adapter_builds(base, with)?;
-            rows.push((framework, plain.total_gzip_min(), adapted.total_gzip_min()));
+            let calls = build_probe("framework-probe", &[base, "core-calls"], &format!("{base}-core-calls"))?;
+            rows.push((framework, plain.total_gzip_min(), adapted.total_gzip_min(), calls.total_gzip_min()));
         }
     }
     println!("\ngzip B, wasm-opt -Oz wasm + esbuild-minified glue; the core adds {core} B to an empty app\n");
-    println!("| framework | app B | app with adapter B | added B | adapter's own share B |");
-    println!("|---|---|---|---|---|");
-    for (framework, plain, adapted) in rows {
+    println!(
+        "| framework | app B | app with adapter B | added B | share: added − core B | app with the core calls B | share: with adapter − with the core calls B |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (framework, plain, adapted, calls) in rows {
         let added = adapted.saturating_sub(plain);
-        println!("| {framework} | {plain} | {adapted} | {added} | {} |", added as i64 - core as i64);
+        println!(
+            "| {framework} | {plain} | {adapted} | {added} | {} | {calls} | {} |",
+            added as i64 - core as i64,
+            adapted as i64 - calls as i64
+        );
     }
     Ok(())
 }

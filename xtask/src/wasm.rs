@@ -88,7 +88,14 @@ pub fn esbuild() -> Result<PathBuf, String> {
 pub fn bundle(js: &Path, out: &Path, minified: bool) -> Result<(), String> {
     let esbuild = esbuild()?;
     let mut cmd = Command::new(esbuild);
-    cmd.arg(js).args(["--bundle", "--format=esm", "--log-level=warning"]);
+    // wasm-bindgen lists a snippet once per function the wasm imports from it directly: the
+    // same module under one key, which esbuild would warn about.
+    cmd.arg(js).args([
+        "--bundle",
+        "--format=esm",
+        "--log-level=warning",
+        "--log-override:duplicate-object-key=silent",
+    ]);
     if minified {
         cmd.arg("--minify");
     }

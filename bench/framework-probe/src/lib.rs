@@ -53,7 +53,19 @@ mod yew_app {
                 </>
             }
         };
-        #[cfg(not(feature = "nango-yew"))]
+        #[cfg(all(feature = "core-calls", not(feature = "nango-yew")))]
+        let nango = {
+            let nango = use_memo((), |_| crate::core_calls::mount());
+            let (open, run) = (nango.clone(), nango.clone());
+            html! {
+                <>
+                    <button onclick={move |_| drop(open(0))}>{ "Connect" }</button>
+                    <button onclick={move |_| drop(run(1))}>{ "GitHub" }</button>
+                    <p>{ nango(2) }</p>
+                </>
+            }
+        };
+        #[cfg(not(any(feature = "nango-yew", feature = "core-calls")))]
         let nango = html! {};
         html! {
             <main>
@@ -86,7 +98,18 @@ mod dioxus_app {
                 p { "{connections}" }
             }
         };
-        #[cfg(not(feature = "nango-dioxus"))]
+        #[cfg(all(feature = "core-calls", not(feature = "nango-dioxus")))]
+        let nango = {
+            let nango = use_hook(crate::core_calls::mount);
+            let (open, run) = (nango.clone(), nango.clone());
+            let connections = nango(2);
+            rsx! {
+                button { onclick: move |_| drop(open(0)), "Connect" }
+                button { onclick: move |_| drop(run(1)), "GitHub" }
+                p { "{connections}" }
+            }
+        };
+        #[cfg(not(any(feature = "nango-dioxus", feature = "core-calls")))]
         let nango = rsx! {};
         rsx! {
             main {
@@ -119,7 +142,17 @@ mod leptos_app {
                 <p>{move || ui.connections.get().len()}</p>
             }
         };
-        #[cfg(not(feature = "nango-leptos"))]
+        #[cfg(all(feature = "core-calls", not(feature = "nango-leptos")))]
+        let nango = {
+            let nango = crate::core_calls::mount();
+            let (open, run) = (nango.clone(), nango.clone());
+            view! {
+                <button on:click=move |_| drop(open(0))>"Connect"</button>
+                <button on:click=move |_| drop(run(1))>"GitHub"</button>
+                <p>{nango(2)}</p>
+            }
+        };
+        #[cfg(not(any(feature = "nango-leptos", feature = "core-calls")))]
         let nango = ();
         view! {
             <main>
@@ -127,5 +160,53 @@ mod leptos_app {
                 {nango}
             </main>
         }
+    }
+}
+
+/// The core calls the adapters' hooks make (`ConnectUi` with a backend token source, watched;
+/// `AuthRunner` without a provider's client, subscribed; show, run, release), made directly
+/// (feature `core-calls`): a framework's app with them minus the plain app is the core's share
+/// of that app, and the app with the adapter minus the app with them the adapter's own share.
+#[cfg(all(feature = "core-calls", target_arch = "wasm32"))]
+mod core_calls {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use nango_frontend::{
+        AuthError, AuthErrorType, AuthOptions, AuthRunner, ConnectUi, ConnectUiOptions, TokenSource,
+    };
+
+    /// `0` shows the Connect UI, `1` runs an auth, anything else releases both; each returns
+    /// the number of connections made.
+    pub fn mount() -> Rc<dyn Fn(u8) -> usize> {
+        let ui = ConnectUi::default();
+        ui.set_client(None);
+        ui.set_token_source(Some(TokenSource::backend("/api/nango-session")));
+        ui.set_options(ConnectUiOptions::new());
+        // Each hook keeps a copy of every new state, as the adapters' signals do.
+        let snapshot = Rc::new(Cell::new(None));
+        let seen = snapshot.clone();
+        let watch = ui.watch(move |s| seen.set(Some(s.clone())));
+        let runner =
+            AuthRunner::with_client(Err(AuthError::new(AuthErrorType::InvalidProviderSetup, "no provider")));
+        runner.set_token_source(Some(TokenSource::backend("/api/nango-session")));
+        let state = Rc::new(Cell::new(None));
+        let latest = state.clone();
+        let subscription = runner.subscribe(move |s| latest.set(Some(s.clone())));
+        Rc::new(move |what| {
+            match what {
+                0 => drop(ui.show()),
+                1 => runner.auth("github", AuthOptions::new()),
+                _ => {
+                    ui.release();
+                    runner.release();
+                }
+            }
+            let _ = (&watch, &subscription, state.take());
+            let latest: Option<nango_frontend::ConnectUiSnapshot> = snapshot.take();
+            let connections = latest.as_ref().map_or(0, |s| s.connections.len());
+            snapshot.set(latest);
+            connections
+        })
     }
 }
