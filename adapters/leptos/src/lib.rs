@@ -70,7 +70,7 @@ pub(crate) fn with_held(stored: Stored, f: &mut dyn FnMut(&Held)) {
     use leptos::prelude::WithValue;
     stored.try_with_value(|held| f(held));
 }
-pub use field::UiField;
+pub use field::HookField;
 pub use options::HookOptions;
 pub use provider::{NangoProvider, NangoProviderProps, use_nango};
 pub use use_auth::{UseAuthReturn, use_auth, use_auth_with_options};

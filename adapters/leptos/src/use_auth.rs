@@ -4,13 +4,13 @@
 use leptos::prelude::*;
 use nango_frontend::{AuthOptions, AuthRunner, AuthState, UseAuthOptions};
 
-use crate::{Held, HookOptions, Stored, use_nango, with_held};
+use crate::{Held, HookField, HookOptions, Stored, use_nango, with_held};
 
 /// What [`use_auth`] returns (`Copy`): the state as a signal, and commands.
 #[derive(Clone, Copy, Debug)]
 pub struct UseAuthReturn {
     /// Where the latest run is: `Idle`, `Pending`, `Connected(..)` or `Failed(..)`.
-    pub state: ReadSignal<AuthState>,
+    pub state: HookField<AuthState>,
     runner: Stored,
 }
 
@@ -24,12 +24,13 @@ pub fn use_auth() -> UseAuthReturn {
 /// end in `invalid_provider_setup`; under server-side rendering, in `unsupported_environment`.
 pub fn use_auth_with_options(options: impl HookOptions<UseAuthOptions>) -> UseAuthReturn {
     let runner = AuthRunner::with_client(use_nango());
-    let state = RwSignal::new(runner.snapshot());
-    let subscription = runner.subscribe(move |s| state.set(s.clone()));
-    let handle = UseAuthReturn {
-        state: state.read_only(),
-        runner: StoredValue::new_local(Held::Auth(runner, subscription)),
-    };
+    let mirror = RwSignal::new(crate::field::Mirror { auth: runner.snapshot(), ..Default::default() });
+    let state = HookField::new(mirror, |m| &m.auth);
+    let subscription = runner.subscribe(move |s| {
+        mirror.write_untracked().auth = s.clone();
+        state.changed.notify();
+    });
+    let handle = UseAuthReturn { state, runner: StoredValue::new_local(Held::Auth(runner, subscription)) };
     options.watch(move |o| handle.with(|runner| runner.set_token_source(o.session_token.clone())));
     on_cleanup(move || {
         handle.with(AuthRunner::release);

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use nango_frontend::{AuthError, AuthSuccess, ConnectUi, ConnectUiEvent, ConnectUiOptions, TokenSource};
 
-use crate::{Held, HookOptions, Stored, UiField, use_nango, with_held};
+use crate::{Held, HookField, HookOptions, Stored, use_nango, with_held};
 
 /// Options of [`use_connect_ui_with_options`]: the core's and the session token source.
 #[derive(Clone, Default, PartialEq, Debug)]
@@ -50,15 +50,15 @@ impl UseConnectUiOptions {
 #[derive(Clone, Copy, Debug)]
 pub struct UseConnectUiReturn {
     /// Whether the iframe is in the page.
-    pub is_open: UiField<bool>,
+    pub is_open: HookField<bool>,
     /// Whether the Connect UI said `ready`.
-    pub is_ready: UiField<bool>,
+    pub is_ready: HookField<bool>,
     /// The latest event.
-    pub last_event: UiField<Option<ConnectUiEvent>>,
+    pub last_event: HookField<Option<ConnectUiEvent>>,
     /// The latest error: an `Error` event, or a failure to show.
-    pub last_error: UiField<Option<AuthError>>,
+    pub last_error: HookField<Option<AuthError>>,
     /// The connections made through this hook, oldest first.
-    pub connections: UiField<Vec<AuthSuccess>>,
+    pub connections: HookField<Vec<AuthSuccess>>,
     ui: Stored,
 }
 
@@ -73,26 +73,28 @@ pub fn use_connect_ui() -> UseConnectUiReturn {
 pub fn use_connect_ui_with_options(options: impl HookOptions<UseConnectUiOptions>) -> UseConnectUiReturn {
     let ui = ConnectUi::default();
     ui.set_client(use_nango().ok());
-    let snapshot = RwSignal::new(ui.snapshot());
+    let snapshot = RwSignal::new(crate::field::Mirror { ui: ui.snapshot(), ..Default::default() });
     let (is_open, is_ready, last_event, last_error) = (
-        UiField::new(snapshot, |s| &s.is_open),
-        UiField::new(snapshot, |s| &s.is_ready),
-        UiField::new(snapshot, |s| &s.last_event),
-        UiField::new(snapshot, |s| &s.last_error),
+        HookField::new(snapshot, |s| &s.ui.is_open),
+        HookField::new(snapshot, |s| &s.ui.is_ready),
+        HookField::new(snapshot, |s| &s.ui.last_event),
+        HookField::new(snapshot, |s| &s.ui.last_error),
     );
-    let connections = UiField::new(snapshot, |s| &s.connections);
+    let connections = HookField::new(snapshot, |s| &s.ui.connections);
     // The new snapshot replaces the old one untracked; then only the changed fields notify.
+    // Connections only grow (the core appends new ones, never removes): their count tells.
     let watch = ui.watch(move |new| {
         let changed = snapshot.with_untracked(|old| {
+            let old = &old.ui;
             [
                 (old.is_open != new.is_open, is_open.changed),
                 (old.is_ready != new.is_ready, is_ready.changed),
                 (old.last_event != new.last_event, last_event.changed),
                 (old.last_error != new.last_error, last_error.changed),
-                (old.connections != new.connections, connections.changed),
+                (old.connections.len() != new.connections.len(), connections.changed),
             ]
         });
-        *snapshot.write_untracked() = new.clone();
+        snapshot.write_untracked().ui = new.clone();
         for (changed, trigger) in changed {
             if changed {
                 trigger.notify();

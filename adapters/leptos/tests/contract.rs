@@ -113,3 +113,48 @@ async fn finish(root: web_sys::Element) {
     MOUNTED.with(|m| m.borrow_mut().take());
     root.remove();
 }
+
+/// Leptos only: a field is tracked like a memo. Its readers re-run when it changes, not when
+/// another field of the same hook, or another hook, changes, nor when it is set to an equal value.
+#[wasm_bindgen_test]
+async fn a_field_re_runs_its_readers_only_when_it_changes() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    let owner = Owner::new();
+    let runs: Arc<[AtomicU32; 3]> = Arc::default();
+    let (ui, auth, _effects) = owner.with(|| {
+        // An invalid base URL: every show fails, the iframe never in the page.
+        let options = UseConnectUiOptions::new().connect_ui(ConnectUiOptions::new().base_url("no url"));
+        let (ui, auth) = (use_connect_ui_with_options(options), nango::use_auth());
+        let reader = |i: usize, track: Box<dyn Fn() + Send + Sync>| {
+            let runs = runs.clone();
+            ImmediateEffect::new_isomorphic(move || {
+                track();
+                runs[i].fetch_add(1, Ordering::SeqCst);
+            })
+        };
+        let effects = [
+            reader(0, Box::new(move || ui.is_open.track())),
+            reader(1, Box::new(move || ui.last_error.track())),
+            reader(2, Box::new(move || auth.state.track())),
+        ];
+        (ui, auth, effects)
+    });
+    let seen = || runs.iter().map(|r| r.load(Ordering::SeqCst)).collect::<Vec<_>>();
+    assert_eq!(seen(), [1, 1, 1], "each reader ran once");
+
+    ui.open();
+    until("the failure to show", || ui.last_error.get_untracked().is_some()).await;
+    assert_eq!(seen(), [1, 2, 1], "only last_error's reader re-ran");
+    ui.open();
+    sleep(Duration::from_millis(50)).await;
+    assert_eq!(seen(), [1, 2, 1], "the same error again is no change");
+
+    // No provider: the run fails with `invalid_provider_setup`.
+    auth.run("github", AuthOptions::new());
+    until("the run to fail", || matches!(auth.state.get_untracked(), AuthState::Failed(_))).await;
+    assert_eq!(seen()[..2], [1, 2], "the other hook's readers did not re-run");
+    assert!(seen()[2] >= 2, "the state's reader re-ran");
+    owner.cleanup();
+}
