@@ -115,6 +115,7 @@ fn core_size() -> Result<(), String> {
     let ui = build(&["ui"], "ui")?;
     let auth = build(&["auth"], "auth")?;
     let core = build(&["core"], "core")?;
+    let protocol = build(&["protocol"], "protocol")?;
     let row = |name: &str, b: &Build| {
         println!(
             "| {name} | {} | {} | {} | {} | {} | {} | {} |",
@@ -135,6 +136,7 @@ fn core_size() -> Result<(), String> {
     row("Connect UI only", &ui);
     row("auth only", &auth);
     row("with core (both)", &core);
+    row("protocol layer only (the decisions)", &protocol);
     let added = (core.wasm.1 + core.js.1).saturating_sub(empty.wasm.1 + empty.js.1);
     let added_min = (core.wasm.1 + core.js_min.1).saturating_sub(empty.wasm.1 + empty.js_min.1);
     println!(
@@ -144,6 +146,11 @@ fn core_size() -> Result<(), String> {
         added_min as f64 / 1024.0,
         BUDGET_GZIP / 1024,
         added_min as f64 / JS_SDK_GZIP as f64
+    );
+    let decisions = (protocol.wasm.1 + protocol.js_min.1).saturating_sub(empty.wasm.1 + empty.js_min.1);
+    println!(
+        "the protocol layer alone (the same calls' decisions, no browser layer) adds {decisions} B ({:.0}% of the core's)",
+        decisions as f64 * 100.0 / added_min.max(1) as f64
     );
     Ok(())
 }
