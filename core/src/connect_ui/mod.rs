@@ -12,7 +12,7 @@ use std::task::{Context, Poll};
 use futures_channel::mpsc;
 use futures_core::Stream;
 
-use crate::generation::{Generation, Ticket};
+use crate::generation::Generation;
 use crate::platform::Dom;
 use crate::protocol::connect_ui::{ConnectUiEvent, ConnectUiOptions, parse_message};
 use crate::snapshot::ConnectUiSnapshot;
@@ -20,6 +20,17 @@ use crate::subscribe::{Listeners, Subscription};
 use crate::task::Background;
 use crate::token::SessionTokens;
 use crate::{AuthError, Nango, TokenSource};
+
+mod dispatch;
+#[cfg(all(not(browser), feature = "native"))]
+mod link;
+mod tokens;
+
+pub(crate) use dispatch::deliver;
+use dispatch::post_token;
+#[cfg(all(not(browser), feature = "native"))]
+use link::open_link;
+use tokens::ShowTokens;
 
 pub(crate) struct UiState {
     /// The options of the next show (the shown iframe keeps those it was shown with).
@@ -389,137 +400,6 @@ impl ConnectUi {
     }
 }
 
-/// The token source of a Connect UI.
-trait ShowTokens {
-    fn set_source(&self, source: TokenSource);
-    /// Forgets the cached token (the Connect UI said the session expired, or the app asked).
-    fn invalidate(&self);
-    /// Hands the show `show` the cached token, or fetches one and hands it over if that
-    /// show is still current.
-    fn hand_over(&self, ui: &UiRef, show: Ticket);
-    #[cfg(test)]
-    fn cache(&self) -> SessionTokens;
-    /// The tokens themselves (natively, to open the Connect UI's link).
-    #[cfg(all(not(browser), feature = "native"))]
-    fn sessions(&self) -> SessionTokens;
-}
-
-impl ShowTokens for SessionTokens {
-    fn set_source(&self, source: TokenSource) {
-        let _changed = SessionTokens::set_source(self, source);
-    }
-
-    fn invalidate(&self) {
-        SessionTokens::invalidate(self);
-    }
-
-    fn hand_over(&self, ui: &UiRef, show: Ticket) {
-        fetch_token(ui, self, show);
-    }
-
-    #[cfg(test)]
-    fn cache(&self) -> SessionTokens {
-        self.clone()
-    }
-
-    #[cfg(all(not(browser), feature = "native"))]
-    fn sessions(&self) -> SessionTokens {
-        self.clone()
-    }
-}
-
-fn fetch_token(ui: &UiRef, tokens: &SessionTokens, show: Ticket) {
-    if let Some(token) = tokens.fresh() {
-        if let Some(mut state) = write(ui) {
-            state.token = Some(token);
-        }
-        return;
-    }
-    let weak = Rc::downgrade(ui);
-    let fetch = Background::spawn(tokens.get(), move |result| {
-        let Some(ui) = weak.upgrade() else { return };
-        // An answer for a show that is no longer current is ignored, a failure as a token.
-        let current = read(&ui).is_some_and(|state| {
-            state.shows.is_current(show) && state.explicit.is_none() && state.dom.is_some()
-        });
-        match result {
-            Ok(token) if current => {
-                if let Some(mut state) = write(&ui) {
-                    state.token = Some(token);
-                    if state.ready {
-                        post_token(&state);
-                    }
-                }
-            }
-            Err(error) if current => dispatch(
-                &ui,
-                ConnectUiEvent::Error {
-                    error_type: error.error_type().to_owned(),
-                    error_message: error.message,
-                },
-            ),
-            _ => {}
-        }
-    });
-    // A fetch it replaces (the app's future) is dropped with the state released.
-    let replaced = write(ui).map(|mut state| state.fetch.replace(fetch));
-    drop(replaced);
-}
-
-/// Natively (feature `native`): the Connect UI in the system browser (the thread's
-/// [`Opener`](crate::native::Opener)), at its link: the page URL with the session token in the
-/// query, as Nango's `connect_link`. Nothing is mounted, so the handle stays closed, and the
-/// page, in another program, sends no events: the app learns of a connection from its backend
-/// (Nango's auth webhook). A token still to fetch opens the link when it arrives; its failure
-/// is an `error` event, as in the browser. Outside a tokio runtime: `unsupported_environment`.
-#[cfg(all(not(browser), feature = "native"))]
-fn open_link(ui: &UiRef, fetch: bool, show: Ticket) -> Result<(), AuthError> {
-    // As an auth: nothing of the native driver runs outside a tokio runtime (server-side
-    // rendering with the feature on opens no browser).
-    if !crate::native::has_runtime() {
-        return Err(crate::native::no_runtime());
-    }
-    let Some((url, token, tokens)) = read(ui).map(|state| {
-        (state.iframe_url.clone(), state.token.clone(), state.tokens.as_ref().map(|t| t.sessions()))
-    }) else {
-        return Ok(());
-    };
-    let open = move |token: &str| {
-        let link = crate::text::concat(&[&url, "&session_token=", &crate::url::encode_form(token)]);
-        crate::native::open_url(&link).map_err(|error| {
-            let why = crate::text::concat(&["The browser could not be opened: ", &error.to_string()]);
-            AuthError::new(crate::AuthErrorType::BlockedByBrowser, why)
-        })
-    };
-    match (token, tokens) {
-        (Some(token), _) => open(&token),
-        (None, Some(tokens)) if fetch => {
-            if let Some(token) = tokens.fresh() {
-                return open(&token);
-            }
-            let weak = Rc::downgrade(ui);
-            let fetch = Background::spawn(tokens.get(), move |result| {
-                let Some(ui) = weak.upgrade() else { return };
-                if !read(&ui).is_some_and(|state| state.shows.is_current(show)) {
-                    return;
-                }
-                if let Err(error) = result.and_then(|token: String| open(&token)) {
-                    let (error_type, error_message) = (error.error_type().to_owned(), error.message);
-                    dispatch(&ui, ConnectUiEvent::Error { error_type, error_message });
-                }
-            });
-            if fetch.is_running() && !crate::platform::can_spawn() {
-                // Nothing here polls the fetch again (no executor): say so, never wait.
-                return Err(crate::platform::no_executor());
-            }
-            let replaced = write(ui).map(|mut state| state.fetch.replace(fetch));
-            drop(replaced);
-            Ok(())
-        }
-        _ => Err(AuthError::missing_auth_token()),
-    }
-}
-
 /// Decides what the next show does, from the options, the tokens and the client.
 fn plan_show(state: &UiState) -> Result<ShowPlan, AuthError> {
     let client = state.client.as_ref().map(Nango::defaults);
@@ -533,74 +413,6 @@ fn plan_show(state: &UiState) -> Result<ShowPlan, AuthError> {
     };
     let fetch = token.is_none() && state.tokens.is_some();
     Ok(ShowPlan { origin, iframe_url, token, fetch })
-}
-
-/// Handles one accepted message: updates state, reacts (token, close) and notifies.
-pub(crate) fn deliver(ui: &UiRef, event: Option<ConnectUiEvent>) {
-    if let Some(event) = event {
-        dispatch(ui, event);
-    }
-}
-
-fn dispatch(ui: &UiRef, event: ConnectUiEvent) {
-    let (options, listeners, closed_dom, closed_fetch) = {
-        let Some(mut state) = write(ui) else { return };
-        let (mut closed_dom, mut closed_fetch) = (None, None);
-        match &event {
-            ConnectUiEvent::Ready => {
-                state.ready = true;
-                post_token(&state);
-            }
-            ConnectUiEvent::Close => {
-                state.ready = false;
-                closed_fetch = state.fetch.take();
-                closed_dom = state.dom.take();
-            }
-            ConnectUiEvent::Error { error_type, .. } if crate::error::is_session_refused(error_type) => {
-                if let Some(tokens) = &state.tokens {
-                    tokens.invalidate();
-                }
-            }
-            _ => {}
-        }
-        state.snapshot.apply(&event);
-        let o = &state.options;
-        let callbacks = (o.on_event.clone(), o.on_connect.clone(), o.on_close.clone(), o.on_error.clone());
-        (callbacks, state.listeners.clone(), closed_dom, closed_fetch)
-    };
-    drop(closed_fetch);
-    let (on_event, on_connect, on_close, on_error) = options;
-    if let Some(dom) = closed_dom {
-        dom.remove();
-    }
-    if let Some(on_event) = &on_event {
-        on_event(&event);
-    }
-    match (&event, event.as_error()) {
-        (ConnectUiEvent::Connect(connection), _) => {
-            if let Some(cb) = &on_connect {
-                cb(connection);
-            }
-        }
-        (ConnectUiEvent::Close, _) => {
-            if let Some(cb) = &on_close {
-                cb();
-            }
-        }
-        (_, Some(error)) => {
-            if let Some(cb) = &on_error {
-                cb(&error);
-            }
-        }
-        _ => {}
-    }
-    listeners.notify(&Some(event));
-}
-
-fn post_token(state: &UiState) {
-    if let (Some(token), Some(dom)) = (&state.token, &state.dom) {
-        dom.post_token(token);
-    }
 }
 
 /// The stream of [`ConnectUi::events`].
